@@ -1,0 +1,95 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Bianmin",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kiosk", targets: ["kiosk"]),
+        .executable(name: "towncenter", targets: ["towncenter"]),
+        .executable(name: "bianmin-bench", targets: ["bianmin-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // MARK: C libraries (one adapter target imports each)
+        .systemLibrary(
+            name: "CQRencode", path: "Sources/C/CQRencode", pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(
+            name: "CCups", path: "Sources/C/CCups",
+            providers: [.apt(["libcups2-dev"])]),
+        .systemLibrary(
+            name: "CPangoCairo", path: "Sources/C/CPangoCairo", pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .target(
+            name: "CPinyin", path: "Sources/C/CPinyin",
+            linkerSettings: [.linkedLibrary("googlepinyin")]),
+
+        // MARK: Pure core
+        .target(name: "KioskCore", swiftSettings: swiftSettings),
+
+        // MARK: Adapters
+        .target(
+            name: "KioskConfig",
+            dependencies: ["KioskCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "KioskSecurity",
+            dependencies: [
+                "KioskCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "KioskStore",
+            dependencies: ["KioskCore", "KioskSecurity", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        .target(name: "QRCode", dependencies: ["CQRencode"], swiftSettings: swiftSettings),
+        .target(name: "Documents", dependencies: ["CPangoCairo", "QRCode"], swiftSettings: swiftSettings),
+        .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
+        .target(name: "Terminal", swiftSettings: swiftSettings),
+        .target(name: "Pinyin", dependencies: ["CPinyin"], swiftSettings: swiftSettings),
+
+        // MARK: Executables (thin)
+        .executableTarget(
+            name: "kiosk",
+            dependencies: [
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "towncenter",
+            dependencies: [
+                "KioskCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "bianmin-bench",
+            dependencies: ["KioskCore", "KioskConfig", "KioskSecurity", "KioskStore"],
+            swiftSettings: swiftSettings),
+
+        // MARK: Tests
+        .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KioskConfigTests",
+            dependencies: ["KioskConfig", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "KioskSecurityTests", dependencies: ["KioskSecurity"], swiftSettings: swiftSettings),
+        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing"], swiftSettings: swiftSettings),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin"], swiftSettings: swiftSettings),
+        .testTarget(name: "KioskCLITests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,4 @@
+#ifndef BIANMIN_CCUPS_SHIM_H
+#define BIANMIN_CCUPS_SHIM_H
+#include <cups/cups.h>
+#endif
