@@ -2,6 +2,9 @@ import ArgumentParser
 
 /// The village kiosk's command.
 @main
-struct Kiosk: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "kiosk", abstract: "Bianmin village kiosk.")
+struct Kiosk: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiosk",
+        abstract: "Bianmin (便民) village kiosk: matters, forms and the submission queue.",
+        subcommands: [CatalogCommand.self, AnswersCommand.self])
 }

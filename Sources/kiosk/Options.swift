@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import KioskConfig
+import KioskCore
+
+/// Options every `kiosk` subcommand takes.
+struct KioskOptions: ParsableArguments {
+    @Option(name: .long, help: "The config directory (default: ./kiosk-config, then /etc/bianmin/kiosk).")
+    var config: String?
+
+    @Option(name: .long, help: "The data directory (overrides data_dir in kiosk.yaml).")
+    var data: String?
+
+    /// Loads the configuration, printing every problem and exiting 78 (EX_CONFIG) when it is broken.
+    func load() throws -> KioskConfiguration {
+        do {
+            var configuration = try ConfigurationLoader.load(directory: ConfigurationLoader.locate(config))
+            if let data { configuration.station.dataDirectory = URL(fileURLWithPath: data).standardizedFileURL.path }
+            return configuration
+        } catch {
+            printError(error.description)
+            throw ExitCode(78)
+        }
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Prints a value as pretty, sorted JSON.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Reads a file, or standard input for `-`.
+func readInput(_ path: String) throws -> Data {
+    if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+    do {
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+        printError("cannot read \(path): \((error as NSError).localizedDescription)")
+        throw ExitCode(66)
+    }
+}
+
+extension KioskConfiguration {
+    /// The matter with `code`, or exit 64 with a clear message.
+    func matter(_ code: String) throws -> Matter {
+        guard let matter = catalog.matter(code) else {
+            printError("no matter with code '\(code)' in the catalog (see `kiosk catalog list`)")
+            throw ExitCode(64)
+        }
+        return matter
+    }
+}
