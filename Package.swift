@@ -90,6 +90,6 @@ let package = Package(
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing"], swiftSettings: swiftSettings),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin"], swiftSettings: swiftSettings),
-        .testTarget(name: "KioskCLITests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "KioskCLITests", dependencies: ["kiosk", "KioskCore"], resources: [.copy("Snapshots")], swiftSettings: swiftSettings),
     ]
 )

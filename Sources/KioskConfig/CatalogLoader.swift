@@ -39,17 +39,18 @@ public enum CatalogLoader {
         for file in files {
             let path = displayPath(file)
             guard let text = readText(file, diagnostics: diagnostics), let node = diagnostics.compose(text, path: path) else { continue }
+            let codeNode = node["code"]
+            if let code = codeNode?.string {
+                if let other = firstSeen[code] {
+                    diagnostics.report(path, codeNode?.mark, "duplicate matter code '\(code)' (also in \(other))")
+                    continue
+                }
+                firstSeen[code] = "\(path):\(codeNode?.mark?.line ?? 1)"
+                if file.deletingPathExtension().lastPathComponent != code {
+                    diagnostics.report(path, codeNode?.mark, "the file of matter '\(code)' must be named \(code).yaml")
+                }
+            }
             guard let matter = MatterReader(path: path, diagnostics: diagnostics).matter(node) else { continue }
-            let codeMark = MappingReader(node, path: path, diagnostics: diagnostics, what: "a matter")?.mark("code")
-            if let other = firstSeen[matter.code] {
-                diagnostics.report(path, codeMark, "duplicate matter code '\(matter.code)' (also in \(other))")
-                continue
-            }
-            firstSeen[matter.code] = "\(path):\(codeMark?.line ?? 1)"
-            let stem = file.deletingPathExtension().lastPathComponent
-            if stem != matter.code {
-                diagnostics.report(path, codeMark, "the file of matter '\(matter.code)' must be named \(matter.code).yaml")
-            }
             matters.append(matter)
         }
         if files.isEmpty { diagnostics.report(displayPath(mattersURL), nil, "no matters (*.yaml) found") }

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+@Suite struct CatalogCLITests {
+    @Test func demoCatalogChecksClean() throws {
+        let result = try run("kiosk", ["catalog", "check"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout == "catalog 2026.11.1: 31 delegated matters from 9 departments (公共服务 10, 行政许可 13, 行政确认 2, 行政征收 1, 行政其他 4, 其他 1), 4 not delegated\n")
+    }
+
+    @Test func brokenCatalogExitsOneWithPositions() throws {
+        let result = try run("kiosk", ["catalog", "check", "--config", "Tests/KioskConfigTests/Fixtures/broken"])
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 13)
+        #expect(lines.first == "Tests/KioskConfigTests/Fixtures/broken/kiosk.yaml:11:1: unknown key 'printer' (expected one of: station, data_dir, town_center, printers, locale, idle_timeout_seconds, retention_days)")
+        #expect(lines.last == "12 problem(s) found")
+    }
+
+    @Test func listJSONCarriesTheSummaryFields() throws {
+        let result = try run("kiosk", ["catalog", "list", "--json"])
+        #expect(result.status == 0)
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(items.count == 35)
+        for item in items {
+            for key in ["code", "name", "department", "category", "delegated"] { #expect(item[key] != nil, "\(key)") }
+        }
+        #expect(items.filter { $0["delegated"] as? Bool == true }.count == 31)
+    }
+
+    @Test func showPrintsTheServiceGuide() throws {
+        try snapshot("catalog-show-MZ-QR-01.txt", try run("kiosk", ["catalog", "show", "MZ-QR-01"]).stdout)
+        try snapshot("catalog-show-MZ-QR-03.txt", try run("kiosk", ["catalog", "show", "mz-qr-03"]).stdout)
+    }
+
+    @Test func unknownMatterIsAClearError() throws {
+        let result = try run("kiosk", ["catalog", "show", "NOPE-1"])
+        #expect(result.status == 64)
+        #expect(result.stderr == "no matter with code 'NOPE-1' in the catalog (see `kiosk catalog list`)\n")
+    }
+}
+
+@Suite struct AnswersCLITests {
+    @Test func exampleAnswersPassCheckForEveryDemoMatter() throws {
+        let list = try run("kiosk", ["catalog", "list", "--json"])
+        let codes = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]).compactMap { $0["code"] as? String }
+        #expect(codes.count == 35)
+        for code in codes {
+            let example = try run("kiosk", ["answers", "example", "--matter", code])
+            #expect(example.status == 0)
+            let check = try run("kiosk", ["answers", "check", "--matter", code, "--answers", "-"], stdin: Data(example.stdout.utf8))
+            #expect(check.status == 0, "\(code): \(check.stderr)")
+        }
+    }
+
+    @Test func invalidAnswersExit65WithPerFieldErrors() throws {
+        let answers = #"{"name": "张三", "id_number": "110101199003071234", "phone": "12345", "bogus": 1}"#
+        let result = try run("kiosk", ["answers", "check", "--matter", "RS-GG-01", "--answers", "-"], stdin: Data(answers.utf8))
+        #expect(result.status == 65)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains("bogus: 表单中没有这一项"))
+        #expect(lines.contains("id_number: 身份证号码最后一位(校验码)不对,请逐位核对"))
+        #expect(lines.contains("phone: 电话号码不对:手机11位,座机请加区号"))
+    }
+
+    @Test func malformedJSONIsAClearError() throws {
+        let result = try run("kiosk", ["answers", "check", "--matter", "RS-GG-01", "--answers", "-"], stdin: Data(#"{"name": "张三",,}"#.utf8))
+        #expect(result.status == 65)
+        #expect(result.stderr.hasPrefix("malformed answers JSON"))
+    }
+}
