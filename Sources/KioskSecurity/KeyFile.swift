@@ -49,9 +49,9 @@ enum KeyFile {
         let text = Array((Data(bytes).base64EncodedString() + "\n").utf8)
         let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: .min ... .max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw .system(path: temp, operation: "create", code: errno) }
+        guard fd >= 0 else { throw .system(path: path, operation: "create", code: errno) }
         defer { unlink(temp) }
-        try writeDurably(fd: fd, text: text, mode: mode, path: temp)
+        try writeDurably(fd: fd, text: text, mode: mode, path: path)
         guard link(temp, path) == 0 else {
             let code = errno
             throw code == EEXIST ? .alreadyExists(path: path) : .system(path: path, operation: "link", code: code)
@@ -63,7 +63,7 @@ enum KeyFile {
         guard fsync(directoryFD) == 0 else { throw .system(path: directory, operation: "fsync directory", code: errno) }
     }
 
-    /// Sets the mode (umask may have narrowed it), writes, fsyncs and closes `fd`.
+    /// Sets the mode (umask may have narrowed it), writes, fsyncs and closes `fd`; errors name `path`.
     private static func writeDurably(fd: Int32, text: [UInt8], mode: mode_t, path: String) throws(KeyFileError) {
         defer { close(fd) }
         guard fchmod(fd, mode) == 0 else { throw .system(path: path, operation: "chmod", code: errno) }

@@ -55,11 +55,10 @@ public struct SignedReceipt: Sendable, Hashable {
     /// Checks the signature and that `key` belongs to the record's station; returns the record.
     @discardableResult
     public func verify(with key: StationPublicKey) throws(ReceiptVerificationError) -> ReceiptRecord {
-        let signatureValid = key.key.isValidSignature(signature, for: record.encoded())
         guard record.stationID == key.stationID else {
             throw .foreign(recordStation: record.stationID, keyStation: key.stationID)
         }
-        guard signatureValid else { throw .signatureInvalid }
+        guard key.key.isValidSignature(signature, for: record.encoded()) else { throw .signatureInvalid }
         return record
     }
 }

@@ -56,6 +56,10 @@ private func permissions(_ path: String) throws -> Int {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let missing = directory + "/nope.key"
         #expect(throws: KeyFileError.notFound(path: missing)) { try StationIdentity.load(from: missing) }
+        let noDirectory = directory + "/no/such.key"
+        #expect(throws: KeyFileError.system(path: noDirectory, operation: "create", code: ENOENT)) {
+            try StationIdentity.create(at: noDirectory)
+        }
         let garbage = directory + "/garbage.key"
         #expect(FileManager.default.createFile(atPath: garbage, contents: Data("not a key!\n".utf8), attributes: [.posixPermissions: 0o600]))
         #expect(throws: KeyFileError.malformed(path: garbage, reason: "not base64 text")) {
