@@ -1,0 +1,86 @@
+/// Appends fixed-width big-endian integers and length-prefixed fields to a byte buffer.
+public struct BinaryWriter: Sendable {
+    /// The bytes written so far.
+    public private(set) var bytes: [UInt8] = []
+
+    /// An empty buffer.
+    public init() {}
+
+    /// Appends one byte.
+    public mutating func write(_ value: UInt8) { bytes.append(value) }
+
+    /// Appends a big-endian fixed-width integer.
+    public mutating func write<T: FixedWidthInteger & UnsignedInteger>(bigEndian value: T) {
+        for shift in stride(from: T.bitWidth - 8, through: 0, by: -8) {
+            bytes.append(UInt8(truncatingIfNeeded: value >> shift))
+        }
+    }
+
+    /// Appends bytes as they are.
+    public mutating func write(raw: some Sequence<UInt8>) { bytes.append(contentsOf: raw) }
+
+    /// Appends a length (of width `Length`, big-endian) then the bytes; the caller keeps the
+    /// length within `Length`'s range.
+    public mutating func write<Length: FixedWidthInteger & UnsignedInteger>(
+        lengthPrefixed field: some Collection<UInt8>, as _: Length.Type
+    ) {
+        precondition(field.count <= Int(Length.max), "field longer than its length prefix allows")
+        write(bigEndian: Length(field.count))
+        bytes.append(contentsOf: field)
+    }
+}
+
+/// Reads what `BinaryWriter` wrote; every read fails with `.truncated` past the end.
+public struct BinaryReader: Sendable {
+    private let bytes: [UInt8]
+    /// Offset of the next unread byte.
+    public private(set) var offset = 0
+
+    /// A reader at the start of `bytes`.
+    public init(_ bytes: some Sequence<UInt8>) { self.bytes = Array(bytes) }
+
+    /// Bytes not yet read.
+    public var remaining: Int { bytes.count - offset }
+
+    /// Reads one byte.
+    public mutating func readByte() throws(BinaryReaderError) -> UInt8 {
+        try read(count: 1)[0]
+    }
+
+    /// Reads a big-endian fixed-width integer.
+    public mutating func read<T: FixedWidthInteger & UnsignedInteger>(
+        bigEndian _: T.Type
+    ) throws(BinaryReaderError) -> T {
+        try read(count: T.bitWidth / 8).reduce(T.zero) { $0 << 8 | T($1) }
+    }
+
+    /// Reads exactly `count` bytes.
+    public mutating func read(count: Int) throws(BinaryReaderError) -> [UInt8] {
+        guard count >= 0, count <= remaining else {
+            throw .truncated(offset: offset, needed: count)
+        }
+        defer { offset += count }
+        return Array(bytes[offset..<offset + count])
+    }
+
+    /// Reads a length of width `Length`, then that many bytes.
+    public mutating func readLengthPrefixed<Length: FixedWidthInteger & UnsignedInteger>(
+        as _: Length.Type
+    ) throws(BinaryReaderError) -> [UInt8] {
+        let length = try read(bigEndian: Length.self)
+        guard let count = Int(exactly: length) else { throw .truncated(offset: offset, needed: .max) }
+        return try read(count: count)
+    }
+}
+
+/// A read ran past the end of the bytes.
+public enum BinaryReaderError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// At `offset`, `needed` more bytes were expected than remain.
+    case truncated(offset: Int, needed: Int)
+
+    public var description: String {
+        switch self {
+        case .truncated(let offset, let needed): "truncated: \(needed) bytes needed at offset \(offset)"
+        }
+    }
+}
