@@ -87,9 +87,9 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
         .testTarget(name: "KioskSecurityTests", dependencies: ["KioskCore", "KioskSecurity"], swiftSettings: swiftSettings),
-        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig", "KioskSecurity"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing"], swiftSettings: swiftSettings),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin"], swiftSettings: swiftSettings),
-        .testTarget(name: "KioskCLITests", dependencies: ["kiosk", "KioskCore"], resources: [.copy("Snapshots")], swiftSettings: swiftSettings),
+        .testTarget(name: "KioskCLITests", dependencies: ["kiosk", "KioskCore", "KioskStore", "KioskSecurity", .product(name: "GRDB", package: "GRDB.swift")], resources: [.copy("Snapshots")], swiftSettings: swiftSettings),
     ]
 )
