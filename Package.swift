@@ -76,7 +76,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "bianmin-bench",
-            dependencies: ["KioskCore", "KioskConfig", "KioskSecurity", "KioskStore"],
+            dependencies: [
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings),
 
         // MARK: Tests

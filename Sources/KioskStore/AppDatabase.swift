@@ -39,7 +39,7 @@ public struct AppDatabase: Sendable {
                 t.column("channel", .text).notNull()
                 t.column("assistantID", .text)
                 t.column("createdAt", .integer).notNull()
-                t.column("state", .text).notNull().indexed()
+                t.column("state", .text).notNull()
                 t.column("decision", .text)
                 t.column("decisionReason", .text)
                 t.column("decidedAt", .integer)
@@ -55,7 +55,14 @@ public struct AppDatabase: Sendable {
                 t.column("acknowledgedAt", .integer)
                 t.column("purgedAt", .integer)
             }
+            // Each index serves one query of `queue list` / `queue stats` without scanning the table.
             try db.create(index: "submission_on_createdAt", on: "submission", columns: ["createdAt"])
+            try db.create(index: "submission_on_state_createdAt", on: "submission", columns: ["state", "createdAt"])
+            try db.create(index: "submission_on_decision", on: "submission", columns: ["decision"], condition: Column("decision") != nil)
+            try db.create(
+                index: "submission_not_printed", on: "submission", columns: ["receipt"],
+                condition: Column("receiptPrint") == "failed" || Column("formPrint") == "failed")
+            try db.create(index: "submission_purged", on: "submission", columns: ["purgedAt"], condition: Column("purgedAt") != nil)
             try db.create(table: "receiptCounter") { t in
                 t.column("station", .text).notNull()
                 t.column("day", .text).notNull()
