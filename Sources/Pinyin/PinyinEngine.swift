@@ -48,7 +48,7 @@ public final class PinyinEngine: CandidateSource {
 
     /// Opens the decoder on `dictionaryPath`; throws when the file is missing or cannot be loaded.
     public init(dictionaryPath: String = PinyinEngine.defaultDictionaryPath) throws(PinyinError) {
-        self.dictionaryPath = dictionaryPath
+        // Opened before `self` is fully initialised, so a failure does not run `deinit`.
         let result: Result<Void, PinyinError> = Self.decoder.withLock { decoder in
             do throws(PinyinError) {
                 try Self.open(dictionaryPath, in: &decoder.path)
@@ -59,6 +59,7 @@ public final class PinyinEngine: CandidateSource {
             }
         }
         try result.get()
+        self.dictionaryPath = dictionaryPath
     }
 
     deinit {
@@ -92,12 +93,26 @@ public final class PinyinEngine: CandidateSource {
     /// Makes sure the global decoder has `path` open; call with the lock held.
     private static func open(_ path: String, in openPath: inout String?) throws(PinyinError) {
         if openPath == path { return }
+        guard access(path, R_OK) == 0 else { throw .dictionaryMissing(path: path) }
+        guard hasPlausibleHeader(path) else { throw .dictionaryUnreadable(path: path) }
         if openPath != nil {
             bm_pinyin_close()
             openPath = nil
         }
-        guard access(path, R_OK) == 0 else { throw .dictionaryMissing(path: path) }
         guard bm_pinyin_open(path, "/dev/null") else { throw .dictionaryUnreadable(path: path) }
         openPath = path
+    }
+
+    /// Checks the spelling table header that starts the dictionary (entry size and count, as two
+    /// native `size_t`s) against the file's size. libgooglepinyin trusts these numbers, and after
+    /// the failed allocation a damaged file causes, its next load double-frees and aborts the
+    /// process: a damaged file must never reach it.
+    private static func hasPlausibleHeader(_ path: String) -> Bool {
+        guard let file = fopen(path, "rb") else { return false }
+        defer { fclose(file) }
+        var header = [Int](repeating: 0, count: 2)
+        guard fread(&header, MemoryLayout<Int>.size, 2, file) == 2, fseek(file, 0, SEEK_END) == 0 else { return false }
+        let (entrySize, entryCount, fileSize) = (header[0], header[1], ftell(file))
+        return (1...64).contains(entrySize) && (1...4096).contains(entryCount) && entrySize * entryCount < fileSize
     }
 }

@@ -74,7 +74,7 @@ public struct Screen: Hashable, Sendable {
                     set(Cell(text: String(character), width: cellWidth, style: style), row: row, col: x)
                 } else {
                     // Half of a wide character falls outside: show a space in the visible half.
-                    for column in max(x, 0)..<min(x + cellWidth, limit) {
+                    for column in max(x, 0)..<max(max(x, 0), min(x + cellWidth, limit)) {
                         set(.blank(style), row: row, col: column)
                     }
                 }
