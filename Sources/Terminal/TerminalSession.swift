@@ -14,7 +14,7 @@ public enum TerminalEvent: Hashable, Sendable {
     case resize(width: Int, height: Int)
     /// The periodic timer fired (idle timeouts, clocks).
     case tick
-    /// SIGTERM or SIGHUP (or SIGINT outside resident mode) arrived; the terminal is already
+    /// SIGTERM or SIGHUP (or SIGINT/SIGQUIT outside resident mode) arrived; the terminal is already
     /// restored and the stream ends: the application should exit.
     case terminated(signal: Int32)
     /// The input reached end of file or failed (the terminal went away); the stream ends.
@@ -42,18 +42,20 @@ public enum TerminalError: Error, CustomStringConvertible, Equatable {
 /// The terminal in full-screen application mode: raw input, alternate screen, hidden cursor,
 /// bracketed paste, no auto-wrap.
 ///
-/// Creating a session switches the terminal over; `restore()` (also run at `exit` and on
-/// SIGTERM/SIGHUP/SIGINT) switches it back to exactly the saved settings. Signals are received
-/// through dispatch sources, so restoring runs on a normal queue, never inside a signal handler.
-/// In resident mode SIGINT, SIGQUIT and SIGTSTP are ignored (raw mode also turns off the keys that
-/// send them), so Ctrl-C, Ctrl-\ and Ctrl-Z arrive as ordinary `.control` keys.
+/// Creating a session switches the terminal over; `restore()` (also run at `exit`, on SIGTERM and
+/// SIGHUP, and on SIGINT/SIGQUIT outside resident mode) switches it back to exactly the saved
+/// settings. Signals are received through dispatch sources, so restoring runs on a normal queue,
+/// never inside a signal handler.
+/// Raw mode turns off the keys that send signals, so Ctrl-C, Ctrl-\ and Ctrl-Z arrive as ordinary
+/// `.control` keys. SIGTSTP is always ignored; SIGINT and SIGQUIT sent from elsewhere are ignored in
+/// resident mode and end the session like SIGTERM otherwise.
 ///
 /// Only one session is active per process (the latest created); it stays alive until restored.
 /// Methods may be called from any thread.
 public final class TerminalSession: Sendable {
     /// How a session behaves.
     public struct Options: Sendable {
-        /// Ignore SIGINT, SIGQUIT and SIGTSTP (a resident must never stop the kiosk).
+        /// Ignore SIGINT and SIGQUIT (a resident must never stop the kiosk).
         public var residentMode: Bool
         /// How often `.tick` events are sent; nil for none.
         public var tickInterval: Duration?
@@ -112,12 +114,17 @@ public final class TerminalSession: Sendable {
             controlCharacters[Int(VMIN)] = 1
             controlCharacters[Int(VTIME)] = 0
         }
-        guard tcsetattr(input, TCSAFLUSH, &raw) == 0 else { throw .systemCallFailed(call: "tcsetattr", errno: errno) }
-        let ignored = options.residentMode ? [SIGINT, SIGQUIT, SIGTSTP, SIGTTOU] : [SIGTSTP, SIGTTOU]
-        state.withLock { state in
-            state.savedDispositions = ignored.map { ($0, signal($0, SIG_IGN)) }
-        }
+        // Route termination signals here before changing anything, so none can leave the terminal raw.
         SignalRouter.activate(self)
+        guard tcsetattr(input, TCSAFLUSH, &raw) == 0 else {
+            let code = errno
+            SignalRouter.deactivate(self)
+            throw .systemCallFailed(call: "tcsetattr", errno: code)
+        }
+        // Suspending would leave the terminal raw; SIGTTOU would stop a restore from the background.
+        state.withLock { state in
+            state.savedDispositions = [SIGTSTP, SIGTTOU].map { ($0, signal($0, SIG_IGN)) }
+        }
         writeAll(Array(Self.enterSequence.utf8))
     }
 
@@ -165,6 +172,8 @@ public final class TerminalSession: Sendable {
         let resize = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: queue)
         resize.setEventHandler { [weak self] in
             guard let self else { return }
+            // Terminals may reflow or clear on resize: the next frame repaints everything.
+            self.invalidate()
             let size = self.size
             self.yield(.resize(width: size.width, height: size.height))
         }
@@ -268,14 +277,14 @@ public final class TerminalSession: Sendable {
     }
 }
 
-/// Routes SIGTERM, SIGHUP and SIGINT to the active session; installed once per process because a
+/// Routes SIGTERM, SIGHUP, SIGINT and SIGQUIT to the active session; installed once per process because a
 /// dispatch signal source takes over the signal's disposition.
 private enum SignalRouter {
     private static let active = Mutex<TerminalSession?>(nil)
     /// The process-wide sources, created on first use and never cancelled (immutable once made).
     nonisolated(unsafe) private static let sources: [any DispatchSourceSignal] = {
         atexit { SignalRouter.active.withLock { $0 }?.restore() }
-        return [SIGTERM, SIGHUP, SIGINT].map { number in
+        return [SIGTERM, SIGHUP, SIGINT, SIGQUIT].map { number in
             _ = signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { handle(number) }
@@ -300,7 +309,7 @@ private enum SignalRouter {
             raise(number)
             return
         }
-        if number == SIGINT && session.options.residentMode { return }
+        if (number == SIGINT || number == SIGQUIT) && session.options.residentMode { return }
         session.restore(reporting: number)
     }
 }

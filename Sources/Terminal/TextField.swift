@@ -104,3 +104,14 @@ public struct TextFieldState: Hashable, Sendable {
         return (shown, beforeWidth)
     }
 }
+
+extension Screen {
+    /// Draws a text field `width` cells wide (scrolled so the cursor is visible, padded with
+    /// `style`, e.g. underline) and, when `focused`, puts the terminal cursor at its cursor.
+    public mutating func put(field: TextFieldState, row: Int, col: Int, width: Int, style: Style = .underline, focused: Bool) {
+        let view = field.visible(width: width)
+        clear(row: row, col: col, width: width, height: 1, style: style)
+        put(text: view.text, row: row, col: col, style: style, clipTo: col + width)
+        if focused { cursor = Position(row: row, col: col + view.cursorColumn) }
+    }
+}

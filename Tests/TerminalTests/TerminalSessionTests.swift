@@ -166,6 +166,19 @@ private func watchdog(_ session: TerminalSession) -> Task<Void, Never> {
         #expect(output.hasSuffix("\u{1B}[?1049l"))
     }
 
+    @Test func sigintEndsASessionOutsideResidentMode() async throws {
+        let pty = try PseudoTerminal()
+        let original = pty.settings
+        let session = try TerminalSession(input: pty.slave, output: pty.slave, options: .init(residentMode: false, tickInterval: nil))
+        let guardTask = watchdog(session)
+        defer { guardTask.cancel() }
+        var events = session.events().makeAsyncIterator()
+        kill(getpid(), SIGINT)
+        let event = await nextEvent(&events) { _ in true }
+        #expect(event == .terminated(signal: SIGINT))
+        #expect(same(pty.settings, original))
+    }
+
     @Test func closedInputEndsTheStream() async throws {
         var pty: PseudoTerminal? = try PseudoTerminal()
         let slave = dup(pty!.slave)

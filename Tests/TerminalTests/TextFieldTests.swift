@@ -75,3 +75,19 @@ import Testing
         #expect(view.cursorColumn == 8)
     }
 }
+
+@Suite struct FieldDrawingTests {
+    @Test func drawsScrolledFieldWithCursor() {
+        var screen = Screen(width: 20, height: 2)
+        let field = TextFieldState(text: "北京市朝阳区建国路1号", maxLength: 50)
+        screen.put(field: field, row: 1, col: 2, width: 10, focused: true)
+        #expect(screen.textLines[1] == "  建国路1号         ")
+        #expect(screen.cursor == Position(row: 1, col: 11))
+        #expect(screen[1, 11] == .blank(.underline))
+        #expect(screen[1, 12] == .blank())
+        var unfocused = Screen(width: 20, height: 2)
+        unfocused.put(field: TextFieldState(maxLength: 5), row: 0, col: 0, width: 5, focused: false)
+        #expect(unfocused.cursor == nil)
+        #expect((0..<5).allSatisfy { unfocused[0, $0] == .blank(.underline) })
+    }
+}
