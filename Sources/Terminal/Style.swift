@@ -1,6 +1,10 @@
 /// A colour from the 16-colour palette every terminal (kmscon, the Linux console, xterm) supports.
 public enum Color: UInt8, Hashable, Sendable, CaseIterable {
-    case `default`, black, red, green, yellow, blue, magenta, cyan, white
+    /// The terminal's own foreground or background.
+    case `default`
+    /// The eight standard colours (SGR 30-37 / 40-47).
+    case black, red, green, yellow, blue, magenta, cyan, white
+    /// The eight bright colours (SGR 90-97 / 100-107).
     case brightBlack, brightRed, brightGreen, brightYellow, brightBlue, brightMagenta, brightCyan, brightWhite
 
     /// The SGR parameter selecting this colour as foreground (add 10 for background).

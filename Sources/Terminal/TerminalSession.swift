@@ -77,6 +77,7 @@ public final class TerminalSession: Sendable {
     /// The options the session was started with.
     public let options: Options
 
+    /// Mutable state, only touched under `state`'s lock (dispatch sources are not `Sendable`).
     private struct State: @unchecked Sendable {
         var restored = false
         var decoder = KeyDecoder()
