@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "Documents", dependencies: ["CPangoCairo", "QRCode"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
         .target(name: "Terminal", swiftSettings: swiftSettings),
-        .target(name: "Pinyin", dependencies: ["CPinyin"], swiftSettings: swiftSettings),
+        .target(name: "Pinyin", dependencies: ["CPinyin", "Terminal"], swiftSettings: swiftSettings),
 
         // MARK: Executables (thin)
         .executableTarget(
