@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Private CUPS scheduler for tests: scripts/cupsd-test.sh start|stop DIR
 #
 # start: writes its own configuration under DIR, runs `cupsd -f` listening only on the socket
@@ -23,6 +23,11 @@ stop() {
     if kill "$pid" 2>/dev/null; then
         i=0
         while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+        # A cupsd started with SIGTERM blocked (inherited signal mask) never stops on its own.
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -KILL "$pid" 2>/dev/null || true
+            sleep 0.2
+        fi
     fi
     rm -f "$dir/cupsd.pid" "$dir/cups.sock"
 }
@@ -49,6 +54,7 @@ write_ppd() {
 *LandscapeOrientation: Plus90
 *TTRasterizer: Type42
 *cupsFilter2: "application/vnd.cups-pdf application/pdf 0 -"
+*cupsManualCopies: True
 *OpenUI *PageSize/Media Size: PickOne
 *OrderDependency: 10 AnySetup *PageSize
 *DefaultPageSize: A4
@@ -89,7 +95,7 @@ start() {
         ln -sfn "$backend" "$dir/lib/backend/$(basename "$backend")"
     done
     cat > "$dir/lib/backend/nopaper" <<'BACKEND'
-#!/bin/sh
+#!/bin/bash
 # Test backend: a printer that is out of paper.
 if [ $# -eq 0 ]; then
     echo 'direct nopaper "Unknown" "Bianmin out-of-paper test printer"'
@@ -135,10 +141,24 @@ JobRetryInterval 1
 </Policy>
 CONF
 
-    # setsid: the scheduler must outlive this script and its caller's terminal.
-    setsid cupsd -f -c "$dir/cupsd.conf" -s "$dir/cups-files.conf" \
-        >"$dir/log/cupsd.out" 2>&1 </dev/null &
-    echo $! > "$dir/cupsd.pid"
+    # The scheduler outlives this script: it must not keep the caller's descriptors (a test
+    # runner's pipes would never reach end-of-file), nor its session.
+    for fd in /proc/$$/fd/*; do
+        fd=${fd##*/}
+        [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+    done
+    setsid --fork cupsd -f -c "$dir/cupsd.conf" -s "$dir/cups-files.conf" \
+        >"$dir/log/cupsd.out" 2>&1 </dev/null
+    # cupsd has no pid file option: find it by its command line, which names this directory.
+    i=0
+    until pgrep -x -f "cupsd -f -c $dir/cupsd.conf -s $dir/cups-files.conf" >"$dir/cupsd.pid"; do
+        i=$((i + 1))
+        if [ $i -ge 50 ]; then
+            echo "cupsd-test.sh: private cupsd did not start; see $dir/log" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
 
     export CUPS_SERVER="$dir/cups.sock"
     i=0

@@ -7,29 +7,53 @@ struct ToolResult {
     let errorOutput: String
 }
 
-/// Runs a tool from PATH and waits for it.
+/// Runs a tool from PATH and waits for it; output goes through files.
+///
+/// posix_spawn and waitpid rather than Foundation's Process, which hung here with concurrent tests
+/// (children left unreaped).
 @discardableResult
 func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ToolResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [tool] + arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let output = Pipe()
-    // stderr goes to a file so that neither pipe can fill up while the other is read.
-    let errorPath = "/tmp/bianmin-test-stderr-\(UUID().uuidString)"
-    _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-    defer { try? FileManager.default.removeItem(atPath: errorPath) }
-    let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try errors.close()
-    let errorData = FileManager.default.contents(atPath: errorPath) ?? Data()
+    let outputPath = "/tmp/bianmin-run-\(UUID().uuidString)"
+    let errorPath = outputPath + ".err"
+    defer {
+        unlink(outputPath)
+        unlink(errorPath)
+    }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    let argv = ([tool] + arguments).map { strdup($0) } + [nil]
+    let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    // The test runner blocks signals on its threads; a child (cupsd) must not inherit that mask.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t()
+    sigemptyset(&noSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+    var pid: pid_t = 0
+    let spawned = posix_spawnp(&pid, tool, &actions, &attributes, argv, envp)
+    guard spawned == 0 else { throw SpawnFailure(tool: tool, code: spawned) }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+    // WIFEXITED/WEXITSTATUS are macros Swift cannot import.
+    let exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + status & 0x7f
     return ToolResult(
-        status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-        errorOutput: String(decoding: errorData, as: UTF8.self))
+        status: exitStatus,
+        output: String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self),
+        errorOutput: String(decoding: FileManager.default.contents(atPath: errorPath) ?? Data(), as: UTF8.self))
+}
+
+struct SpawnFailure: Error, CustomStringConvertible {
+    let tool: String
+    let code: Int32
+    var description: String { "cannot start \(tool): \(String(cString: strerror(code)))" }
 }
 
 /// A fresh directory under /tmp, removed by `remove()`. World-traversable so CUPS filters (user lp)
