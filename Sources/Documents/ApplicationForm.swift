@@ -131,7 +131,8 @@ extension Documents {
             }
             blocks.append(.gap(14))
         }
-        // A header row is bold and shaded, and keeps with the first data row.
+        // A header row is bold (not shaded: text is drawn white under its outlines) and keeps with
+        // the first data row.
         func row(widths: [Double], cells: [Cell], header: Bool = false, repeatedHeader: Block? = nil) -> Block {
             let texts: [TextBlock?] = zip(widths, cells).map { columnWidth, cell in
                 guard case let .text(string) = cell else { return nil }
@@ -141,13 +142,8 @@ extension Documents {
             return Block(height: height, keepWithNext: header, repeatedHeader: repeatedHeader) { y in
                 var x = margin
                 for (index, columnWidth) in widths.enumerated() {
-                    if header {
-                        cairo_set_source_rgb(cr, 0.9, 0.9, 0.9)
-                        cairo_rectangle(cr, x, y, columnWidth, height)
-                        cairo_fill(cr)
-                    }
                     cairo_set_source_rgb(cr, 0, 0, 0)
-                    cairo_set_line_width(cr, 0.6)
+                    cairo_set_line_width(cr, header ? 1.2 : 0.6)
                     cairo_rectangle(cr, x, y, columnWidth, height)
                     cairo_stroke(cr)
                     switch cells[index] {

@@ -48,6 +48,25 @@ struct DocumentsTests {
         #expect(long.1 > short.1)
     }
 
+    @Test("every glyph is drawn: 如 renders (cairo's CFF subsetting blanks it in small subsets)")
+    func glyphsHaveInk() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        func ink(applicant: String) throws -> Int {
+            var receipt = Samples.receipt()
+            receipt.maskedApplicant = applicant
+            receipt.appealRights = "依法享有申请行政复议或提起行政诉讼的权利。"
+            let path = directory.file("ink.pdf")
+            try Documents.receiptPDF(receipt).write(to: URL(fileURLWithPath: path))
+            return try inkPixels(inPDF: path)
+        }
+        let blank = try ink(applicant: "")
+        let reference = try ink(applicant: "好好好好") - blank
+        let tested = try ink(applicant: "如如如如") - blank
+        #expect(reference > 0)
+        #expect(Double(tested) > 0.5 * Double(reference), "如 drew \(tested) dark pixels, 好 \(reference)")
+    }
+
     @Test("the QR code in the receipt PDF decodes after rasterising at 200 dpi")
     func receiptQR() throws {
         let directory = try TemporaryDirectory()

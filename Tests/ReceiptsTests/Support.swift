@@ -112,3 +112,18 @@ func alphanumericText(length: Int, seed: UInt64 = 42) -> String {
         return alphabet[Int(state >> 33) % alphabet.count]
     })
 }
+
+/// Dark pixels on the first page of a PDF rasterised in grey at `dpi`.
+func inkPixels(inPDF pdfPath: String, dpi: Int = 150) throws -> Int {
+    let prefix = pdfPath + ".gray"
+    try run("pdftoppm", ["-r", "\(dpi)", "-gray", "-singlefile", "-f", "1", "-l", "1", pdfPath, prefix])
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: prefix + ".pgm"))
+    // Binary PGM: "P5", width, height, maxval, each followed by one whitespace byte, then pixels.
+    var fields = 0
+    var index = bytes.startIndex
+    while fields < 4, index < bytes.endIndex {
+        if bytes[index] == 0x0A || bytes[index] == 0x20 { fields += 1 }
+        index += 1
+    }
+    return bytes[index...].reduce(0) { $0 + ($1 < 128 ? 1 : 0) }
+}
