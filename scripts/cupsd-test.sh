@@ -6,8 +6,9 @@
 #     bianmin-a4       file:DIR/out/bianmin-a4.pdf
 #     bianmin-receipt  file:DIR/out/bianmin-receipt.pdf
 #     bianmin-nopaper  test backend that reports `media-empty-error` and fails
-#   The file queues use a small PPD whose only filter step is cups-filters' pdftopdf, so each
-#   output file is a real PDF (overwritten by every job) that pdftotext/pdftoppm read directly.
+#   The queues share a small PPD (A4 default, plus an 80 mm roll size) whose only filter step is
+#   cups-filters' pdftopdf (which also makes the copies), so each output file is a real PDF,
+#   overwritten by every job, that pdftotext/pdftoppm read directly.
 # stop: stops that cupsd (pid in DIR/cupsd.pid) and waits until it has exited.
 # Needs root (cupsd, FileDevice) and the packages cups, cups-client, cups-filters.
 set -eu
@@ -178,7 +179,6 @@ CONF
     for queue in bianmin-a4 bianmin-receipt; do
         lpadmin -p "$queue" -E -v "file://$dir/out/$queue.pdf" -P "$dir/bianmin-test.ppd" 2>/dev/null
     done
-    lpadmin -p bianmin-receipt -o media-default=om_80mm-roll_80x297mm 2>/dev/null
     lpadmin -p bianmin-nopaper -E -v nopaper:/ -P "$dir/bianmin-test.ppd" 2>/dev/null
     echo "export CUPS_SERVER=$dir/cups.sock"
 }

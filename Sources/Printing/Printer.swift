@@ -114,13 +114,15 @@ private final class CUPSConnection {
         "ipp://localhost/printers/\(destination)"
     }
 
-    /// Sends an IPP request; nil response means the scheduler went away.
-    private func request(_ request: OpaquePointer) throws(PrintError) -> (response: OpaquePointer, status: ipp_status_t) {
+    /// Sends an IPP request about `destination`; no response means the scheduler went away.
+    private func request(_ request: OpaquePointer, about destination: String) throws(PrintError)
+        -> (response: OpaquePointer, status: ipp_status_t)
+    {
         guard let response = cupsDoRequest(http, request, "/") else {
             if cupsLastError() == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE || httpError(http) != 0 {
                 throw .noServer(server: server)
             }
-            throw .rejected(destination: "", detail: String(cString: cupsLastErrorString()))
+            throw .rejected(destination: destination, detail: String(cString: cupsLastErrorString()))
         }
         return (response, ippGetStatusCode(response))
     }
@@ -128,7 +130,7 @@ private final class CUPSConnection {
     func printerStatus(_ destination: String) throws(PrintError) -> PrinterStatus {
         let query = ippNewRequest(IPP_OP_GET_PRINTER_ATTRIBUTES)!
         ippAddString(query, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nil, printerURI(destination))
-        let (response, status) = try request(query)
+        let (response, status) = try request(query, about: destination)
         defer { ippDelete(response) }
         if status == IPP_STATUS_ERROR_NOT_FOUND {
             throw .unknownDestination(destination, server: server)
@@ -153,7 +155,7 @@ private final class CUPSConnection {
         let query = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES)!
         ippAddString(query, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nil, printerURI(destination))
         ippAddInteger(query, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "job-id", Int32(jobID))
-        let (response, status) = try request(query)
+        let (response, status) = try request(query, about: destination)
         defer { ippDelete(response) }
         guard status.rawValue < IPP_STATUS_REDIRECTION_OTHER_SITE.rawValue else {
             throw .rejected(destination: destination, detail: String(cString: ippErrorString(status)))

@@ -33,19 +33,17 @@ struct DocumentsTests {
     func receiptSize() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        func size(_ receipt: ReceiptDocument) throws -> (Double, Double) {
+        func size(_ receipt: ReceiptDocument) throws -> (width: Double, height: Double) {
             let path = directory.file("r.pdf")
             try Documents.receiptPDF(receipt).write(to: URL(fileURLWithPath: path))
-            let line = try run("pdfinfo", [path]).output.split(separator: "\n").first { $0.hasPrefix("Page size:") }!
-            let numbers = line.split(separator: " ").compactMap { Double($0) }
-            return (numbers[0], numbers[1])
+            return try pdfPageSize(path)
         }
         let short = try size(Samples.receipt())
         var longer = Samples.receipt()
         longer.materialsToBring += (1...8).map { "补充材料\($0):村委会出具的证明材料原件" }
         let long = try size(longer)
-        #expect(abs(short.0 - 80 * 72 / 25.4) < 0.5)
-        #expect(long.1 > short.1)
+        #expect(abs(short.width - 80 * 72 / 25.4) < 0.5)
+        #expect(long.height > short.height)
     }
 
     @Test("every glyph is drawn: 如 renders (cairo's CFF subsetting blanks it in small subsets)")

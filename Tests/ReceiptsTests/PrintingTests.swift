@@ -62,6 +62,7 @@ struct PrintingTests {
         #expect(text.contains(Samples.receiptNumber))
         #expect(text.contains(Samples.matterName))
         #expect(try decodeQR(inPDF: printed) == [Samples.qrText])
+        #expect(try abs(pdfPageSize(printed).width - 80 * 72 / 25.4) < 1, "80 mm roll media")
 
         let form = try Documents.applicationFormPDF(Samples.longForm())
         let formPath = cups.directory.file("form.pdf")
@@ -70,6 +71,7 @@ struct PrintingTests {
         _ = try await a4.print(pdf: form, title: "申请表", media: .a4, copies: 2, timeout: .seconds(60))
         let printedForm = cups.output(of: "bianmin-a4")
         #expect(try pdfPages(printedForm) == 2 * pdfPages(formPath), "two copies")
+        #expect(try abs(pdfPageSize(printedForm).width - 595.3) < 1, "A4")
         #expect(try occurrences(of: Samples.memberName(60), in: pdfText(printedForm)) == 2)
     }
 

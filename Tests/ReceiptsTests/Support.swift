@@ -127,3 +127,11 @@ func inkPixels(inPDF pdfPath: String, dpi: Int = 150) throws -> Int {
     }
     return bytes[index...].reduce(0) { $0 + ($1 < 128 ? 1 : 0) }
 }
+
+/// Width and height in points of the first page of a PDF.
+func pdfPageSize(_ pdfPath: String) throws -> (width: Double, height: Double) {
+    let info = try run("pdfinfo", [pdfPath]).output
+    let line = info.split(separator: "\n").first { $0.hasPrefix("Page size:") } ?? ""
+    let numbers = line.split(separator: " ").compactMap { Double($0) }
+    return numbers.count >= 2 ? (numbers[0], numbers[1]) : (0, 0)
+}
