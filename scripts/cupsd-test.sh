@@ -5,7 +5,8 @@
 #   DIR/cups.sock, waits until it answers, creates the queues below and prints `export` lines:
 #     bianmin-a4       file:DIR/out/bianmin-a4.pdf
 #     bianmin-receipt  file:DIR/out/bianmin-receipt.pdf
-#     bianmin-nopaper  test backend that reports `media-empty-error` and fails
+#     bianmin-nopaper  test backend that reports `media-empty-error` and fails, until the file
+#                      DIR/paper-loaded exists (then it prints to nowhere)
 #   The queues share a small PPD (A4 default, plus an 80 mm roll size) whose only filter step is
 #   cups-filters' pdftopdf (which also makes the copies), so each output file is a real PDF,
 #   overwritten by every job, that pdftotext/pdftoppm read directly.
@@ -95,11 +96,16 @@ start() {
     for backend in /usr/lib/cups/backend/*; do
         ln -sfn "$backend" "$dir/lib/backend/$(basename "$backend")"
     done
-    cat > "$dir/lib/backend/nopaper" <<'BACKEND'
-#!/bin/bash
-# Test backend: a printer that is out of paper.
-if [ $# -eq 0 ]; then
+    cat > "$dir/lib/backend/nopaper" <<BACKEND
+#!/bin/sh
+# Test backend: a printer out of paper until $dir/paper-loaded exists.
+if [ \$# -eq 0 ]; then
     echo 'direct nopaper "Unknown" "Bianmin out-of-paper test printer"'
+    exit 0
+fi
+if [ -e "$dir/paper-loaded" ]; then
+    echo "STATE: -media-empty-error" >&2
+    if [ \$# -ge 6 ]; then cat "\$6" >/dev/null; else cat >/dev/null; fi
     exit 0
 fi
 echo "STATE: +media-empty-error" >&2

@@ -28,6 +28,9 @@ public struct Printer: Sendable {
     /// `host`, `host:port` or a domain socket path; nil uses CUPS's default server.
     public let server: String?
 
+    /// How long a printer may report a problem while processing our job before the print fails.
+    static let problemGrace: Duration = .seconds(5)
+
     /// Creates a handle; nothing is contacted yet.
     public init(destination: String, server: String? = nil) {
         self.destination = destination
@@ -42,19 +45,23 @@ public struct Printer: Sendable {
 
     /// Prints `pdf` and follows the job until it completes, fails, or `timeout` passes.
     ///
-    /// Refuses up front when the queue is stopped, rejecting jobs or reports a problem. A job that
-    /// meets a printer problem, the timeout or task cancellation is cancelled, so a later retry
+    /// Refuses up front when the queue is stopped or rejects jobs. Fails when the queue stops while
+    /// the job waits, or the printer reports a problem for `problemGrace` while processing it. A
+    /// job that fails, times out or whose task is cancelled is cancelled in CUPS, so a later retry
     /// cannot print twice.
     public func print(
         pdf: Data, title: String, media: PrintMedia, copies: Int = 1, timeout: Duration = .seconds(60)
     ) async throws(PrintError) -> PrintOutcome {
         let connection = try CUPSConnection(server: server)
         let before = try connection.printerStatus(destination)
-        if let problem = before.problem {
+        // Only a stopped or rejecting queue refuses up front: an error reason on an idle queue may be
+        // stale (CUPS keeps a backend's last reasons after cupsenable until a job runs again).
+        if before.state == .stopped || !before.acceptingJobs, let problem = before.problem {
             throw .printerProblem(problem, destination: destination, reasons: before.reasons)
         }
         let jobID = try connection.submit(pdf: pdf, title: title, media: media, copies: copies, to: destination)
         let deadline = ContinuousClock.now + timeout
+        var problemSince: ContinuousClock.Instant?
         while true {
             let job = try connection.jobState(jobID, on: destination)
             switch job.state {
@@ -68,9 +75,22 @@ public struct Printer: Sendable {
                 break
             }
             let printer = try connection.printerStatus(destination)
-            if let problem = printer.problem {
+            if printer.state == .stopped {
                 connection.cancel(jobID, on: destination)
-                throw .printerProblem(problem, destination: destination, reasons: printer.reasons)
+                throw .printerProblem(printer.problem ?? .paused, destination: destination, reasons: printer.reasons)
+            }
+            // A printer that waits (e.g. for paper) while holding our job fails it after a grace period.
+            if job.state == IPP_JSTATE_PROCESSING.rawValue,
+                let problem = PrinterProblem.from(reasons: printer.reasons, state: printer.state)
+            {
+                let since = problemSince ?? ContinuousClock.now
+                problemSince = since
+                if ContinuousClock.now - since >= Self.problemGrace {
+                    connection.cancel(jobID, on: destination)
+                    throw .printerProblem(problem, destination: destination, reasons: printer.reasons)
+                }
+            } else {
+                problemSince = nil
             }
             if ContinuousClock.now >= deadline {
                 connection.cancel(jobID, on: destination)

@@ -75,7 +75,7 @@ struct PrintingTests {
         #expect(try occurrences(of: Samples.memberName(60), in: pdfText(printedForm)) == 2)
     }
 
-    @Test("an out-of-paper printer gives the media-empty problem and keeps no job")
+    @Test("out of paper: the media-empty problem, no job left behind, prints once paper is loaded")
     func outOfPaper() async throws {
         let cups = try PrivateCUPS()
         defer { cups.shutDown() }
@@ -107,6 +107,16 @@ struct PrintingTests {
             Issue.record("retry: expected media empty, got \(String(describing: retry))")
             return
         }
+
+        // Paper loaded and the queue resumed: the same receipt prints, although CUPS may still
+        // list the backend's last media-empty reason until the job runs.
+        #expect(FileManager.default.createFile(atPath: cups.directory.file("paper-loaded"), contents: nil))
+        #expect(try cups.admin("cupsenable", ["bianmin-nopaper"]).status == 0)
+        let outcome = try await printer.print(
+            pdf: Documents.receiptPDF(Samples.receipt()), title: "回执", media: .roll80mm, copies: 1,
+            timeout: .seconds(60))
+        #expect(outcome.destination == "bianmin-nopaper")
+        #expect(try printer.status().problem == nil)
     }
 
     @Test("a disabled queue reports the paused problem")
