@@ -57,13 +57,17 @@ let package = Package(
         .target(name: "Documents", dependencies: ["CPangoCairo", "QRCode"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
         .target(name: "Terminal", swiftSettings: swiftSettings),
+        .target(
+            name: "KioskReceipts",
+            dependencies: ["KioskCore", "KioskStore", "Documents", "Printing", "QRCode"],
+            swiftSettings: swiftSettings),
         .target(name: "Pinyin", dependencies: ["CPinyin", "Terminal"], swiftSettings: swiftSettings),
 
         // MARK: Executables (thin)
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore",
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),

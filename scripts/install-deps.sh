@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
   libsqlite3-dev libqrencode-dev libcups2-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
-  libgooglepinyin0-dev cups cups-client cups-bsd printer-driver-cups-pdf
+  libgooglepinyin0-dev cups cups-client cups-bsd cups-filters printer-driver-cups-pdf
   zbar-tools poppler-utils qrencode pango1.0-tools tmux dialog
 )
 missing=()

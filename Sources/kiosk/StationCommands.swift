@@ -3,6 +3,7 @@ import Foundation
 import KioskConfig
 import KioskCore
 import KioskSecurity
+import KioskReceipts
 import KioskStore
 
 /// `kiosk init`: the data directory, the station key and the database.
@@ -31,9 +32,11 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "The matter's code.") var matter: String
     @Option(help: "The answers file (JSON), or - for standard input.") var answers: String
     @Option(help: "The village assistant entering it on the resident's behalf.") var assistant: String?
+    @Flag(name: .customLong("print"), help: "Print the receipt (and the A4 form when the matter needs a signature).")
+    var printDocuments = false
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
+    func run() async throws {
         let configuration = try options.load()
         let matter = try configuration.matter(matter)
         let language = configuration.station.language
@@ -67,11 +70,25 @@ struct SubmitCommand: AsyncParsableCommand {
             }
         }
         let s = submitted.summary
+        var printed: [String: String] = [:]
+        if printDocuments {
+            let service = PrintService(station: configuration.station, queue: submitter.queue)
+            let (receipt, form) = await service.printNew(submitted, matter: matter)
+            for (what, report) in [("receipt", receipt), ("form", form)] {
+                guard let report else { continue }
+                printed[what] = report.isPrinted ? "printed" : "failed"
+                if !report.isPrinted { printError("\(what): \(report.residentMessage)\n\(report.assistantMessage)") }
+            }
+        }
         if json {
-            try printJSON(["receipt": s.receipt, "uuid": s.uuid.uuidString, "qr": s.receiptQR, "matter": s.matter, "state": s.state.rawValue])
+            var object: [String: String] = ["receipt": s.receipt, "uuid": s.uuid.uuidString, "qr": s.receiptQR, "matter": s.matter]
+            object["state"] = s.state.rawValue
+            for (what, state) in printed { object[what + "_print"] = state }
+            try printJSON(object)
         } else {
             print("receipt \(s.receipt)")
             print("qr \(s.receiptQR)")
+            for (what, state) in printed.sorted(by: { $0.key > $1.key }) { print("\(what) \(state)") }
         }
     }
 }

@@ -1,0 +1,126 @@
+import Documents
+import Foundation
+import KioskCore
+import KioskStore
+import Printing
+
+/// How one print went; a failure never means the submission is lost.
+public enum PrintReport: Sendable, Equatable {
+    /// The printer finished the job.
+    case printed(destination: String, jobID: Int)
+    /// No CUPS server answered: the PDF was written to the spool folder instead.
+    case spooled(path: String)
+    /// The printer could not print (out of paper, stopped...).
+    case failed(PrintError)
+    /// The document could not be rendered.
+    case renderFailed(String)
+
+    /// Whether paper came out.
+    public var isPrinted: Bool {
+        if case .printed = self { return true }
+        return false
+    }
+
+    /// A short Chinese message for the resident.
+    public var residentMessage: String {
+        switch self {
+        case .printed: "打印完成,请取走回执。"
+        case .spooled: "打印机暂时不能使用,您的申请已保存,请联系代办员补打。"
+        case .failed(let error): error.residentMessage
+        case .renderFailed: "打印没有完成,您的申请已保存,请联系代办员。"
+        }
+    }
+
+    /// A precise message for the assistant.
+    public var assistantMessage: String {
+        switch self {
+        case .printed(let destination, let jobID): "已打印:队列 \(destination),任务 \(jobID)。"
+        case .spooled(let path): "没有可用的 CUPS 打印服务,PDF 已写入待打印目录:\(path)"
+        case .failed(let error): error.assistantMessage
+        case .renderFailed(let detail): "文档生成失败:\(detail)"
+        }
+    }
+}
+
+/// Prints receipts and application forms to the station's CUPS queues and records the print state.
+public struct PrintService: Sendable {
+    public var station: StationConfig
+    public var queue: SubmissionQueue
+    public var clock: any WallClock
+    /// How long to follow a job before giving up.
+    public var timeout: Duration
+
+    public init(station: StationConfig, queue: SubmissionQueue, clock: any WallClock = SystemClock(), timeout: Duration = .seconds(60)) {
+        self.station = station
+        self.queue = queue
+        self.clock = clock
+        self.timeout = timeout
+    }
+
+    /// Prints (or reprints) the receipt of `summary` and records the outcome.
+    public func printReceipt(_ summary: SubmissionSummary, matter: Matter) async -> PrintReport {
+        let document = DocumentComposer.receipt(for: summary, matter: matter, station: station.station)
+        let report = await send(
+            render: { () throws(DocumentError) in try Documents.receiptPDF(document) }, destination: station.receiptsPrinter,
+            media: .roll80mm, name: "\(summary.receipt)-receipt")
+        try? queue.setPrintState(receipt: summary.receipt, receiptPrint: report.isPrinted ? .printed : .failed, at: clock.now())
+        return report
+    }
+
+    /// Prints the A4 application form; only possible while the answers are still in memory.
+    public func printForm(_ summary: SubmissionSummary, matter: Matter, answers: Answers) async -> PrintReport {
+        let document = DocumentComposer.applicationForm(for: summary, matter: matter, answers: answers, authority: station.station.authority)
+        let report = await send(
+            render: { () throws(DocumentError) in try Documents.applicationFormPDF(document) }, destination: station.formsPrinter,
+            media: .a4, name: "\(summary.receipt)-form")
+        try? queue.setPrintState(receipt: summary.receipt, formPrint: report.isPrinted ? .printed : .failed, at: clock.now())
+        return report
+    }
+
+    /// Prints what a new application needs: the form first (when the matter needs a signature), then the receipt,
+    /// so the receipt can say whether the form printed.
+    public func printNew(_ submitted: SubmittedApplication, matter: Matter) async -> (receipt: PrintReport, form: PrintReport?) {
+        var summary = submitted.summary
+        var form: PrintReport?
+        if matter.needsSignature {
+            let report = await printForm(summary, matter: matter, answers: submitted.answers)
+            summary.formPrint = report.isPrinted ? .printed : .failed
+            form = report
+        }
+        return (await printReceipt(summary, matter: matter), form)
+    }
+
+    /// Prints a sample receipt (number `TEST`) without touching the queue or the audit trail.
+    public func printTestReceipt(matter: Matter) async -> PrintReport {
+        let sample = SubmissionSummary(
+            uuid: UUID(), receipt: "TEST", station: station.station.id, matter: matter.code, catalogVersion: "test", channel: "self",
+            assistantID: nil, createdAt: clock.now(), state: .queued, decision: nil, decisionReason: nil, decidedAt: nil,
+            receiptPrint: .pending, formPrint: .notRequired, applicantMasked: "测试页 TEST PAGE", receiptQR: "BM1:TEST",
+            forwardAttempts: 0, lastError: nil, acknowledgedAt: nil, purgedAt: nil)
+        let document = DocumentComposer.receipt(for: sample, matter: matter, station: station.station)
+        return await send(
+            render: { () throws(DocumentError) in try Documents.receiptPDF(document) }, destination: station.receiptsPrinter,
+            media: .roll80mm, name: "test-receipt")
+    }
+
+    private func send(render: () throws(DocumentError) -> Data, destination: String, media: PrintMedia, name: String) async -> PrintReport {
+        let pdf: Data
+        do {
+            pdf = try render()
+        } catch {
+            return .renderFailed("\(error)")
+        }
+        do {
+            let outcome = try await Printer(destination: destination).print(pdf: pdf, title: name, media: media, timeout: timeout)
+            return .printed(destination: outcome.destination, jobID: outcome.jobID)
+        } catch .noServer {
+            do {
+                return .spooled(path: try SpoolWriter(directory: StationFiles(dataDirectory: station.dataDirectory).spoolDirectory).write(pdf, name: name))
+            } catch {
+                return .renderFailed("spool: \(error)")
+            }
+        } catch {
+            return .failed(error)
+        }
+    }
+}
