@@ -76,7 +76,7 @@ let package = Package(
         .target(name: "Documents", dependencies: ["CPangoCairo", "QRCode"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
         .target(name: "Terminal", swiftSettings: swiftSettings),
-        .target(name: "Pinyin", dependencies: ["CPinyin"], swiftSettings: swiftSettings),
+        .target(name: "Pinyin", dependencies: ["CPinyin", "Terminal"], swiftSettings: swiftSettings),
 
         // MARK: Executables (thin)
         .executableTarget(
@@ -97,7 +97,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "bianmin-bench",
-            dependencies: ["KioskCore", "KioskConfig", "KioskSecurity", "KioskStore"],
+            dependencies: [
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings),
 
         // MARK: Tests
@@ -108,7 +110,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
         .testTarget(name: "KioskSecurityTests", dependencies: ["KioskCore", "KioskSecurity"], swiftSettings: swiftSettings),
-        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig", "KioskSecurity"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing"], swiftSettings: swiftSettings),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin"], swiftSettings: swiftSettings),
         .testTarget(
@@ -120,6 +122,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "KioskCLITests", dependencies: ["kiosk", "KioskCore"], resources: [.copy("Snapshots")], swiftSettings: swiftSettings),
+        .testTarget(name: "KioskCLITests", dependencies: ["kiosk", "KioskCore", "KioskStore", "KioskSecurity", .product(name: "GRDB", package: "GRDB.swift")], resources: [.copy("Snapshots")], swiftSettings: swiftSettings),
     ]
 )

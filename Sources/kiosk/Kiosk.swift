@@ -6,5 +6,7 @@ struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "Bianmin (便民) village kiosk: matters, forms and the submission queue.",
-        subcommands: [CatalogCommand.self, AnswersCommand.self])
+        subcommands: [
+            InitCommand.self, CatalogCommand.self, AnswersCommand.self, SubmitCommand.self, QueueCommand.self, AuditCommand.self,
+        ])
 }

@@ -1,20 +1,34 @@
-// C wrappers over libgooglepinyin's C++ API, so Swift can call it.
+// C wrappers over libgooglepinyin's C++ API, so Swift can call it. No C++ exception may cross into
+// Swift (it would abort the kiosk): a damaged dictionary makes the library throw std::bad_alloc.
 #include "cpinyin.h"
 #include <googlepinyin/pinyinime.h>
 
 using namespace ime_pinyin;
 
 extern "C" bool bm_pinyin_open(const char *dict_path, const char *user_dict_path) {
-    return im_open_decoder(dict_path, user_dict_path);
+    try {
+        return im_open_decoder(dict_path, user_dict_path);
+    } catch (...) {
+        return false;
+    }
 }
 
 extern "C" size_t bm_pinyin_search(const char *pinyin, size_t length) {
-    return im_search(pinyin, length);
+    try {
+        return im_search(pinyin, length);
+    } catch (...) {
+        return 0;
+    }
 }
 
 extern "C" size_t bm_pinyin_candidate(size_t index, char *out, size_t capacity) {
     char16 buffer[64];
-    char16 *candidate = im_get_candidate(index, buffer, 64);
+    char16 *candidate;
+    try {
+        candidate = im_get_candidate(index, buffer, 64);
+    } catch (...) {
+        return 0;
+    }
     if (candidate == nullptr || capacity == 0) return 0;
     // The dictionary stores UTF-16 code units; encode them as UTF-8.
     size_t written = 0;

@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+
+/// The kiosk's one SQLite database (WAL, `synchronous = FULL`), owning its `DatabaseWriter`.
+public struct AppDatabase: Sendable {
+    /// The writer every access goes through.
+    public let writer: any DatabaseWriter
+
+    /// Opens (creating and migrating) the database file at `path`.
+    public static func open(at path: String) throws(StoreError) -> AppDatabase {
+        var config = Configuration()
+        // Another process (the forwarder, the text-mode kiosk) may hold the write lock for a moment.
+        config.busyMode = .timeout(15)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Purged payloads are overwritten, not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: config)
+            let database = AppDatabase(writer: pool)
+            try migrator.migrate(pool)
+            return database
+        } catch {
+            throw StoreError(error, path: path)
+        }
+    }
+
+    /// Every schema change, registered in one place.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: submissions, receipt counters, audit log, settings") { db in
+            try db.create(table: "submission") { t in
+                t.primaryKey("uuid", .text)
+                t.column("receipt", .text).notNull().unique()
+                t.column("station", .text).notNull()
+                t.column("matter", .text).notNull()
+                t.column("catalogVersion", .text).notNull()
+                t.column("channel", .text).notNull()
+                t.column("assistantID", .text)
+                t.column("createdAt", .integer).notNull()
+                t.column("state", .text).notNull()
+                t.column("decision", .text)
+                t.column("decisionReason", .text)
+                t.column("decidedAt", .integer)
+                t.column("receiptPrint", .text).notNull()
+                t.column("formPrint", .text).notNull()
+                t.column("applicantMasked", .text).notNull()
+                t.column("receiptQR", .text).notNull()
+                t.column("payloadDigest", .blob).notNull()
+                t.column("sealedKeyID", .text).notNull()
+                t.column("sealed", .blob)
+                t.column("forwardAttempts", .integer).notNull().defaults(to: 0)
+                t.column("lastError", .text)
+                t.column("acknowledgedAt", .integer)
+                t.column("purgedAt", .integer)
+            }
+            // Each index serves one query of `queue list` / `queue stats` without scanning the table.
+            try db.create(index: "submission_on_createdAt", on: "submission", columns: ["createdAt"])
+            try db.create(index: "submission_on_state_createdAt", on: "submission", columns: ["state", "createdAt"])
+            try db.create(index: "submission_on_decision", on: "submission", columns: ["decision"], condition: Column("decision") != nil)
+            try db.create(
+                index: "submission_not_printed", on: "submission", columns: ["receipt"],
+                condition: Column("receiptPrint") == "failed" || Column("formPrint") == "failed")
+            try db.create(index: "submission_purged", on: "submission", columns: ["purgedAt"], condition: Column("purgedAt") != nil)
+            try db.create(table: "receiptCounter") { t in
+                t.column("station", .text).notNull()
+                t.column("day", .text).notNull()
+                t.column("last", .integer).notNull()
+                t.primaryKey(["station", "day"])
+            }
+            try db.create(table: "auditEntry") { t in
+                t.primaryKey("sequence", .integer)
+                t.column("at", .integer).notNull()
+                t.column("event", .text).notNull()
+                t.column("receipt", .text)
+                t.column("detail", .text).notNull()
+                t.column("previousHash", .blob).notNull()
+                t.column("hash", .blob).notNull()
+            }
+            try db.create(table: "setting") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+        }
+        return migrator
+    }
+}
+
+/// A storage failure, with what to tell the resident and what to tell the assistant.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Kind: Sendable, Equatable {
+        case diskFull
+        case corrupt
+        case readOnly
+        case io
+        case other
+    }
+
+    public var kind: Kind
+    /// The database or file involved.
+    public var path: String
+    /// The underlying error, for the assistant and the log (never holds personal data).
+    public var detail: String
+
+    init(_ error: any Error, path: String) {
+        self.path = path
+        if let e = error as? StoreError {
+            self = e
+            return
+        }
+        detail = "\(error)"
+        if let db = error as? DatabaseError {
+            switch db.resultCode {
+            case .SQLITE_FULL: kind = .diskFull
+            case .SQLITE_CORRUPT, .SQLITE_NOTADB: kind = .corrupt
+            case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM: kind = .readOnly
+            case .SQLITE_IOERR: kind = .io
+            default: kind = .other
+            }
+        } else {
+            kind = (error as NSError).code == Int(ENOSPC) ? .diskFull : .other
+        }
+    }
+
+    public init(kind: Kind, path: String, detail: String) {
+        self.kind = kind
+        self.path = path
+        self.detail = detail
+    }
+
+    /// A short message for the resident, in Chinese.
+    public var residentMessage: String {
+        switch kind {
+        case .diskFull: "存储空间已满,本次申请没有保存。请联系代办员处理。"
+        default: "系统暂时无法保存申请,本次申请没有保存。请联系代办员处理。"
+        }
+    }
+
+    public var description: String {
+        switch kind {
+        case .diskFull: "the disk holding \(path) is full; nothing was saved (\(detail))"
+        case .corrupt: "the database \(path) is damaged (\(detail))"
+        case .readOnly: "cannot write \(path) (\(detail))"
+        case .io: "input/output error on \(path) (\(detail))"
+        case .other: "database error on \(path): \(detail)"
+        }
+    }
+}
