@@ -8,5 +8,6 @@ struct Kiosk: AsyncParsableCommand {
         abstract: "Bianmin (便民) village kiosk: matters, forms and the submission queue.",
         subcommands: [
             InitCommand.self, CatalogCommand.self, AnswersCommand.self, SubmitCommand.self, QueueCommand.self, AuditCommand.self,
+            EnrollCommand.self, ForwardCommand.self,
         ])
 }
