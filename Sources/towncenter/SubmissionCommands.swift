@@ -117,7 +117,7 @@ struct ReceiptCommand: AsyncParsableCommand {
             let outcome = try await reporting { () async throws(CenterError) in try await center.verifyReceipt(qrText: text) }
             switch outcome {
             case .failure(let error):
-                if json { try printJSON(["valid": "false", "error": error.english]) } else { printError(error.description) }
+                if json { try printJSON(RefusedReceipt(valid: false, error: error.english)) } else { printError(error.description) }
                 throw ExitCode(1)
             case .success(let (record, stored)):
                 if json {
@@ -131,6 +131,11 @@ struct ReceiptCommand: AsyncParsableCommand {
                 print(stored.map { "received at the center; state: \($0.state)" } ?? "not yet received at the center")
             }
         }
+    }
+
+    struct RefusedReceipt: Encodable {
+        var valid: Bool
+        var error: String
     }
 
     struct VerifiedReceipt: Encodable {

@@ -29,11 +29,26 @@ func makeCenter() async throws -> (center: Center, directory: URL) {
     return (center, directory)
 }
 
-/// A center served on 127.0.0.1 at a free port.
+/// A center served on 127.0.0.1 at a free port, with an HTTP client of its own (a shared
+/// pool could reuse a connection to an earlier test's server on the same port).
 struct RunningCenter {
     let center: Center
     let port: Int
+    let http: HTTPClient
     var verifier: CenterVerifier { center.keys.signer.verifier }
+}
+
+/// Runs `body` with an HTTP client that is shut down afterwards.
+func withHTTPClient<T>(_ body: (HTTPClient) async throws -> T) async throws -> T {
+    let http = HTTPClient(eventLoopGroupProvider: .singleton)
+    do {
+        let result = try await body(http)
+        try await http.shutdown()
+        return result
+    } catch {
+        try? await http.shutdown()
+        throw error
+    }
 }
 
 /// Runs `body` against a real server on 127.0.0.1 (port 0), stopped afterwards.
@@ -53,7 +68,7 @@ func withRunningCenter(
         group.addTask { try await server.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        try await body(RunningCenter(center: center, port: port))
+        try await withHTTPClient { http in try await body(RunningCenter(center: center, port: port, http: http)) }
         group.cancelAll()
     }
 }
@@ -135,7 +150,7 @@ struct SignedRequest: Sendable {
         if let contentEncoding { request.headers.add(name: "Content-Encoding", value: contentEncoding) }
         request.headers.add(name: "Content-Type", value: "application/json")
         if !body.isEmpty { request.body = .bytes(body) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await center.http.execute(request, timeout: .seconds(30))
         let buffer = try await response.body.collect(upTo: 64 << 20)
         return Answer(
             status: Int(response.status.code), body: Data(buffer.readableBytesView),
