@@ -4,17 +4,25 @@ import SyncProtocol
 
 /// A stored submission's metadata (no answers: they stay sealed).
 public struct SubmissionSummary: Codable, Sendable, Hashable {
+    /// The submission's UUID.
     public var uuid: UUID
+    /// The receipt number.
     public var receipt: String
+    /// The station that accepted it.
     public var station: String
+    /// The matter's code.
     public var matter: String
+    /// The catalog version the form was filled under.
     public var catalogVersion: String
+    /// Self-service or assisted.
     public var channel: SubmissionChannel
+    /// The assistant's id, for assisted submissions.
     public var assistant: String?
     /// Unix seconds.
     public var createdAt: Int64
     /// Unix seconds.
     public var receivedAt: Int64
+    /// Whether the A4 form was printed at the village.
     public var formPrinted: Bool
     /// `received`, or the latest decision (`accepted`, `rejected`, `needs_more`, `completed`).
     public var state: String
@@ -51,8 +59,11 @@ public struct SubmissionSummary: Codable, Sendable, Hashable {
 
 /// Which submissions to list; nil fields match everything.
 public struct SubmissionFilter: Sendable, Hashable {
+    /// Only this station.
     public var station: String?
+    /// Only this matter code.
     public var matter: String?
+    /// Only this state (`received`, `accepted`, `rejected`, `needs_more`, `completed`).
     public var state: String?
     /// Received at or after, Unix seconds.
     public var receivedSince: Int64?
