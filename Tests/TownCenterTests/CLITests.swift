@@ -51,8 +51,12 @@ final class ServeProcess: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         out.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
-            self?.lock.withLock { self?.output += chunk }
+            let data = handle.availableData
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil  // end of file: stop polling
+                return
+            }
+            self?.lock.withLock { self?.output += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
     }
