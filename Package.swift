@@ -110,7 +110,9 @@ let package = Package(
         .executableTarget(
             name: "bianmin-bench",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", .product(name: "GRDB", package: "GRDB.swift"),
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "SyncClient", "SyncProtocol", "TownCenter",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings),
 
