@@ -16,7 +16,9 @@ extension CenterDatabase {
                 guard stored.files == bundle.files else { throw CenterError.catalogVersionReused(bundle.version) }
                 return
             }
-            try db.execute(sql: "INSERT INTO catalog (version, bundle) VALUES (?, ?)", arguments: [bundle.version, encoded])
+            try db.execute(
+                sql: "INSERT INTO catalog (version, matters, bundle) VALUES (?, ?, ?)",
+                arguments: [bundle.version, bundle.matterCodes.sorted().joined(separator: " "), encoded])
             try Self.appendAudit(AuditEvent(at: now, event: "catalog_published", detail: bundle.version), in: db)
         }
     }
@@ -30,13 +32,16 @@ extension CenterDatabase {
         }
     }
 
+    /// The version of the most recently published catalog ("" before any).
+    public func currentCatalogVersion() async throws(CenterError) -> String {
+        try await read { db in try String.fetchOne(db, sql: "SELECT version FROM catalog ORDER BY seq DESC LIMIT 1") ?? "" }
+    }
+
     /// Matter codes of every catalog ever published (submissions made under an older
     /// catalog stay acceptable).
     public func knownMatters() async throws(CenterError) -> Set<String> {
         try await read { db in
-            try Data.fetchAll(db, sql: "SELECT bundle FROM catalog").reduce(into: Set<String>()) { codes, data in
-                codes.formUnion(try JSONDecoder().decode(CatalogBundle.self, from: data).matterCodes)
-            }
+            Set(try String.fetchAll(db, sql: "SELECT matters FROM catalog").flatMap { $0.split(separator: " ").map(String.init) })
         }
     }
 }

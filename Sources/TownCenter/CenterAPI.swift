@@ -154,7 +154,7 @@ public struct CenterAPI: Sendable {
         } catch {
             throw try APIError(refusing: error)
         }
-        let catalogVersion = try await center.database.currentCatalog()?.version ?? ""
+        let catalogVersion = try await center.database.currentCatalogVersion()
         return try signed(BatchResult(results: results, catalogVersion: catalogVersion), nonce: fields.nonce)
     }
 
@@ -172,7 +172,7 @@ public struct CenterAPI: Sendable {
         }
         try await consume(fields)
         let page = try await center.database.updates(station: station, after: cursor, limit: configuration.updatesPageSize)
-        let catalogVersion = try await center.database.currentCatalog()?.version ?? ""
+        let catalogVersion = try await center.database.currentCatalogVersion()
         return try signed(
             UpdatesPage(decisions: page.decisions, cursor: page.cursor.text, more: page.more, catalogVersion: catalogVersion),
             nonce: fields.nonce)

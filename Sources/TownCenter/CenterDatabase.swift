@@ -53,7 +53,8 @@ public struct CenterDatabase: Sendable {
                     PRIMARY KEY (station, nonce)) WITHOUT ROWID;
                 CREATE INDEX nonce_expiry ON nonce(expires_at);
                 CREATE TABLE catalog (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT, version TEXT NOT NULL UNIQUE, bundle BLOB NOT NULL);
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, version TEXT NOT NULL UNIQUE, matters TEXT NOT NULL,
+                    bundle BLOB NOT NULL);
                 CREATE TABLE refusal (code TEXT PRIMARY KEY, count INTEGER NOT NULL);
                 CREATE TABLE audit (
                     seq INTEGER PRIMARY KEY, prev_hash BLOB NOT NULL, hash BLOB NOT NULL, body BLOB NOT NULL);
