@@ -76,6 +76,30 @@ struct KioskCommandTests {
         #expect((sync?["lastRound"] as? [String: Any])?["decisions"] as? Int == 1)
     }
 
+    @Test("`kiosk forward` as a service delivers what is queued while it runs and stops cleanly on SIGTERM")
+    func service() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
+        let kiosk = try KioskFixture(in: directory)
+        _ = try await kiosk.enroll(at: center)
+        let process = Process()
+        process.executableURL = binaries.appendingPathComponent("kiosk")
+        process.arguments = ["forward", "--interval", "0.2", "--config", try config(in: directory), "--data", kiosk.dataDirectory]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        try kiosk.queueSubmissions(20)
+        let deadline = Date().addingTimeInterval(60)
+        while try kiosk.count(.acknowledged) < 20, Date() < deadline { usleep(50_000) }
+        #expect(try kiosk.count(.acknowledged) == 20)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test("forward --once against an unreachable center fails clearly, records the failure and keeps the queue")
     func unreachable() async throws {
         let directory = try temporaryDirectory()
