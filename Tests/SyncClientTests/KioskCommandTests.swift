@@ -100,6 +100,33 @@ struct KioskCommandTests {
         #expect(process.terminationStatus == 0)
     }
 
+    @Test("a catalog published at the center is what `kiosk submit` uses after the next round")
+    func newCatalogUsed() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
+        let kiosk = try KioskFixture(in: directory)
+        _ = try await kiosk.enroll(at: center)
+        let common = ["--config", try config(in: directory), "--data", kiosk.dataDirectory]
+
+        let copy = directory.appendingPathComponent("catalog-v2")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("kiosk-config/catalog"), to: copy)
+        let header = copy.appendingPathComponent("catalog.yaml")
+        try (try String(contentsOf: header, encoding: .utf8)).replacingOccurrences(of: "2026.11.1", with: "2026.12.1")
+            .write(to: header, atomically: true, encoding: .utf8)
+        #expect(try run("towncenter", ["catalog", "publish", "--data", center.data, "--catalog", copy.path]).status == 0)
+        #expect(try run("kiosk", ["forward", "--once"] + common).stdout.contains("catalog 2026.12.1 applied"))
+
+        let answers = directory.appendingPathComponent("answers.json")
+        try Data(try run("kiosk", ["answers", "example", "--matter", "MZ-QR-01"] + common).stdout.utf8).write(to: answers)
+        let submitted = try run("kiosk", ["submit", "--matter", "MZ-QR-01", "--answers", answers.path, "--json"] + common)
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        let receipt = try #require(try JSONDecoder().decode([String: String].self, from: Data(submitted.stdout.utf8))["receipt"])
+        #expect(try run("kiosk", ["queue", "show", receipt] + common).stdout.contains("(catalog 2026.12.1)"))
+        // The configured catalog (2026.11.1) is still on disk, untouched.
+        #expect(try String(contentsOfFile: common[1] + "/catalog/catalog.yaml", encoding: .utf8).contains("2026.11.1"))
+    }
+
     @Test("forward --once against an unreachable center fails clearly, records the failure and keeps the queue")
     func unreachable() async throws {
         let directory = try temporaryDirectory()
