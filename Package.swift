@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // MARK: C libraries (one adapter target imports each)
@@ -32,6 +36,7 @@ let package = Package(
         .target(
             name: "CPinyin", path: "Sources/C/CPinyin",
             linkerSettings: [.linkedLibrary("googlepinyin")]),
+        .systemLibrary(name: "CZlib", path: "Sources/C/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Pure core
         .target(name: "KioskCore", swiftSettings: swiftSettings),
@@ -53,6 +58,30 @@ let package = Package(
             name: "KioskStore",
             dependencies: ["KioskCore", "KioskSecurity", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
+        .target(
+            name: "SyncProtocol",
+            dependencies: ["KioskCore", "KioskSecurity", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "TownCenter",
+            dependencies: [
+                "KioskCore", "KioskConfig", "KioskSecurity", "SyncProtocol",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "SyncClient",
+            dependencies: [
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "SyncProtocol",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
         .target(name: "QRCode", dependencies: ["CQRencode"], swiftSettings: swiftSettings),
         .target(name: "Documents", dependencies: ["CPangoCairo", "QRCode"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
@@ -67,21 +96,27 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts",
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "towncenter",
             dependencies: [
-                "KioskCore",
+                "KioskCore", "KioskSecurity", "TownCenter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "bianmin-bench",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", .product(name: "GRDB", package: "GRDB.swift"),
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "SyncClient", "SyncProtocol", "TownCenter",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings),
 
@@ -96,6 +131,23 @@ let package = Package(
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig", "KioskSecurity"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing"], swiftSettings: swiftSettings),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TownCenterTests",
+            dependencies: [
+                "TownCenter", "SyncProtocol", "KioskSecurity", "KioskCore", "towncenter",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SyncClientTests",
+            dependencies: [
+                "SyncClient", "SyncProtocol", "TownCenter", "KioskStore", "KioskSecurity", "KioskCore", "kiosk", "towncenter",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "KioskCLITests", dependencies: ["kiosk", "KioskCore", "KioskStore", "KioskSecurity", .product(name: "GRDB", package: "GRDB.swift")], resources: [.copy("Snapshots")], swiftSettings: swiftSettings),
     ]
 )

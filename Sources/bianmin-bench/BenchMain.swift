@@ -4,25 +4,32 @@ import KioskConfig
 /// Runs the benchmarks and prints each figure beside its baseline, measured in the same run.
 @main
 struct BenchMain {
-    static func main() throws {
+    static func main() async throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.contains("--help") {
             print("""
-                usage: bianmin-bench [queue] [--dir DIR] [--submissions N] [--queue-size N]
+                usage: bianmin-bench [queue] [sync] [--dir DIR] [--submissions N] [--queue-size N]
+                                     [--backlog N] [--stations N] [--per-station N]
                 Benchmarks Bianmin and prints each figure beside its baseline (same run, same machine).
                   queue   submit latency vs write+fdatasync; queue list/stats over a large queue
+                  sync    drain a kiosk backlog to a local center; ingest from many stations vs raw SQLite inserts
                   --dir   where to put scratch files (default: the current directory)
                 """)
             return
         }
         func value(_ flag: String) -> String? { arguments.firstIndex(of: flag).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil } }
-        let sections = arguments.filter { !$0.hasPrefix("--") && !Set(["--dir", "--submissions", "--queue-size"].compactMap(value)).contains($0) }
+        let sections = arguments.filter { !$0.hasPrefix("--") && !Set(["--dir", "--submissions", "--queue-size", "--backlog", "--stations", "--per-station"].compactMap(value)).contains($0) }
         let directory = value("--dir") ?? FileManager.default.currentDirectoryPath
         let configuration = try ConfigurationLoader.load(directory: ConfigurationLoader.locate(nil))
         if sections.isEmpty || sections.contains("queue") {
             try QueueBenchmarks.run(
                 configuration: configuration, directory: directory, submissions: Int(value("--submissions") ?? "") ?? 2000,
                 queueSize: Int(value("--queue-size") ?? "") ?? 100_000)
+        }
+        if sections.isEmpty || sections.contains("sync") {
+            try await SyncBenchmarks.run(
+                directory: directory, backlog: Int(value("--backlog") ?? "") ?? 10_000,
+                stations: Int(value("--stations") ?? "") ?? 200, perStation: Int(value("--per-station") ?? "") ?? 50)
         }
     }
 }

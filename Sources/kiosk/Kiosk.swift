@@ -8,6 +8,6 @@ struct Kiosk: AsyncParsableCommand {
         abstract: "Bianmin (便民) village kiosk: matters, forms and the submission queue.",
         subcommands: [
             InitCommand.self, CatalogCommand.self, AnswersCommand.self, SubmitCommand.self, QueueCommand.self, ReceiptCommand.self,
-            PrinterCommand.self, AuditCommand.self,
+            PrinterCommand.self, EnrollCommand.self, ForwardCommand.self, AuditCommand.self,
         ])
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KioskConfig
 import KioskCore
+import SyncClient
 
 /// Options every `kiosk` subcommand takes.
 struct KioskOptions: ParsableArguments {
@@ -16,6 +17,11 @@ struct KioskOptions: ParsableArguments {
         do {
             var configuration = try ConfigurationLoader.load(directory: ConfigurationLoader.locate(config))
             if let data { configuration.station.dataDirectory = URL(fileURLWithPath: data).standardizedFileURL.path }
+            // A catalog applied from the town center (enrolment, `kiosk forward`) replaces the configured one.
+            let applied = CatalogInstaller(dataDirectory: configuration.station.dataDirectory).currentPath
+            if FileManager.default.fileExists(atPath: applied + "/catalog.yaml") {
+                configuration.catalog = try CatalogLoader.load(directory: URL(fileURLWithPath: applied))
+            }
             return configuration
         } catch {
             printError(error.description)

@@ -3,6 +3,7 @@ import Foundation
 import KioskCore
 import KioskSecurity
 import KioskStore
+import SyncClient
 
 /// `kiosk queue`: what is waiting, sent and decided.
 struct QueueCommand: AsyncParsableCommand {
@@ -66,9 +67,11 @@ struct QueueCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let stats = try options.queue(try options.loadStation()).stats()
+            let queue = try options.queue(try options.loadStation())
+            let stats = try queue.stats()
+            let sync = try? SyncStatus.load(from: queue)
             if json {
-                try printJSON(stats)
+                try printJSON(StatsJSON(stats: stats, sync: sync))
                 return
             }
             print("total: \(stats.total)")
@@ -79,6 +82,11 @@ struct QueueCommand: AsyncParsableCommand {
             print("not printed: \(stats.notPrinted)")
             print("purged: \(stats.purged)")
             if let oldest = stats.oldestWaiting { print("oldest waiting: \(oldest.formatted(.iso8601))") }
+            if let sync {
+                print("center: \(sync.centerURL ?? "not enrolled"), catalog \(sync.catalogVersion ?? "-")")
+                print("last sync: \(sync.lastSuccess?.formatted(.iso8601) ?? "never")"
+                    + (sync.lastError.map { "; failing (\(sync.consecutiveFailures)×): \($0)" } ?? ""))
+            }
         }
     }
 
@@ -96,6 +104,20 @@ struct QueueCommand: AsyncParsableCommand {
 }
 
 extension SubmissionState: ExpressibleByArgument {}
+
+/// `queue stats --json`: the queue's counts with the forwarder's progress under `sync`.
+struct StatsJSON: Encodable {
+    var stats: QueueStats
+    var sync: SyncStatus?
+
+    func encode(to encoder: any Encoder) throws {
+        try stats.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encodeIfPresent(sync, forKey: .sync)
+    }
+
+    enum Key: String, CodingKey { case sync }
+}
 
 /// A submission in `queue list --json` and `queue show --json`.
 struct QueueItemJSON: Encodable {

@@ -1,7 +1,13 @@
 import ArgumentParser
 
-/// The town service center's command (its server arrives with the town-center issue).
+/// The town service center's command.
 @main
-struct TownCenter: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "towncenter", abstract: "Bianmin town service center.")
+struct TownCenterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "towncenter",
+        abstract: "Bianmin (便民) town service center: receives village submissions, records decisions.",
+        subcommands: [
+            InitCommand.self, ServeCommand.self, StationCommand.self, CatalogCommand.self, SubmissionsCommand.self,
+            ReceiptCommand.self, ExportCommand.self, AuditCommand.self,
+        ])
 }

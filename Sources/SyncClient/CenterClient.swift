@@ -1,0 +1,187 @@
+import AsyncHTTPClient
+import Foundation
+import KioskCore
+import KioskSecurity
+import KioskStore
+import SyncProtocol
+
+/// Why a sync step failed; `residentMessage` is for the assistant screen.
+public enum SyncError: Error, Sendable, CustomStringConvertible {
+    /// The center could not be reached (network down, refused, timed out).
+    case unreachable(String)
+    /// The center answered with a refusal (`code` from its JSON error, when it sent one).
+    case refused(status: Int, code: String?, message: String)
+    /// An answer that should be an acknowledgement is not validly signed (proxy, captive portal):
+    /// nothing is marked delivered.
+    case notAcknowledged(SyncProtocolError)
+    /// The answer is not the expected JSON.
+    case malformedAnswer(String)
+    /// The station is not enrolled (no center signing key known): run `kiosk enroll`.
+    case notEnrolled
+    /// A catalog bundle was refused (bad signature, bad file, does not load).
+    case catalogRefused(String)
+    /// The local queue failed.
+    case store(StoreError)
+    /// A local file operation failed.
+    case io(path: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let detail): "the town center cannot be reached: \(detail)"
+        case .refused(let status, let code, let message): "the town center refused the request (\(status) \(code ?? "")): \(message)"
+        case .notAcknowledged(let error): error.description
+        case .malformedAnswer(let detail): "the town center's answer is malformed: \(detail)"
+        case .notEnrolled: "this station is not enrolled at a town center; run `kiosk enroll --center URL --token T`"
+        case .catalogRefused(let detail): "the new catalog was not applied: \(detail)"
+        case .store(let error): error.description
+        case .io(let path, let detail): "\(path): \(detail)"
+        }
+    }
+
+    /// Short Chinese text for the assistant screen.
+    public var residentMessage: String {
+        switch self {
+        case .unreachable, .notAcknowledged: "暂时连不上镇便民服务中心，稍后自动重试。"
+        case .refused(_, let code, _) where code == "stale_date": "本机时间不准，请联系管理员校准时间。"
+        case .refused, .malformedAnswer: "镇便民服务中心拒绝了发送，请联系管理员。"
+        case .notEnrolled: "本站点尚未在镇便民服务中心登记，请联系管理员。"
+        case .catalogRefused: "新的事项目录未能更新，继续使用原目录。"
+        case .store, .io: "本机存储出错，请联系管理员。"
+        }
+    }
+}
+
+/// Signed HTTP calls to the town center.
+public struct CenterClient: Sendable {
+    /// The center's base URL, e.g. `http://10.0.0.5:8630`.
+    public let baseURL: String
+    /// The signing station.
+    public let signer: RequestSigner
+    /// The center's signing key; nil before enrolment (then nothing can be acknowledged).
+    public let verifier: CenterVerifier?
+    /// Where "now" comes from for request dates.
+    public let clock: any WallClock
+    /// Per-request timeout, in seconds.
+    public let timeout: TimeInterval
+    private let http: HTTPClient
+
+    /// A client for `baseURL`.
+    public init(
+        baseURL: String, signer: RequestSigner, verifier: CenterVerifier?, clock: any WallClock = SystemClock(),
+        timeout: TimeInterval = 30, http: HTTPClient = .shared
+    ) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.signer = signer
+        self.verifier = verifier
+        self.clock = clock
+        self.timeout = timeout
+        self.http = http
+    }
+
+    /// Enrols with a one-time token; the answer is checked against the key it delivers.
+    public func enroll(token: String) async throws(SyncError) -> EnrollResponse {
+        let body = try encode(EnrollRequest(station: signer.station, token: token, publicKey: signer.identity.publicKeyBase64))
+        let (answer, nonce) = try await send("POST", SyncPath.enroll, body: body, gzip: false)
+        let enrolled: EnrollResponse = try decode(answer.body)
+        guard let verifier = CenterVerifier(base64: enrolled.centerSigningKey) else {
+            throw .malformedAnswer("center signing key is not an Ed25519 key")
+        }
+        try check(answer, nonce: nonce, with: verifier)
+        return enrolled
+    }
+
+    /// Sends a batch; returns the center's signed per-item results.
+    public func send(_ items: [SubmissionItem]) async throws(SyncError) -> BatchResult {
+        let body = try encode(SubmissionBatch(items: items))
+        let (answer, nonce) = try await send("POST", SyncPath.submissions(station: signer.station), body: body, gzip: true)
+        try check(answer, nonce: nonce)
+        return try decode(answer.body)
+    }
+
+    /// Fetches the signed updates page after `cursor`.
+    public func updates(after cursor: String?) async throws(SyncError) -> UpdatesPage {
+        let (answer, nonce) = try await send("GET", SyncPath.updates(station: signer.station, after: cursor), body: Data(), gzip: false)
+        try check(answer, nonce: nonce)
+        return try decode(answer.body)
+    }
+
+    /// Fetches the catalog bundle (its own signature is checked when it is applied).
+    public func catalog() async throws(SyncError) -> CatalogBundle {
+        let (answer, _) = try await send("GET", SyncPath.catalog, body: Data(), gzip: false)
+        return try decode(answer.body)
+    }
+
+    // MARK: Plumbing
+
+    private struct Answer {
+        var status: Int
+        var body: Data
+        var signature: String?
+    }
+
+    private func send(_ method: String, _ target: String, body: Data, gzip: Bool) async throws(SyncError) -> (Answer, String) {
+        let wire: Data
+        do {
+            wire = gzip ? try Gzip.compress(body) : body
+        } catch {
+            throw .io(path: target, detail: error.description)
+        }
+        let nonce = RequestSignature.makeNonce()
+        var request = HTTPClientRequest(url: baseURL + target)
+        request.method = .init(rawValue: method)
+        do {
+            for header in try signer.headers(method: method, target: target, body: wire, date: clock.now(), nonce: nonce) {
+                request.headers.add(name: header.name, value: header.value)
+            }
+        } catch {
+            throw .io(path: target, detail: error.description)
+        }
+        if gzip { request.headers.add(name: "Content-Encoding", value: "gzip") }
+        if !wire.isEmpty {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(wire)
+        }
+        let answer: Answer
+        do {
+            let response = try await http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            let buffer = try await response.body.collect(upTo: 64 << 20)
+            answer = Answer(
+                status: Int(response.status.code), body: Data(buffer.readableBytesView),
+                signature: response.headers.first(name: SyncHeader.centerSignature))
+        } catch {
+            throw .unreachable(String(describing: error))
+        }
+        guard answer.status == 200 else {
+            let error = try? SyncJSON.decode(APIErrorBody.self, from: answer.body)
+            throw .refused(
+                status: answer.status, code: error?.error,
+                message: error?.message ?? String(decoding: answer.body.prefix(200), as: UTF8.self))
+        }
+        return (answer, nonce)
+    }
+
+    private func check(_ answer: Answer, nonce: String, with verifier: CenterVerifier? = nil) throws(SyncError) {
+        guard let verifier = verifier ?? self.verifier else { throw .notEnrolled }
+        do {
+            try verifier.verifyResponse(status: answer.status, requestNonce: nonce, body: answer.body, signature: answer.signature)
+        } catch {
+            throw .notAcknowledged(error)
+        }
+    }
+
+    private func encode(_ value: some Encodable) throws(SyncError) -> Data {
+        do {
+            return try SyncJSON.encode(value)
+        } catch {
+            throw .malformedAnswer(error.description)
+        }
+    }
+
+    private func decode<T: Decodable>(_ data: Data) throws(SyncError) -> T {
+        do {
+            return try SyncJSON.decode(T.self, from: data)
+        } catch {
+            throw .malformedAnswer(error.description)
+        }
+    }
+}

@@ -1,0 +1,229 @@
+@preconcurrency import Crypto
+import Foundation
+import KioskCore
+import KioskSecurity
+import KioskStore
+import SyncProtocol
+
+/// Keys of the sync client's values in the queue's `setting` table.
+enum SettingKey {
+    static let centerURL = "center.url"
+    static let centerSigningKey = "center.signing_key"
+    static let centerKeyID = "center.key_id"
+    static let cursor = "sync.cursor"
+    static let catalogVersion = "catalog.version"
+    static let lastSuccess = "sync.last_success"
+    static let lastError = "sync.last_error"
+    static let failures = "sync.failures"
+    static let nextAttempt = "sync.next_attempt"
+    static let lastRound = "sync.last_round"
+}
+
+/// What one round did.
+public struct RoundReport: Sendable, Codable, Hashable {
+    /// Items sent (resends included).
+    public var sent = 0
+    /// Items newly acknowledged by a signed answer.
+    public var acknowledged = 0
+    /// Items set aside with the center's reason.
+    public var setAside = 0
+    /// Decisions received.
+    public var decisions = 0
+    /// The catalog version applied in this round.
+    public var catalogApplied: String?
+    /// Why a fetched catalog was not applied.
+    public var catalogRefused: String?
+
+    /// An empty report.
+    public init() {}
+}
+
+/// Forwards the queue to the town center and pulls decisions and catalogs back.
+public struct Forwarder: Sendable {
+    /// The station's queue.
+    public let queue: SubmissionQueue
+    /// Signed calls to the center.
+    public let client: CenterClient
+    /// Where new catalogs go.
+    public let installer: CatalogInstaller
+    /// Where "now" comes from.
+    public let clock: any WallClock
+    /// Most items per batch.
+    public let batchSize: Int
+
+    /// A forwarder from its parts.
+    public init(queue: SubmissionQueue, client: CenterClient, installer: CatalogInstaller, clock: any WallClock, batchSize: Int = 100) {
+        self.queue = queue
+        self.client = client
+        self.installer = installer
+        self.clock = clock
+        self.batchSize = max(1, batchSize)
+    }
+
+    /// The forwarder of an enrolled station: its queue, key, and the center from enrolment
+    /// (`fallbackURL`, from kiosk.yaml, when enrolment stored none).
+    public static func open(
+        station: String, dataDirectory: String, fallbackURL: String, clock: any WallClock = SystemClock(), batchSize: Int = 100
+    ) throws(SyncError) -> Forwarder {
+        let files = StationFiles(dataDirectory: dataDirectory)
+        let identity: StationIdentity
+        let queue: SubmissionQueue
+        do {
+            identity = try files.identity()
+            queue = try files.openQueue()
+        } catch {
+            throw .io(path: dataDirectory, detail: error.description)
+        }
+        guard let key = try setting(queue, SettingKey.centerSigningKey), let verifier = CenterVerifier(base64: key) else {
+            throw .notEnrolled
+        }
+        let url = try setting(queue, SettingKey.centerURL) ?? fallbackURL
+        return Forwarder(
+            queue: queue,
+            client: CenterClient(baseURL: url, signer: RequestSigner(identity: identity, station: station), verifier: verifier, clock: clock),
+            installer: CatalogInstaller(dataDirectory: dataDirectory), clock: clock, batchSize: batchSize)
+    }
+
+    /// One full round: every pending submission sent oldest first in batches, every page of
+    /// decisions pulled, and a newer catalog applied if its signature verifies.
+    public func round() async throws(SyncError) -> RoundReport {
+        var round = SyncRound(
+            cursor: try setting(queue, SettingKey.cursor), localCatalogVersion: try setting(queue, SettingKey.catalogVersion))
+        var report = RoundReport()
+        while true {
+            switch round.step {
+            case .sendBatch:
+                let pending = try store { () throws(StoreError) in try queue.pending(limit: batchSize) }
+                guard !pending.isEmpty else {
+                    round.nothingToSend()
+                    continue
+                }
+                let plan = try await send(pending, report: &report)
+                round.batchAnswered(
+                    sent: pending.count, resolved: plan.resolved, full: pending.count == batchSize,
+                    centerCatalogVersion: round.centerCatalogVersion ?? "")
+            case .pullUpdates(let cursor):
+                let page = try await client.updates(after: cursor)
+                for decision in page.decisions {
+                    guard let kind = Decision(rawValue: decision.state.rawValue) else { continue }
+                    let changed = try store { () throws(StoreError) in
+                        try queue.recordDecision(
+                            uuid: decision.uuid, decision: kind, reason: decision.reason,
+                            decidedAt: Date(timeIntervalSince1970: TimeInterval(decision.decidedAt)), at: clock.now())
+                    }
+                    if changed { report.decisions += 1 }
+                }
+                // Saved after the decisions: a crash in between re-reads the page, which changes nothing.
+                try store { () throws(StoreError) in try queue.setSetting(SettingKey.cursor, page.cursor) }
+                round.updatesReceived(page)
+            case .fetchCatalog:
+                let bundle = try await client.catalog()
+                do {
+                    try installer.install(bundle, verifier: client.verifier!)
+                    try store { () throws(StoreError) in
+                        try queue.setSetting(SettingKey.catalogVersion, bundle.version)
+                        try queue.audit(.catalogApplied, detail: "version=\(bundle.version)", at: clock.now())
+                    }
+                    report.catalogApplied = bundle.version
+                } catch .catalogRefused(let reason) {
+                    report.catalogRefused = reason
+                }
+                round.catalogHandled()
+            case .finished:
+                return report
+            }
+        }
+    }
+
+    /// Sends one batch and applies its signed answer.
+    private func send(_ pending: [OutgoingSubmission], report: inout RoundReport) async throws(SyncError) -> AcknowledgementPlan {
+        let uuids = pending.map(\.uuid)
+        try store { () throws(StoreError) in try queue.markForwarded(uuids, at: clock.now()) }
+        let result: BatchResult
+        do {
+            result = try await client.send(pending.map(Self.item))
+        } catch {
+            try? queue.noteDeliveryError(error.description, for: uuids)
+            throw error
+        }
+        let plan = AcknowledgementPlan(sent: uuids, results: result.results)
+        let now = clock.now()
+        let acknowledged = try store { () throws(StoreError) in try queue.acknowledge(plan.acknowledge, at: now) }
+        for (uuid, reason) in plan.setAside.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+            try store { () throws(StoreError) in try queue.setAside(uuid, reason: reason, at: now) }
+        }
+        report.sent += pending.count
+        report.acknowledged += acknowledged
+        report.setAside += plan.setAside.count
+        return plan
+    }
+
+    /// The wire form of a queued submission.
+    static func item(_ submission: OutgoingSubmission) -> SubmissionItem {
+        SubmissionItem(
+            uuid: submission.uuid, receipt: submission.receiptQR, sealedPayload: submission.sealed.base64EncodedString(),
+            matter: submission.matter, catalogVersion: submission.catalogVersion,
+            channel: SubmissionChannel(rawValue: submission.channel) ?? .selfService, assistant: submission.assistantID,
+            createdAt: Int64(submission.createdAt.timeIntervalSince1970), formPrinted: submission.formPrinted)
+    }
+}
+
+/// Runs a queue operation, wrapping its error.
+func store<T>(_ body: () throws(StoreError) -> T) throws(SyncError) -> T {
+    do {
+        return try body()
+    } catch {
+        throw .store(error)
+    }
+}
+
+/// A sync setting of `queue`.
+func setting(_ queue: SubmissionQueue, _ key: String) throws(SyncError) -> String? {
+    try store { () throws(StoreError) in try queue.setting(key) }
+}
+
+/// Enrolment of a station at a town center.
+public enum StationEnrolment {
+    /// Enrols with `token` at `centerURL`: stores the center's keys and URL, and applies the
+    /// signed catalog delivered with the answer.
+    public static func enroll(
+        centerURL: String, token: String, station: String, dataDirectory: String, clock: any WallClock = SystemClock()
+    ) async throws(SyncError) -> EnrollResponse {
+        let files = StationFiles(dataDirectory: dataDirectory)
+        let identity: StationIdentity
+        let queue: SubmissionQueue
+        do {
+            identity = try files.identity()
+            queue = try files.openQueue()
+        } catch {
+            throw .io(path: dataDirectory, detail: error.description)
+        }
+        let client = CenterClient(baseURL: centerURL, signer: RequestSigner(identity: identity, station: station), verifier: nil, clock: clock)
+        let enrolled = try await client.enroll(token: token)
+        guard let raw = Data(base64Encoded: enrolled.centerPublicKey),
+              let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw),
+              CenterPublicKey(key: key).keyID == enrolled.keyID,
+              let verifier = CenterVerifier(base64: enrolled.centerSigningKey)
+        else { throw .malformedAnswer("the center's keys in the enrolment answer do not check out") }
+        let temporary = files.enrolledCenterKeyPath + ".new-\(UUID().uuidString.prefix(8))"
+        do {
+            try CenterPublicKey(key: key).write(to: temporary)
+        } catch {
+            throw .io(path: temporary, detail: error.description)
+        }
+        guard rename(temporary, files.enrolledCenterKeyPath) == 0 else {
+            throw .io(path: files.enrolledCenterKeyPath, detail: String(cString: strerror(errno)))
+        }
+        try store { () throws(StoreError) in
+            try queue.setSetting(SettingKey.centerURL, centerURL)
+            try queue.setSetting(SettingKey.centerSigningKey, enrolled.centerSigningKey)
+            try queue.setSetting(SettingKey.centerKeyID, enrolled.keyID)
+        }
+        try CatalogInstaller(dataDirectory: dataDirectory).install(enrolled.catalog, verifier: verifier)
+        try store { () throws(StoreError) in
+            try queue.setSetting(SettingKey.catalogVersion, enrolled.catalog.version)
+            try queue.audit(.catalogApplied, detail: "version=\(enrolled.catalog.version)", at: clock.now())
+        }
+        return enrolled
+    }
+}

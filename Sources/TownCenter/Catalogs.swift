@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import KioskConfig
+import KioskCore
+import SyncProtocol
+
+extension CenterDatabase {
+    /// Stores a signed bundle as the current catalog; publishing the same content again is a
+    /// no-op, a known version with other content is refused.
+    public func publish(_ bundle: CatalogBundle, now: Int64) async throws(CenterError) {
+        let encoded: Data
+        do { encoded = try SyncJSON.encode(bundle) } catch { throw .protocolError(error) }
+        try await write { db in
+            if let existing = try Data.fetchOne(db, sql: "SELECT bundle FROM catalog WHERE version = ?", arguments: [bundle.version]) {
+                let stored = try JSONDecoder().decode(CatalogBundle.self, from: existing)
+                guard stored.files == bundle.files else { throw CenterError.catalogVersionReused(bundle.version) }
+                return
+            }
+            try db.execute(
+                sql: "INSERT INTO catalog (version, matters, bundle) VALUES (?, ?, ?)",
+                arguments: [bundle.version, bundle.matterCodes.sorted().joined(separator: " "), encoded])
+            try Self.appendAudit(AuditEvent(at: now, event: "catalog_published", detail: bundle.version), in: db)
+        }
+    }
+
+    /// The most recently published catalog bundle.
+    public func currentCatalog() async throws(CenterError) -> CatalogBundle? {
+        try await read { db in
+            try Data.fetchOne(db, sql: "SELECT bundle FROM catalog ORDER BY seq DESC LIMIT 1").map {
+                try JSONDecoder().decode(CatalogBundle.self, from: $0)
+            }
+        }
+    }
+
+    /// The version of the most recently published catalog ("" before any).
+    public func currentCatalogVersion() async throws(CenterError) -> String {
+        try await read { db in try String.fetchOne(db, sql: "SELECT version FROM catalog ORDER BY seq DESC LIMIT 1") ?? "" }
+    }
+
+    /// Matter codes of every catalog ever published (submissions made under an older
+    /// catalog stay acceptable).
+    public func knownMatters() async throws(CenterError) -> Set<String> {
+        try await read { db in
+            Set(try String.fetchAll(db, sql: "SELECT matters FROM catalog").flatMap { $0.split(separator: " ").map(String.init) })
+        }
+    }
+}
+
+/// Reads a catalog folder into a signed bundle, after checking it with the kiosk's loader.
+public enum CatalogPublisher {
+    /// Loads and checks `directory` (catalog.yaml + matters/*.yaml); returns its version and files.
+    public static func read(directory: URL) throws(CenterError) -> (version: String, files: [(path: String, bytes: Data)]) {
+        let catalog: Catalog
+        do {
+            catalog = try CatalogLoader.load(directory: directory)
+        } catch {
+            throw .catalog(error.description)
+        }
+        var files: [(path: String, bytes: Data)] = []
+        do {
+            files.append(("catalog.yaml", try Data(contentsOf: directory.appendingPathComponent("catalog.yaml"))))
+            for matter in catalog.matters {
+                let path = "matters/\(matter.code).yaml"
+                files.append((path, try Data(contentsOf: directory.appendingPathComponent(path))))
+            }
+        } catch {
+            throw .io(path: directory.path, detail: (error as NSError).localizedDescription)
+        }
+        return (catalog.version, files)
+    }
+
+    /// Signs the files `read` returned.
+    public static func bundle(
+        version: String, files: [(path: String, bytes: Data)], signer: CenterSigner, now: Int64
+    ) throws(CenterError) -> CatalogBundle {
+        do {
+            return try CatalogBundle.signed(version: version, publishedAt: now, files: files, signer: signer)
+        } catch {
+            throw .protocolError(error)
+        }
+    }
+}

@@ -1,0 +1,253 @@
+@preconcurrency import Crypto
+import Foundation
+import Hummingbird
+import KioskSecurity
+import Logging
+import SyncProtocol
+
+/// A header name (HTTPTypes' `HTTPField.Name`, reached through Hummingbird's `HTTPFields`).
+typealias HeaderName = HTTPFields.Element.Name
+
+/// An error answer: a status and a JSON `APIErrorBody`, never signed.
+struct APIError: Error, HTTPResponseError {
+    let status: HTTPResponse.Status
+    let code: String
+    let message: String
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = (try? SyncJSON.encode(APIErrorBody(error: code, message: message))) ?? Data()
+        return Response(
+            status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    /// The refusal for a replayed nonce; other center errors pass through.
+    init(refusing error: CenterError) throws(CenterError) {
+        guard case .auth(let auth) = error else { throw error }
+        self.init(auth)
+    }
+
+    init(_ error: RequestAuthError) {
+        let status: HTTPResponse.Status = switch error {
+        case .missingHeader, .malformedHeader: .badRequest
+        case .unknownStation, .stationMismatch: .forbidden
+        case .replayedNonce: .conflict
+        case .staleDate, .bodyDigestMismatch, .signatureInvalid: .unauthorized
+        }
+        self.init(status, error.code, error.description)
+    }
+}
+
+/// The sync API's routes and handlers (see openapi.yaml and docs/sync-protocol.md).
+public struct CenterAPI: Sendable {
+    let center: Center
+    let configuration: CenterConfiguration
+    let logger: Logger
+
+    /// The API for `center`.
+    public init(center: Center, configuration: CenterConfiguration, logger: Logger) {
+        self.center = center
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// A router with every route registered.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/v1/enroll") { request, _ in try await self.guarded { try await self.enroll(request) } }
+        router.get("/v1/catalog") { _, _ in try await self.guarded { try await self.catalog() } }
+        router.post("/v1/stations/:station/submissions") { request, context in
+            try await self.guarded { try await self.submissions(request, station: try context.parameters.require("station")) }
+        }
+        router.get("/v1/stations/:station/updates") { request, context in
+            try await self.guarded { try await self.updates(request, station: try context.parameters.require("station")) }
+        }
+        return router
+    }
+
+    /// Runs a handler, counting and logging refusals, and turning center errors into answers.
+    private func guarded(_ handler: () async throws -> Response) async throws -> Response {
+        do {
+            return try await handler()
+        } catch let error as APIError {
+            logger.warning("request refused", metadata: ["code": "\(error.code)", "detail": "\(error.message)"])
+            if error.status != .internalServerError { try? await center.database.countRefusal(error.code) }
+            throw error
+        } catch let error as CenterError {
+            logger.error("request failed", metadata: ["error": "\(error)"])
+            throw APIError(.internalServerError, "internal", "the center could not handle the request; try again later")
+        }
+    }
+
+    // MARK: Handlers
+
+    private func enroll(_ request: Request) async throws -> Response {
+        var request = request
+        let body = try await collect(&request)
+        let enrolment: EnrollRequest
+        do {
+            enrolment = try SyncJSON.decode(EnrollRequest.self, from: body)
+        } catch {
+            throw APIError(.badRequest, "malformed_body", error.description)
+        }
+        guard let key = StationPublicKey(stationID: enrolment.station, base64: enrolment.publicKey) else {
+            throw APIError(.badRequest, EnrolmentRefusal.badPublicKey.rawValue, EnrolmentRefusal.badPublicKey.description)
+        }
+        // Signed with the key being enrolled: proves the station holds its private half.
+        let fields = try verify(request, body: body, station: enrolment.station, key: key)
+        try await consume(fields)
+        do {
+            try await center.database.enroll(
+                station: enrolment.station, token: enrolment.token, publicKey: key.key, now: center.now)
+        } catch {
+            guard case .enrolment(let refusal) = error else { throw error }
+            throw APIError(.forbidden, refusal.rawValue, refusal.description)
+        }
+        guard let catalog = try await center.database.currentCatalog() else {
+            throw APIError(.serviceUnavailable, "no_catalog", "the center has no published catalog")
+        }
+        logger.info("station enrolled", metadata: ["station": "\(enrolment.station)"])
+        return try signed(
+            EnrollResponse(
+                station: enrolment.station, centerPublicKey: center.keys.agreement.publicKey.base64,
+                keyID: center.keys.agreement.keyID, centerSigningKey: center.keys.signer.verifier.base64, catalog: catalog),
+            nonce: fields.nonce)
+    }
+
+    private func catalog() async throws -> Response {
+        guard let catalog = try await center.database.currentCatalog() else {
+            throw APIError(.serviceUnavailable, "no_catalog", "the center has no published catalog")
+        }
+        return try json(catalog, headers: [:])
+    }
+
+    private func submissions(_ request: Request, station: String) async throws -> Response {
+        var request = request
+        let body = try await collect(&request)
+        let key = try await stationKey(station, request: request)
+        let fields = try verify(request, body: body, station: station, key: key)
+        let batch: SubmissionBatch
+        do {
+            let plain = try inflatedBody(request, body: body)
+            batch = try SyncJSON.decode(SubmissionBatch.self, from: plain)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError(.badRequest, "malformed_body", "\(error)")
+        }
+        guard batch.items.count <= configuration.maxBatchItems else {
+            throw APIError(.contentTooLarge, "batch_too_large", "at most \(configuration.maxBatchItems) items per batch")
+        }
+        let checker = SubmissionChecker(
+            station: key, centerKey: center.keys.agreement, matters: try await center.database.knownMatters())
+        let now = center.now
+        let results: [ItemResult]
+        do {
+            results = try await center.database.ingest(
+                station: station, nonce: fields.nonce, nonceExpiresAt: now + Int64(2 * configuration.maxClockSkew),
+                items: batch.items.map(checker.check), now: now)
+        } catch {
+            throw try APIError(refusing: error)
+        }
+        let catalogVersion = try await center.database.currentCatalogVersion()
+        return try signed(BatchResult(results: results, catalogVersion: catalogVersion), nonce: fields.nonce)
+    }
+
+    private func updates(_ request: Request, station: String) async throws -> Response {
+        var request = request
+        let body = try await collect(&request)
+        let key = try await stationKey(station, request: request)
+        let fields = try verify(request, body: body, station: station, key: key)
+        var cursor = UpdatesCursor(sequence: 0)
+        if let text = request.uri.queryParameters.get("after") {
+            guard let parsed = UpdatesCursor(text: text) else {
+                throw APIError(.badRequest, "bad_cursor", "the after cursor was not issued by this center")
+            }
+            cursor = parsed
+        }
+        try await consume(fields)
+        let page = try await center.database.updates(station: station, after: cursor, limit: configuration.updatesPageSize)
+        let catalogVersion = try await center.database.currentCatalogVersion()
+        return try signed(
+            UpdatesPage(decisions: page.decisions, cursor: page.cursor.text, more: page.more, catalogVersion: catalogVersion),
+            nonce: fields.nonce)
+    }
+
+    // MARK: Helpers
+
+    private func collect(_ request: inout Request) async throws -> Data {
+        do {
+            return Data(try await request.collectBody(upTo: configuration.maxBodyBytes).readableBytesView)
+        } catch {
+            throw APIError(.contentTooLarge, "body_too_large", "request bodies are limited to \(configuration.maxBodyBytes) bytes")
+        }
+    }
+
+    private func stationKey(_ station: String, request: Request) async throws -> StationPublicKey {
+        if let signer = request.headers[HeaderName(SyncHeader.station)!], signer != station {
+            throw APIError(.stationMismatch(header: signer, path: station))
+        }
+        guard let key = try await center.database.stationKey(station) else { throw APIError(.unknownStation(station)) }
+        return key
+    }
+
+    private func verify(_ request: Request, body: Data, station: String, key: StationPublicKey) throws -> RequestSignature {
+        let headers = request.headers
+        do throws(RequestAuthError) {
+            let fields = try RequestAuthenticator.verify(
+                method: request.method.rawValue, target: request.head.path ?? "/", body: body,
+                header: { name in HeaderName(name).flatMap { headers[$0] } }, key: key.key, now: center.clock.now(),
+                maxSkew: configuration.maxClockSkew)
+            guard fields.station == station else { throw RequestAuthError.stationMismatch(header: fields.station, path: station) }
+            return fields
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    private func consume(_ fields: RequestSignature) async throws {
+        let now = center.now
+        do {
+            try await center.database.consumeNonce(
+                fields.nonce, station: fields.station, now: now, expiresAt: now + Int64(2 * configuration.maxClockSkew))
+        } catch {
+            throw try APIError(refusing: error)
+        }
+    }
+
+    private func inflatedBody(_ request: Request, body: Data) throws -> Data {
+        switch request.headers[.contentEncoding]?.lowercased() {
+        case nil, "identity": return body
+        case "gzip":
+            do {
+                return try Gzip.decompress(body, limit: configuration.maxBodyBytes)
+            } catch {
+                throw APIError(.badRequest, "bad_gzip", error.description)
+            }
+        case let other?:
+            throw APIError(.unsupportedMediaType, "unsupported_encoding", "content encoding \(other) is not supported; use gzip")
+        }
+    }
+
+    private func json(_ value: some Encodable, headers: HTTPFields) throws -> Response {
+        let body = try SyncJSON.encode(value)
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// A 200 JSON answer signed by the center for the request with `nonce`.
+    private func signed(_ value: some Encodable, nonce: String) throws -> Response {
+        let body = try SyncJSON.encode(value)
+        let signature = try center.keys.signer.signResponse(status: 200, requestNonce: nonce, body: body)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json", HeaderName(SyncHeader.centerSignature)!: signature],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import GRDB
+import KioskSecurity
+import SyncProtocol
+
+/// The center's SQLite database: WAL, `synchronous = FULL`, every write one transaction.
+public struct CenterDatabase: Sendable {
+    /// The writer every access goes through.
+    public let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path` and applies the migrations.
+    public init(path: String) throws(CenterError) {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            writer = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(writer)
+        } catch {
+            throw .database(String(describing: error))
+        }
+    }
+
+    /// Every schema change, in order.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE station (
+                    id TEXT PRIMARY KEY, public_key BLOB NOT NULL, enrolled_at INTEGER NOT NULL);
+                CREATE TABLE enrolment_token (
+                    token_hash BLOB PRIMARY KEY, station TEXT NOT NULL, issued_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL, used_at INTEGER);
+                CREATE TABLE submission (
+                    uuid TEXT PRIMARY KEY, station TEXT NOT NULL, receipt TEXT NOT NULL UNIQUE,
+                    matter TEXT NOT NULL, catalog_version TEXT NOT NULL, channel TEXT NOT NULL, assistant TEXT,
+                    created_at INTEGER NOT NULL, received_at INTEGER NOT NULL, form_printed INTEGER NOT NULL,
+                    receipt_qr TEXT NOT NULL, sealed_payload BLOB NOT NULL, content_hash BLOB NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'received', decision_reason TEXT, decided_at INTEGER);
+                CREATE INDEX submission_station ON submission(station, received_at);
+                CREATE INDEX submission_received ON submission(received_at);
+                CREATE TABLE decision (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL REFERENCES submission(uuid),
+                    station TEXT NOT NULL, state TEXT NOT NULL, reason TEXT, decided_at INTEGER NOT NULL);
+                CREATE INDEX decision_station ON decision(station, seq);
+                CREATE TABLE conflict (
+                    id INTEGER PRIMARY KEY, uuid TEXT NOT NULL, station TEXT NOT NULL, item BLOB NOT NULL,
+                    content_hash BLOB NOT NULL, received_at INTEGER NOT NULL, UNIQUE (uuid, content_hash));
+                CREATE TABLE nonce (
+                    station TEXT NOT NULL, nonce TEXT NOT NULL, expires_at INTEGER NOT NULL,
+                    PRIMARY KEY (station, nonce)) WITHOUT ROWID;
+                CREATE INDEX nonce_expiry ON nonce(expires_at);
+                CREATE TABLE catalog (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, version TEXT NOT NULL UNIQUE, matters TEXT NOT NULL,
+                    bundle BLOB NOT NULL);
+                CREATE TABLE refusal (code TEXT PRIMARY KEY, count INTEGER NOT NULL);
+                CREATE TABLE audit (
+                    seq INTEGER PRIMARY KEY, prev_hash BLOB NOT NULL, hash BLOB NOT NULL, body BLOB NOT NULL);
+                """)
+        }
+        return migrator
+    }
+
+    /// Runs `body` in one write transaction; errors other than `CenterError` become `.database`.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(CenterError) -> T {
+        do {
+            return try await writer.write(body)
+        } catch let error as CenterError {
+            throw error
+        } catch {
+            throw .database(String(describing: error))
+        }
+    }
+
+    /// Runs `body` on a read-only snapshot.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(CenterError) -> T {
+        do {
+            return try await writer.read(body)
+        } catch let error as CenterError {
+            throw error
+        } catch {
+            throw .database(String(describing: error))
+        }
+    }
+}
+
+// MARK: - Audit trail
+
+/// One event of the center's audit trail; never carries personal data.
+public struct AuditEvent: Codable, Sendable, Hashable {
+    /// Unix seconds.
+    public var at: Int64
+    /// What happened: `initialized`, `catalog_published`, `token_issued`, `enrolled`, `stored`,
+    /// `conflict`, `rejected`, `decided`, `opened`, `exported`.
+    public var event: String
+    /// The station concerned.
+    public var station: String?
+    /// The receipt number concerned.
+    public var receipt: String?
+    /// The submission's UUID.
+    public var uuid: String?
+    /// A code or state (rejection reason, decision state, catalog version, count).
+    public var detail: String?
+
+    /// An event from its fields.
+    public init(
+        at: Int64, event: String, station: String? = nil, receipt: String? = nil, uuid: String? = nil,
+        detail: String? = nil
+    ) {
+        self.at = at
+        self.event = event
+        self.station = station
+        self.receipt = receipt
+        self.uuid = uuid
+        self.detail = detail
+    }
+}
+
+extension CenterDatabase {
+    /// Appends `event` to the hash-chained audit trail inside the caller's transaction.
+    static func appendAudit(_ event: AuditEvent, in db: Database) throws {
+        let body = try SyncJSON.encoder().encode(event)
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        let previous: Data = last?["hash"] ?? Data()
+        let sequence: Int64 = (last?["seq"] ?? 0) + 1
+        try db.execute(
+            sql: "INSERT INTO audit (seq, prev_hash, hash, body) VALUES (?, ?, ?, ?)",
+            arguments: [sequence, previous, HashChain.link(previous: previous, entry: body), body])
+    }
+
+    /// Appends one audit event in its own transaction.
+    public func audit(_ event: AuditEvent) async throws(CenterError) {
+        try await write { db in try Self.appendAudit(event, in: db) }
+    }
+
+    /// Checks the whole audit trail.
+    public func verifyAudit() async throws(CenterError) -> ChainVerdict {
+        let entries = try await read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, prev_hash, hash, body FROM audit ORDER BY rowid").map {
+                ChainEntry(sequence: $0["seq"], previousHash: $0["prev_hash"], hash: $0["hash"], body: $0["body"])
+            }
+        }
+        return HashChain.verify(entries)
+    }
+
+    /// The audit events in order (for tests and inspection).
+    public func auditEvents() async throws(CenterError) -> [AuditEvent] {
+        try await read { db in
+            try Data.fetchAll(db, sql: "SELECT body FROM audit ORDER BY seq").map {
+                try JSONDecoder().decode(AuditEvent.self, from: $0)
+            }
+        }
+    }
+
+    // MARK: Refusal counters
+
+    /// Counts one refused request under `code`.
+    public func countRefusal(_ code: String) async throws(CenterError) {
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO refusal (code, count) VALUES (?, 1) ON CONFLICT (code) DO UPDATE SET count = count + 1",
+                arguments: [code])
+        }
+    }
+
+    /// Refused requests so far, by code.
+    public func refusalCounts() async throws(CenterError) -> [String: Int] {
+        try await read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT code, count FROM refusal").map {
+                (($0["code"] as String), ($0["count"] as Int))
+            })
+        }
+    }
+
+    // MARK: Nonces
+
+    /// Records `nonce` for `station` until `expiresAt`, forgetting expired ones; throws
+    /// `.auth(.replayedNonce)` if it is already remembered. Call inside a transaction.
+    static func consumeNonce(_ nonce: String, station: String, now: Int64, expiresAt: Int64, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM nonce WHERE expires_at < ?", arguments: [now])
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO nonce (station, nonce, expires_at) VALUES (?, ?, ?)",
+            arguments: [station, nonce, expiresAt])
+        if db.changesCount == 0 { throw CenterError.auth(.replayedNonce) }
+    }
+
+    /// Records a request nonce in its own transaction (see `consumeNonce`).
+    public func consumeNonce(_ nonce: String, station: String, now: Int64, expiresAt: Int64) async throws(CenterError) {
+        try await write { db in try Self.consumeNonce(nonce, station: station, now: now, expiresAt: expiresAt, in: db) }
+    }
+}

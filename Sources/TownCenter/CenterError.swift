@@ -1,0 +1,83 @@
+import Foundation
+import KioskSecurity
+import SyncProtocol
+
+/// Why a town-center operation failed; descriptions name what to do next.
+public enum CenterError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The data directory has no center (run `towncenter init`).
+    case notInitialized(path: String)
+    /// `init` found an existing center.
+    case alreadyInitialized(path: String)
+    /// A file or directory operation failed.
+    case io(path: String, detail: String)
+    /// A key file problem.
+    case key(KeyFileError)
+    /// The catalog to publish is invalid.
+    case catalog(String)
+    /// A catalog version is already published with different content.
+    case catalogVersionReused(String)
+    /// SQLite failed.
+    case database(String)
+    /// No submission has this receipt number.
+    case unknownReceipt(String)
+    /// The submission's decision is final.
+    case decisionFinal(receipt: String, state: DecisionState)
+    /// A decision lacks its reason or missing-material text.
+    case decisionNeedsReason(DecisionState)
+    /// The station code is not valid.
+    case invalidStation(String)
+    /// An enrolment token was refused.
+    case enrolment(EnrolmentRefusal)
+    /// A request's signature was refused.
+    case auth(RequestAuthError)
+    /// The sealed answers could not be opened.
+    case seal(SealError)
+    /// A protocol message could not be built or read.
+    case protocolError(SyncProtocolError)
+
+    public var description: String {
+        switch self {
+        case .notInitialized(let path): "no town center in \(path); run `towncenter init --data \(path)` first"
+        case .alreadyInitialized(let path): "a town center already exists in \(path); refusing to overwrite it"
+        case .io(let path, let detail): "\(path): \(detail)"
+        case .key(let error): error.description
+        case .catalog(let detail): "the catalog cannot be published:\n\(detail)"
+        case .catalogVersionReused(let version):
+            "catalog version \(version) is already published with different content; raise `version` in catalog.yaml"
+        case .database(let detail): "database error: \(detail)"
+        case .unknownReceipt(let receipt): "no submission with receipt number \(receipt)"
+        case .decisionFinal(let receipt, let state): "submission \(receipt) is already \(state.rawValue); its decision is final"
+        case .decisionNeedsReason(let state):
+            state == .rejected ? "a rejection needs a reason" : "say which material is missing"
+        case .invalidStation(let station): "'\(station)' is not a valid station code"
+        case .enrolment(let refusal): refusal.description
+        case .auth(let error): error.description
+        case .seal(let error): error.description
+        case .protocolError(let error): error.description
+        }
+    }
+}
+
+/// Why an enrolment was refused.
+public enum EnrolmentRefusal: String, Error, Sendable, Hashable {
+    /// No such token.
+    case tokenUnknown = "token_unknown"
+    /// The token was issued for another station.
+    case tokenForOtherStation = "token_station_mismatch"
+    /// The token was already used.
+    case tokenUsed = "token_used"
+    /// The token expired.
+    case tokenExpired = "token_expired"
+    /// The public key is not an Ed25519 key.
+    case badPublicKey = "bad_public_key"
+
+    public var description: String {
+        switch self {
+        case .tokenUnknown: "enrolment token is not known at this center; ask the center for a new one"
+        case .tokenForOtherStation: "enrolment token was issued for another station; check station.id in kiosk.yaml"
+        case .tokenUsed: "enrolment token was already used; ask the center for a new one"
+        case .tokenExpired: "enrolment token has expired; ask the center for a new one"
+        case .badPublicKey: "the station's public key is not an Ed25519 key"
+        }
+    }
+}

@@ -1,0 +1,155 @@
+@preconcurrency import Crypto
+import Foundation
+import GRDB
+import KioskCore
+import KioskSecurity
+import SyncProtocol
+
+/// A submission item that passed every check, ready to store.
+public struct CheckedItem: Sendable, Hashable {
+    /// The item as received.
+    public let item: SubmissionItem
+    /// The verified receipt record.
+    public let record: ReceiptRecord
+    /// The sealed payload's serialized bytes.
+    public let sealedPayload: Data
+    /// SHA-256 of the item's content (everything but `form_printed`): equal hashes are duplicates.
+    public let contentHash: Data
+}
+
+/// The outcome of checking one item: ready to store, or the rejection to answer with.
+public enum CheckOutcome: Sendable, Hashable {
+    /// Passed every check.
+    case passed(CheckedItem)
+    /// Refused; the result says why.
+    case rejected(ItemResult)
+}
+
+/// Checks forwarded items against the station's key, the center's key and the catalogs.
+public struct SubmissionChecker: Sendable {
+    /// The key of the station the batch came from.
+    public let station: StationPublicKey
+    /// The center's key pair (payloads must open with it, under the item's own context).
+    public let centerKey: CenterKeyPair
+    /// Matter codes of every published catalog.
+    public let matters: Set<String>
+
+    /// A checker for one station's batch.
+    public init(station: StationPublicKey, centerKey: CenterKeyPair, matters: Set<String>) {
+        self.station = station
+        self.centerKey = centerKey
+        self.matters = matters
+    }
+
+    /// The checked item, or the rejection to answer with.
+    public func check(_ item: SubmissionItem) -> CheckOutcome {
+        func reject(_ reason: RejectionReason, _ detail: String) -> CheckOutcome {
+            .rejected(ItemResult(uuid: item.uuid, outcome: .rejected, reason: reason, detail: detail))
+        }
+        let receipt: SignedReceipt
+        do {
+            receipt = try SignedReceipt(qrText: item.receipt)
+        } catch {
+            return reject(.receiptUnreadable, error.english)
+        }
+        guard receipt.record.stationID == station.stationID else {
+            return reject(.receiptStationMismatch, "receipt names station \(receipt.record.stationID)")
+        }
+        do {
+            try receipt.verify(with: station)
+        } catch {
+            return reject(.receiptSignatureInvalid, error.english)
+        }
+        guard let bytes = Data(base64Encoded: item.sealedPayload) else { return reject(.payloadMalformed, "not base64") }
+        let sealed: SealedPayload
+        do {
+            sealed = try SealedPayload(serialized: bytes)
+        } catch {
+            return reject(.payloadMalformed, error.description)
+        }
+        guard sealed.digest == receipt.record.payloadDigest else {
+            return reject(.payloadDigestMismatch, "sealed payload digest differs from the receipt's")
+        }
+        guard sealed.keyID == centerKey.keyID else {
+            return reject(.unknownKeyID, "payload sealed to key \(sealed.keyID); this center holds \(centerKey.keyID)")
+        }
+        guard item.matter == receipt.record.matterCode else {
+            return reject(.matterMismatch, "item says \(item.matter), receipt says \(receipt.record.matterCode)")
+        }
+        guard matters.contains(item.matter) else { return reject(.unknownMatter, "no published catalog has \(item.matter)") }
+        let context = SealContext(uuid: item.uuid, station: station.stationID, matter: item.matter)
+        guard (try? PayloadOpener.open(sealed, with: centerKey, associated: context)) != nil else {
+            return reject(.payloadContextMismatch, "payload does not open for this uuid, station and matter")
+        }
+        var hashed = item
+        hashed.formPrinted = false
+        let contentHash = Data(SHA256.hash(data: (try? SyncJSON.encode(hashed)) ?? Data()))
+        return .passed(CheckedItem(item: item, record: receipt.record, sealedPayload: bytes, contentHash: contentHash))
+    }
+}
+
+extension CenterDatabase {
+    /// Stores a station's checked batch in one transaction, consuming the request's nonce in
+    /// the same transaction; returns one result per item, in order.
+    public func ingest(
+        station: String, nonce: String, nonceExpiresAt: Int64, items: [CheckOutcome], now: Int64
+    ) async throws(CenterError) -> [ItemResult] {
+        try await write { db in
+            try Self.consumeNonce(nonce, station: station, now: now, expiresAt: nonceExpiresAt, in: db)
+            return try items.map { checked in
+                switch checked {
+                case .rejected(let rejection):
+                    try Self.appendAudit(
+                        AuditEvent(at: now, event: "rejected", station: station, uuid: rejection.uuid.uuidString,
+                                   detail: rejection.reason?.rawValue),
+                        in: db)
+                    return rejection
+                case .passed(let item):
+                    return try Self.store(item, station: station, now: now, in: db)
+                }
+            }
+        }
+    }
+
+    private static func store(_ checked: CheckedItem, station: String, now: Int64, in db: Database) throws -> ItemResult {
+        let item = checked.item
+        let receipt = checked.record.receiptNumber.description
+        let existing = try Row.fetchOne(
+            db, sql: "SELECT uuid, content_hash FROM submission WHERE uuid = ? OR receipt = ? LIMIT 1",
+            arguments: [item.uuid.uuidString, receipt])
+        if let existing {
+            if (existing["uuid"] as String) == item.uuid.uuidString, (existing["content_hash"] as Data) == checked.contentHash {
+                return ItemResult(uuid: item.uuid, outcome: .duplicate)
+            }
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO conflict (uuid, station, item, content_hash, received_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [item.uuid.uuidString, station, try SyncJSON.encoder().encode(item), checked.contentHash, now])
+            try appendAudit(
+                AuditEvent(at: now, event: "conflict", station: station, receipt: receipt, uuid: item.uuid.uuidString), in: db)
+            let detail = (existing["uuid"] as String) == item.uuid.uuidString
+                ? "uuid already stored with different content" : "receipt number already stored under another uuid"
+            return ItemResult(uuid: item.uuid, outcome: .conflict, reason: .conflict, detail: detail)
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO submission (uuid, station, receipt, matter, catalog_version, channel, assistant, created_at,
+                    received_at, form_printed, receipt_qr, sealed_payload, content_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                item.uuid.uuidString, station, receipt, item.matter, item.catalogVersion, item.channel.rawValue,
+                item.assistant, item.createdAt, now, item.formPrinted, item.receipt, checked.sealedPayload,
+                checked.contentHash,
+            ])
+        try appendAudit(
+            AuditEvent(at: now, event: "stored", station: station, receipt: receipt, uuid: item.uuid.uuidString), in: db)
+        return ItemResult(uuid: item.uuid, outcome: .stored)
+    }
+
+    /// How many conflicting resends are recorded for `uuid`.
+    public func conflictCount(uuid: UUID) async throws(CenterError) -> Int {
+        try await read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict WHERE uuid = ?", arguments: [uuid.uuidString]) ?? 0
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import KioskStore
+import Logging
+import ServiceLifecycle
+import SyncClient
+
+/// `kiosk enroll`: register the station's key at the town center.
+struct EnrollCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enroll",
+        abstract: "Enrol this station at the town center with a one-time token from `towncenter station enroll`.")
+    @OptionGroup var options: KioskOptions
+    @Option(help: "The town center's URL, e.g. http://10.0.0.5:8630.") var center: String
+    @Option(help: "The one-time enrolment token.") var token: String
+
+    func run() async throws {
+        let station = try options.loadStation()
+        do {
+            let enrolled = try await StationEnrolment.enroll(
+                centerURL: center, token: token, station: station.station.id, dataDirectory: station.dataDirectory)
+            print("station \(enrolled.station) enrolled at \(center)")
+            print("center key id: \(enrolled.keyID); catalog \(enrolled.catalog.version) applied")
+        } catch {
+            printError("\(error.residentMessage)\n\(error)")
+            throw ExitCode(error.isRefusal ? 77 : 69)
+        }
+    }
+}
+
+/// `kiosk forward`: the store-and-forward service.
+struct ForwardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forward",
+        abstract: "Forward queued submissions to the town center and pull decisions and catalog updates back.",
+        discussion: "Runs until SIGTERM/SIGINT, backing off while the center is away; --once does one full round and exits (69 if it failed).")
+    @OptionGroup var options: KioskOptions
+    @Flag(help: "Do one full round and exit.") var once = false
+    @Option(help: "Items per batch.") var batch = 100
+    @Option(help: "Seconds between rounds while all goes well.") var interval: Double = 30
+    @Flag(help: "Print the round's report as JSON (with --once).") var json = false
+
+    func run() async throws {
+        let station = try options.loadStation()
+        let forwarder: Forwarder
+        do {
+            forwarder = try Forwarder.open(
+                station: station.station.id, dataDirectory: station.dataDirectory, fallbackURL: station.townCenterURL,
+                batchSize: batch)
+        } catch {
+            printError("\(error.residentMessage)\n\(error)")
+            throw ExitCode(78)
+        }
+        guard once else {
+            LoggingSystem.bootstrap(StreamLogHandler.standardError)
+            let logger = Logger(label: "kiosk-forward")
+            let service = ForwarderService(forwarder: forwarder, schedule: SyncSchedule(pollInterval: interval), logger: logger)
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+            return
+        }
+        let outcome: Result<RoundReport, SyncError>
+        do {
+            outcome = .success(try await forwarder.round())
+        } catch {
+            outcome = .failure(error)
+        }
+        let failures = (try? SyncStatus.load(from: forwarder.queue).consecutiveFailures) ?? 0
+        try? SyncStatus.record(
+            outcome, failures: (try? outcome.get()) == nil ? failures + 1 : 0, nextAttempt: nil, at: Date(), in: forwarder.queue)
+        switch outcome {
+        case .success(let report):
+            if json { return try printJSON(report) }
+            print("sent \(report.sent), acknowledged \(report.acknowledged), set aside \(report.setAside), decisions \(report.decisions)"
+                + (report.catalogApplied.map { ", catalog \($0) applied" } ?? "")
+                + (report.catalogRefused.map { ", catalog refused: \($0)" } ?? ""))
+        case .failure(let error):
+            printError("\(error.residentMessage)\n\(error)")
+            throw ExitCode(69)
+        }
+    }
+}
+
+extension SyncError {
+    /// Whether the center answered with a refusal (as opposed to being unreachable).
+    var isRefusal: Bool {
+        if case .refused = self { return true }
+        return false
+    }
+}

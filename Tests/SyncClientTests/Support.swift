@@ -1,0 +1,187 @@
+import Foundation
+import Glibc
+import KioskCore
+import KioskSecurity
+import KioskStore
+import SyncClient
+import SyncProtocol
+import Testing
+import TownCenter
+
+/// The package's root folder, found from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The built executables (`BIANMIN_BIN` overrides the folder).
+let binaries = ProcessInfo.processInfo.environment["BIANMIN_BIN"].map { URL(fileURLWithPath: $0) }
+    ?? packageRoot.appendingPathComponent(".build/debug")
+
+/// Submissions per fault test (300 in CI; `scripts/sync-fault-soak.sh` sets 2,000).
+let faultCount = ProcessInfo.processInfo.environment["BIANMIN_SYNC_COUNT"].flatMap(Int.init) ?? 300
+
+/// A fresh temporary directory.
+func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("sync-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// Runs a built executable to completion.
+@discardableResult
+func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = binaries.appendingPathComponent(program)
+    process.arguments = arguments
+    process.currentDirectoryURL = packageRoot
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    nonisolated(unsafe) var errData = Data()
+    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    reader.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !reader.isFinished { usleep(1000) }
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+/// A `towncenter serve` process that tests can SIGKILL and restart on the same port.
+final class CenterProcess: @unchecked Sendable {
+    let data: String
+    private(set) var port = 0
+    private var process: Process?
+    private let lock = NSLock()
+    private var output = ""
+
+    /// Creates a center in `data` (demo catalog) and starts serving on a free port.
+    init(data: String) throws {
+        self.data = data
+        let created = try run("towncenter", ["init", "--data", data, "--catalog", packageRoot.appendingPathComponent("kiosk-config/catalog").path])
+        guard created.status == 0 else { throw Failure("towncenter init failed: \(created.stderr)") }
+        try start()
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts serving (on the previous port after a kill).
+    func start() throws {
+        lock.withLock { output = "" }
+        let process = Process()
+        process.executableURL = binaries.appendingPathComponent("towncenter")
+        process.arguments = ["serve", "--data", data, "--port", String(port)]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil  // end of file: stop polling
+                return
+            }
+            self?.lock.withLock { self?.output += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let text = lock.withLock { output }
+            if let range = text.range(of: "listening on http://127.0.0.1:"),
+               let bound = Int(text[range.upperBound...].prefix { $0.isNumber }) {
+                port = bound
+                return
+            }
+            guard process.isRunning else { break }
+            usleep(10_000)
+        }
+        throw Failure("towncenter serve did not start")
+    }
+
+    /// Kills the server at once (power cut).
+    func kill() {
+        guard let process, process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// A one-time token for `station`.
+    func token(for station: String) throws -> String {
+        let result = try run("towncenter", ["station", "enroll", "--data", data, "--station", station, "--json"])
+        let object = try JSONDecoder().decode([String: String].self, from: Data(result.stdout.utf8))
+        guard let token = object["token"] else { throw Failure("no token: \(result.stderr)") }
+        return token
+    }
+
+    /// The center's database, opened beside the running server.
+    func open() throws -> Center { try Center.open(dataDirectory: data) }
+
+    deinit { kill() }
+}
+
+/// A test failure with a message.
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A kiosk data directory with an initialised station and its queue.
+struct KioskFixture {
+    let station = "XH03"
+    let dataDirectory: String
+    let identity: StationIdentity
+    let queue: SubmissionQueue
+
+    init(in directory: URL) throws {
+        dataDirectory = directory.appendingPathComponent("kiosk").path
+        identity = try StationFiles(dataDirectory: dataDirectory).initialize().identity
+        queue = try StationFiles(dataDirectory: dataDirectory).openQueue()
+    }
+
+    /// Enrols at `center`.
+    func enroll(at center: CenterProcess) async throws -> EnrollResponse {
+        try await StationEnrolment.enroll(
+            centerURL: center.url, token: try center.token(for: station), station: station, dataDirectory: dataDirectory)
+    }
+
+    /// Queues `count` submissions sealed to the enrolled center key, as `kiosk submit` would.
+    @discardableResult
+    func queueSubmissions(_ count: Int, matter: String = "MZ-GG-01", start: Date = Date(timeIntervalSince1970: 1_795_000_000)) throws -> [KioskCore.SubmissionSummary] {
+        let centerKey = try StationFiles(dataDirectory: dataDirectory).centerKey(configuredPath: nil)
+        let signer = ReceiptSigner(identity: identity, stationID: station)
+        return try (0..<count).map { index in
+            let uuid = UUID()
+            let created = start.addingTimeInterval(TimeInterval(index))
+            let sealed = try PayloadSealer.seal(
+                Data(#"{"applicant_name":"张三","n":\#(index)}"#.utf8), to: centerKey,
+                associated: SealContext(uuid: uuid, station: station, matter: matter))
+            let new = NewSubmission(
+                uuid: uuid, station: station, matter: matter, catalogVersion: "2026.11.1", channel: .assisted(assistantID: "A01"),
+                createdAt: created, applicantMasked: "张*", formPrint: .printed, sealedKeyID: sealed.keyID,
+                sealed: sealed.serialized(), payloadDigest: sealed.digest)
+            return try queue.store(new) { number in
+                try signer.sign(
+                    try ReceiptRecord(
+                        receiptNumber: number, matterCode: matter, createdAt: UInt64(created.timeIntervalSince1970),
+                        payloadDigest: sealed.digest)
+                ).qrText
+            }
+        }
+    }
+
+    /// How many submissions are in `state`.
+    func count(_ state: SubmissionState) throws -> Int { try queue.stats().byState[state.rawValue] ?? 0 }
+
+    /// The forwarder of this station.
+    func forwarder(batchSize: Int = 50) throws -> Forwarder {
+        try Forwarder.open(station: station, dataDirectory: dataDirectory, fallbackURL: "http://127.0.0.1:1", batchSize: batchSize)
+    }
+}
+
+/// Center-side counts: audit "stored" events (one per first store) and conflicts.
+func centerCounts(_ center: CenterProcess) async throws -> (stored: Int, storedEvents: Int, conflicts: Int) {
+    let opened = try center.open()
+    let events = try await opened.database.auditEvents()
+    return (
+        try await opened.database.submissionCount(), events.filter { $0.event == "stored" }.count,
+        events.filter { $0.event == "conflict" }.count
+    )
+}

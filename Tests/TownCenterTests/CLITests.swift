@@ -1,0 +1,183 @@
+import Foundation
+import KioskSecurity
+import SyncProtocol
+import Testing
+import TownCenter
+
+/// What a finished command printed and how it exited.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// The built `towncenter` executable (`BIANMIN_BIN` overrides the folder).
+let towncenterBinary = (ProcessInfo.processInfo.environment["BIANMIN_BIN"].map { URL(fileURLWithPath: $0) }
+    ?? packageRoot.appendingPathComponent(".build/debug")).appendingPathComponent("towncenter")
+
+/// Runs `towncenter` with `arguments` to completion.
+func towncenter(_ arguments: [String]) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = towncenterBinary
+    process.arguments = arguments
+    process.currentDirectoryURL = packageRoot
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read both pipes concurrently so a full pipe never blocks the child.
+    nonisolated(unsafe) var errData = Data()
+    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    reader.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !reader.isFinished { usleep(1000) }
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// A `towncenter serve` process and the port it printed.
+final class ServeProcess: @unchecked Sendable {
+    let process = Process()
+    private let lock = NSLock()
+    private var output = ""
+
+    /// Starts `towncenter serve --port 0` and waits for its `listening on` line.
+    init(data: String) throws {
+        process.executableURL = towncenterBinary
+        process.arguments = ["serve", "--data", data, "--port", "0"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil  // end of file: stop polling
+                return
+            }
+            self?.lock.withLock { self?.output += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+    }
+
+    /// The bound port, once printed (nil after `seconds` without it).
+    func port(within seconds: Double = 60) -> Int? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let text = lock.withLock { output }
+            if let range = text.range(of: "listening on http://127.0.0.1:"),
+               let port = Int(text[range.upperBound...].prefix { $0.isNumber }) {
+                return port
+            }
+            usleep(20_000)
+        }
+        return nil
+    }
+}
+
+@Suite("towncenter command", .serialized)
+struct CLITests {
+    @Test("init, serve on port 0, enrol, receive, decide, show, export, verify and stop on SIGTERM")
+    func fullRound() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("center").path
+
+        let created = try towncenter(["init", "--data", data, "--catalog", demoCatalog.path])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("center key id:"))
+        let again = try towncenter(["init", "--data", data, "--catalog", demoCatalog.path])
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("already exists"))
+
+        let serve = try ServeProcess(data: data)
+        defer { if serve.process.isRunning { serve.process.terminate() } }
+        let port = try #require(serve.port())
+
+        let tokenJSON = try towncenter(["station", "enroll", "--data", data, "--station", "XH03", "--json"])
+        #expect(tokenJSON.status == 0)
+        let token = try #require(try JSONDecoder().decode([String: String].self, from: Data(tokenJSON.stdout.utf8))["token"])
+        let station = TestStation("XH03")
+        let centerKey = try CenterPublicKey.load(from: data + "/center-x25519.pub")
+        let verifier = try Center.open(dataDirectory: data).keys.signer.verifier
+        try await withHTTPClient { http in
+            let running = RunningCenter(center: try Center.open(dataDirectory: data), port: port, http: http)
+            #expect(try await enroll(station, at: running, token: token).status == 200)
+
+            let items = try (1...2).map { try station.item(to: centerKey, sequence: $0) }
+            let (answer, request) = try await submit(items, from: station, to: running, gzip: true)
+            try verifier.verifyResponse(status: 200, requestNonce: request.nonce, body: answer.body, signature: answer.centerSignature)
+            #expect(try answer.decode(BatchResult.self).results.map(\.outcome) == [.stored, .stored])
+
+            let list = try towncenter(["submissions", "list", "--data", data, "--json", "--station", "XH03"])
+            let rows = try JSONDecoder().decode([SubmissionSummary].self, from: Data(list.stdout.utf8))
+            #expect(rows.map(\.uuid) == items.map(\.uuid))
+            let receipt = rows[0].receipt
+
+            let bothFlags = try towncenter(["submissions", "decide", "--data", data, receipt, "--accept", "--complete"])
+            #expect(bothFlags.status == 64)
+            let decided = try towncenter(["submissions", "decide", "--data", data, receipt, "--needs-more", "身份证复印件"])
+            #expect(decided.status == 0, "\(decided.stderr)")
+            let unknown = try towncenter(["submissions", "decide", "--data", data, "XH03-20991231-0001-X", "--accept"])
+            #expect(unknown.status == 66)
+
+            let updates = try await SignedRequest("GET", SyncPath.updates(station: "XH03", after: nil), station: station)
+                .send(to: running)
+            let page = try updates.decode(UpdatesPage.self)
+            #expect(page.decisions.map(\.state) == [.needsMore])
+            #expect(page.decisions.first?.reason == "身份证复印件")
+
+            let shown = try towncenter(["submissions", "show", "--data", data, receipt, "--json"])
+            #expect(shown.status == 0, "\(shown.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
+            #expect((object?["answers"] as? [String: Any])?["applicant_name"] as? String == "张三")
+            let plain = try towncenter(["submissions", "show", "--data", data, receipt])
+            #expect(plain.stdout.contains("needs_more — 身份证复印件"))
+
+            let csv = try towncenter(["export", "--data", data, "--since", "2020-01-01", "--format", "csv"])
+            let lines = csv.stdout.split(separator: "\n")
+            #expect(lines.count == 3)
+            #expect(lines.first?.hasPrefix("receipt,uuid,station") == true)
+            #expect(csv.stdout.contains("13800138000"))
+            let json = try towncenter(["export", "--data", data, "--since", "2020-01-01T00:00:00Z", "--format", "json"])
+            #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [Any])?.count == 2)
+
+            #expect(try towncenter(["receipt", "verify", "--data", data, items[1].receipt]).status == 0)
+            let forged = try station.item(to: centerKey, sequence: 3, signer: TestStation().identity)
+            let refused = try towncenter(["receipt", "verify", "--data", data, forged.receipt])
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("回执签名不符"))
+
+            let audit = try towncenter(["audit", "verify", "--data", data])
+            #expect(audit.status == 0)
+            #expect(audit.stdout.contains("intact"))
+        }
+
+        serve.process.terminate()
+        serve.process.waitUntilExit()
+        #expect(serve.process.terminationStatus == 0)
+    }
+
+    @Test("--demo-keys uses the demo center key pair")
+    func demoKeys() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("kiosk-config")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("kiosk-config"), to: config)
+        let demoKey = config.appendingPathComponent("demo-center/DEMO-ONLY-center-x25519.key").path
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: demoKey)
+        let data = directory.appendingPathComponent("center").path
+        let created = try towncenter(["init", "--data", data, "--catalog", config.appendingPathComponent("catalog").path, "--demo-keys"])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("7ff4ed5b0026ffb1"))
+        #expect(created.stdout.contains("DEMO"))
+    }
+
+    @Test("commands on a missing center say to run init")
+    func notInitialized() throws {
+        let result = try towncenter(["submissions", "list", "--data", "/nonexistent/center"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("towncenter init"))
+    }
+}

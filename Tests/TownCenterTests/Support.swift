@@ -1,0 +1,179 @@
+import AsyncHTTPClient
+@preconcurrency import Crypto
+import Foundation
+import KioskCore
+import KioskSecurity
+import Logging
+import SyncProtocol
+import Testing
+import TownCenter
+
+/// The package's root folder, found from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The demo catalog folder.
+let demoCatalog = packageRoot.appendingPathComponent("kiosk-config/catalog")
+
+/// A fresh temporary directory, removed by the caller's `defer`.
+func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("towncenter-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// A center created in a temporary directory.
+func makeCenter() async throws -> (center: Center, directory: URL) {
+    let directory = try temporaryDirectory()
+    let center = try await Center.initialize(
+        dataDirectory: directory.appendingPathComponent("data").path, catalogDirectory: demoCatalog)
+    return (center, directory)
+}
+
+/// A center served on 127.0.0.1 at a free port, with an HTTP client of its own (a shared
+/// pool could reuse a connection to an earlier test's server on the same port).
+struct RunningCenter {
+    let center: Center
+    let port: Int
+    let http: HTTPClient
+    var verifier: CenterVerifier { center.keys.signer.verifier }
+}
+
+/// Runs `body` with an HTTP client that is shut down afterwards.
+func withHTTPClient<T>(_ body: (HTTPClient) async throws -> T) async throws -> T {
+    let http = HTTPClient(eventLoopGroupProvider: .singleton)
+    do {
+        let result = try await body(http)
+        try await http.shutdown()
+        return result
+    } catch {
+        try? await http.shutdown()
+        throw error
+    }
+}
+
+/// Runs `body` against a real server on 127.0.0.1 (port 0), stopped afterwards.
+func withRunningCenter(
+    configuration: CenterConfiguration = CenterConfiguration(port: 0),
+    _ body: @Sendable (RunningCenter) async throws -> Void
+) async throws {
+    let (center, directory) = try await makeCenter()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var logger = Logger(label: "towncenter-test")
+    logger.logLevel = .critical
+    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    var configuration = configuration
+    configuration.port = 0
+    let server = CenterServer(center: center, configuration: configuration, logger: logger) { continuation.yield($0) }
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await server.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        try await withHTTPClient { http in try await body(RunningCenter(center: center, port: port, http: http)) }
+        group.cancelAll()
+    }
+}
+
+/// A village station with its own key, making signed, sealed submissions.
+struct TestStation: Sendable {
+    let id: String
+    let identity: StationIdentity
+
+    init(_ id: String = "XH03", identity: StationIdentity = StationIdentity(signingKey: Curve25519.Signing.PrivateKey())) {
+        self.id = id
+        self.identity = identity
+    }
+
+    var publicKey: StationPublicKey { StationPublicKey(stationID: id, key: identity.publicKey) }
+
+    /// A sealed, signed submission item; `receiptStation` and `signer` override the receipt's
+    /// station and signing key to build bad items.
+    func item(
+        to center: CenterPublicKey, sequence: Int, matter: String = "MZ-GG-01",
+        answers: String = #"{"applicant_name":"张三","phone":"13800138000"}"#, uuid: UUID = UUID(),
+        receiptStation: String? = nil, signer: StationIdentity? = nil
+    ) throws -> SubmissionItem {
+        let station = receiptStation ?? id
+        let created = Date(timeIntervalSince1970: 1_795_000_000)
+        let sealed = try PayloadSealer.seal(
+            Data(answers.utf8), to: center, associated: SealContext(uuid: uuid, station: station, matter: matter))
+        let record = try ReceiptRecord(
+            receiptNumber: try ReceiptNumber(station: station, date: created, timeZone: .china, sequence: sequence),
+            matterCode: matter, createdAt: UInt64(created.timeIntervalSince1970), payloadDigest: sealed.digest)
+        let receipt = try ReceiptSigner(identity: signer ?? identity, stationID: station).sign(record)
+        return SubmissionItem(
+            uuid: uuid, receipt: receipt.qrText, sealedPayload: sealed.serialized().base64EncodedString(), matter: matter,
+            catalogVersion: "2026.11.1", channel: .assisted, assistant: "A01", createdAt: Int64(record.createdAt),
+            formPrinted: true)
+    }
+}
+
+/// An HTTP answer as received.
+struct Answer: Sendable {
+    let status: Int
+    let body: Data
+    let centerSignature: String?
+
+    /// The JSON error code of a refusal.
+    var errorCode: String? { (try? JSONDecoder().decode(APIErrorBody.self, from: body))?.error }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: body) }
+}
+
+/// A request as a station would send it; tests alter its parts to build attacks.
+struct SignedRequest: Sendable {
+    var method: String
+    var target: String
+    var body: Data
+    var headers: [(name: String, value: String)]
+    var contentEncoding: String?
+
+    /// A request signed by `station` (or by `key` when given) at `date`.
+    init(
+        _ method: String, _ target: String, body: Data = Data(), station: TestStation, date: Date = Date(),
+        gzip: Bool = false, signWith key: StationIdentity? = nil
+    ) throws {
+        self.method = method
+        self.target = target
+        self.body = gzip ? try Gzip.compress(body) : body
+        contentEncoding = gzip ? "gzip" : nil
+        headers = try RequestSigner(identity: key ?? station.identity, station: station.id)
+            .headers(method: method, target: target, body: self.body, date: date)
+    }
+
+    var nonce: String { headers.first { $0.name == SyncHeader.nonce }!.value }
+
+    /// Sends the request to `center`.
+    func send(to center: RunningCenter) async throws -> Answer {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(center.port)\(target)")
+        request.method = .init(rawValue: method)
+        for header in headers { request.headers.add(name: header.name, value: header.value) }
+        if let contentEncoding { request.headers.add(name: "Content-Encoding", value: contentEncoding) }
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if !body.isEmpty { request.body = .bytes(body) }
+        let response = try await center.http.execute(request, timeout: .seconds(30))
+        let buffer = try await response.body.collect(upTo: 64 << 20)
+        return Answer(
+            status: Int(response.status.code), body: Data(buffer.readableBytesView),
+            centerSignature: response.headers.first(name: SyncHeader.centerSignature))
+    }
+}
+
+/// Enrols `station` at `center` through the API; returns the answer.
+func enroll(_ station: TestStation, at center: RunningCenter, token: String? = nil) async throws -> Answer {
+    let token = try await { () async throws -> String in
+        if let token { return token }
+        return try await center.center.issueToken(station: station.id)
+    }()
+    let body = try SyncJSON.encode(EnrollRequest(station: station.id, token: token, publicKey: station.identity.publicKeyBase64))
+    return try await SignedRequest("POST", SyncPath.enroll, body: body, station: station).send(to: center)
+}
+
+/// Sends `items` as one batch from `station`.
+func submit(
+    _ items: [SubmissionItem], from station: TestStation, to center: RunningCenter, gzip: Bool = false
+) async throws -> (answer: Answer, request: SignedRequest) {
+    let request = try SignedRequest(
+        "POST", SyncPath.submissions(station: station.id), body: try SyncJSON.encode(SubmissionBatch(items: items)),
+        station: station, gzip: gzip)
+    return (try await request.send(to: center), request)
+}
