@@ -58,12 +58,17 @@ let package = Package(
         .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
         .target(name: "Terminal", swiftSettings: swiftSettings),
         .target(name: "Pinyin", dependencies: ["CPinyin", "Terminal"], swiftSettings: swiftSettings),
+        .target(
+            name: "KioskUI",
+            dependencies: ["KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin"],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings),
 
         // MARK: Executables (thin)
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore",
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskUI", "Terminal", "Pinyin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -91,6 +96,10 @@ let package = Package(
         .testTarget(name: "KioskSecurityTests", dependencies: ["KioskCore", "KioskSecurity"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig", "KioskSecurity"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KioskUITests",
+            dependencies: ["KioskUI", "kiosk", "KioskConfig", "KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin"],
+            exclude: ["Snapshots"], swiftSettings: swiftSettings),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskCLITests", dependencies: ["kiosk", "KioskCore", "KioskStore", "KioskSecurity", .product(name: "GRDB", package: "GRDB.swift")], resources: [.copy("Snapshots")], swiftSettings: swiftSettings),
     ]

@@ -7,6 +7,7 @@ struct Kiosk: AsyncParsableCommand {
         commandName: "kiosk",
         abstract: "Bianmin (便民) village kiosk: matters, forms and the submission queue.",
         subcommands: [
-            InitCommand.self, CatalogCommand.self, AnswersCommand.self, SubmitCommand.self, QueueCommand.self, AuditCommand.self,
+            InitCommand.self, RunCommand.self, CatalogCommand.self, AnswersCommand.self, SubmitCommand.self, QueueCommand.self, AuditCommand.self,
+            AssistantCommand.self,
         ])
 }
