@@ -90,7 +90,7 @@ extension KioskState {
         let steps = application.steps(matter.form, today: today)
         guard application.step < steps.count else { return nil }
         let top = matter.form.fields[steps[application.step].field]
-        if let entry = application.entry, entry.member < top.fields.count {
+        if let entry = application.entry, top.fields.indices.contains(entry.member) {
             let member = top.fields[entry.member]
             return CurrentQuestion(
                 top: top, field: member, path: "\(top.id)[\(entry.index + 1)].\(member.id)", step: application.step, stepCount: steps.count)

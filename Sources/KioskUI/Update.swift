@@ -31,7 +31,11 @@ extension KeyEvent {
 }
 
 extension KioskState {
+    /// Switches between Chinese and English on any screen.
+    public static let languageKey = KeyEvent.function(3)
+
     /// Applies one event in place; returns the effects to perform.
+    @discardableResult
     public mutating func handle(_ event: KioskEvent) -> [Effect] {
         switch event {
         case .tick(let date):
@@ -55,6 +59,11 @@ extension KioskState {
             // A key during the countdown only keeps the session.
             if wasCounting { return [] }
             notice = nil
+            if key == Self.languageKey {
+                // Anywhere, even mid-form: the answers stay.
+                language = language == .zhHans ? .en : .zhHans
+                return []
+            }
             return handleKey(key)
         case .submitted(let result):
             pending = max(0, pending - 1)

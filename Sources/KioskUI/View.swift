@@ -344,7 +344,7 @@ public enum KioskView {
                     clipTo: layout.width - 2)
             }
             menu([("1", state.t("form.group.add")), ("2", state.t("form.group.remove"))], &screen, layout, top: layout.noticeRow - 4)
-            keyHint = state.t("keys.form.choice")
+            keyHint = state.t("keys.form.group")
         } else if let input = application.input {
             screen.put(text: "> ", row: row, col: layout.bodyCol, style: .bold)
             let width = min(layout.bodyWidth - 16, max(24, min(field.inputKind?.maxLength ?? 20, 30) * 2 + 1))
@@ -541,7 +541,7 @@ public enum KioskView {
                 String(stats.byState[SubmissionState.acknowledged.rawValue] ?? 0), String(stats.notPrinted)),
             row: layout.bodyTop, col: layout.bodyCol, clipTo: layout.width - 2)
         let lines = queue.items.map { item in
-            "\(item.receipt)  \(item.matter)  \(item.applicantMasked)  \(item.state.label.text(state.language))"
+            "\(item.receipt)  \(item.matter)  \(item.applicantMasked.split(separator: " ").first ?? "")  \(item.state.label.text(state.language))"
         }
         var listLayout = layout
         listLayout.height = layout.height - 2
