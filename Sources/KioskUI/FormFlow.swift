@@ -32,17 +32,15 @@ extension Field {
     }
 
     /// The typed text as an answer (nil when empty), or the problem with it.
-    func answer(from text: String) -> Result<AnswerValue?, KioskFailureText> {
+    func answer(from text: String) -> Result<AnswerValue?, InputProblem> {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return .success(nil) }
         switch type {
         case .integer:
-            guard let number = Int(text) else { return .failure(KioskFailureText(LocalizedText(zh: "请填写整数", en: "Enter a whole number"))) }
+            guard let number = Int(text) else { return .failure(.notWholeNumber) }
             return .success(.number(Double(number)))
         case .decimal:
-            guard let number = Double(text), number.isFinite else {
-                return .failure(KioskFailureText(LocalizedText(zh: "请填写数字", en: "Enter a number")))
-            }
+            guard let number = Double(text), number.isFinite else { return .failure(.notNumber) }
             return .success(.number(number))
         case .date where text.count == 8 && text.allSatisfy(\.isASCIIDigit):
             let digits = Array(text)
@@ -54,9 +52,17 @@ extension Field {
 }
 
 /// A problem with typed text, found before validation.
-struct KioskFailureText: Error {
-    var message: LocalizedText
-    init(_ message: LocalizedText) { self.message = message }
+enum InputProblem: Error {
+    case notWholeNumber
+    case notNumber
+
+    /// The string key of its message.
+    var key: String {
+        switch self {
+        case .notWholeNumber: "form.error.integer"
+        case .notNumber: "form.error.number"
+        }
+    }
 }
 
 extension AnswerValue {
@@ -208,7 +214,7 @@ extension KioskState {
         switch key.digit {
         case 1:
             guard list.count < most, !question.top.fields.isEmpty else {
-                application!.error = LocalizedText(zh: "最多只能填\(most)条", en: "At most \(most) entries")
+                application!.error = localized("form.error.tooMany", String(most))
                 return
             }
             var entry: Answers = [:]
@@ -250,7 +256,7 @@ extension KioskState {
             store(value, for: question)
             return true
         case .failure(let problem):
-            if showProblem { application!.error = problem.message }
+            if showProblem { application!.error = localized(problem.key) }
             return false
         }
     }

@@ -90,7 +90,7 @@ public struct KioskApp: Sendable {
         switch effect {
         case .submit(let code, let answers, let channel):
             guard let matter = environment.catalog.matter(code) else {
-                return .submitted(.failure(KioskFailure(message: "本事项不在目录中,请联系代办员。")))
+                return .submitted(.failure(KioskFailure(message: environment.strings.text("submit.unknownMatter", environment.station.language))))
             }
             do {
                 return .submitted(.success(try submitter.submit(matter: matter, answers: answers, channel: channel).summary))

@@ -70,6 +70,11 @@ public struct KioskState: Sendable {
         environment.strings.text(key, language, arguments)
     }
 
+    /// A text of the kiosk's own in both languages (for messages kept across a language switch).
+    public func localized(_ key: String, _ arguments: String...) -> LocalizedText {
+        LocalizedText(zh: environment.strings.text(key, .zhHans, arguments), en: environment.strings.text(key, .en, arguments))
+    }
+
     /// The current matter of the application, or of a matter/guide page.
     public var currentMatter: Matter? {
         switch page {

@@ -60,7 +60,7 @@ public enum KioskView {
     private static func drawHeader(_ state: KioskState, _ screen: inout Screen, _ layout: Layout) {
         screen.clear(row: 0, col: 0, width: layout.width, height: 1, style: barStyle)
         screen.put(text: " " + state.t("header.title", state.environment.station.station.name), row: 0, col: 0, style: barStyle)
-        var right = state.language == .zhHans ? "中文" : "English"
+        var right = state.t("header.language")
         if let assistant = state.assistant { right = state.t("header.assistant", assistant.id) + "  " + right }
         right += "  " + CalendarDate(state.now).description + " "
         screen.put(text: right, row: 0, col: layout.width - right.displayWidth, style: barStyle)
