@@ -1,0 +1,252 @@
+import CPangoCairo
+import Foundation
+import QRCode
+
+/// What the A4 application form shows, in the matter's order; texts are ready to print.
+public struct ApplicationFormDocument: Sendable, Equatable {
+    /// One answer: a label and its value.
+    public struct Row: Sendable, Equatable {
+        public var label: String
+        public var value: String
+        /// Creates a row.
+        public init(label: String, value: String) {
+            self.label = label
+            self.value = value
+        }
+    }
+
+    /// A part of the form: a titled list of answers, or a repeat group as a table.
+    public enum Part: Sendable, Equatable {
+        /// Answers as label/value rows.
+        case section(title: String, rows: [Row])
+        /// A repeat group: a caption, column headers, and one row of cells per entry.
+        case table(caption: String, columns: [String], rows: [[String]])
+    }
+
+    /// One item of the materials checklist.
+    public struct Material: Sendable, Equatable {
+        public var name: String
+        /// Kind, e.g. "原件" or "复印件1份".
+        public var kind: String
+        /// Whether it was handed in (ticked box).
+        public var checked: Bool
+        /// Creates a checklist item.
+        public init(name: String, kind: String, checked: Bool) {
+            self.name = name
+            self.kind = kind
+            self.checked = checked
+        }
+    }
+
+    /// The village assistant who helped, shown with a signature line.
+    public struct Assistant: Sendable, Equatable {
+        public var name: String
+        public var id: String
+        /// Creates an assistant line.
+        public init(name: String, id: String) {
+            self.name = name
+            self.id = id
+        }
+    }
+
+    /// Form title, e.g. the matter name plus "申请表".
+    public var title: String
+    /// Full name of the accepting authority.
+    public var authorityName: String
+    /// Receipt number (also in every page footer).
+    public var receiptNumber: String
+    /// Text of the QR code (ASCII; fits version 10-M).
+    public var qrText: String
+    /// Sections and tables, in order.
+    public var parts: [Part]
+    /// Materials checklist; omitted when empty.
+    public var materials: [Material]
+    /// Set when an assistant helped: adds their signature line.
+    public var assistant: Assistant?
+
+    /// Creates a form description.
+    public init(
+        title: String, authorityName: String, receiptNumber: String, qrText: String, parts: [Part],
+        materials: [Material], assistant: Assistant? = nil
+    ) {
+        self.title = title
+        self.authorityName = authorityName
+        self.receiptNumber = receiptNumber
+        self.qrText = qrText
+        self.parts = parts
+        self.materials = materials
+        self.assistant = assistant
+    }
+}
+
+extension Documents {
+    private static let pageWidth = 595.276
+    private static let pageHeight = 841.89
+    private static let margin = 42.0
+    private static let footerHeight = 24.0
+    private static let cellPadding = 4.0
+
+    /// A table cell: text, or a checkbox drawn as vector lines.
+    private enum Cell {
+        case text(String)
+        case checkbox(Bool)
+    }
+
+    /// Renders the form on A4 pages: rows never split, table headers repeated after a page break,
+    /// "第i页/共N页" and the receipt number in every footer.
+    public static func applicationFormPDF(_ form: ApplicationFormDocument) throws(DocumentError) -> Data {
+        let matrix: QRMatrix
+        do { matrix = try QRCode.encode(form.qrText) } catch { throw .qrCode(error) }
+        let canvas = try PDFCanvas(width: pageWidth, height: pageHeight, title: form.title)
+        let cr = canvas.cr
+        let width = pageWidth - 2 * margin
+        var blocks: [Block] = []
+
+        // Header: title, authority and receipt number on the left, QR on the right.
+        let qrSpan = 110.0
+        let textWidth = width - qrSpan - 12
+        let title = TextBlock(cr, form.title, size: 17, bold: true, width: textWidth)
+        let authority = TextBlock(cr, "受理机关:\(form.authorityName)", size: 10, width: textWidth)
+        let number = TextBlock(cr, "受理编号:\(form.receiptNumber)", size: 12, bold: true, width: textWidth)
+        let headerText = title.height + 8 + authority.height + 4 + number.height
+        blocks.append(Block(height: max(headerText, qrSpan) + 14) { y in
+            title.draw(cr, x: margin, y: y)
+            authority.draw(cr, x: margin, y: y + title.height + 8)
+            number.draw(cr, x: margin, y: y + title.height + 8 + authority.height + 4)
+            let module = qrSpan / Double(matrix.size + 2 * quietZone)
+            drawQR(cr, matrix, x: margin + width - qrSpan, y: y, module: module)
+        })
+
+        func heading(_ string: String) {
+            let block = TextBlock(cr, string, size: 12, bold: true, width: width)
+            blocks.append(Block(height: block.height + 6, keepWithNext: true) { y in block.draw(cr, x: margin, y: y) })
+        }
+        func table(columns widths: [Double], header: [String]?, rows: [[Cell]]) {
+            let headerBlock = header.map {
+                row(widths: widths, cells: $0.map(Cell.text), header: true)
+            }
+            if let headerBlock { blocks.append(headerBlock) }
+            for cells in rows {
+                blocks.append(row(widths: widths, cells: cells, repeatedHeader: headerBlock))
+            }
+            blocks.append(.gap(14))
+        }
+        // A header row is bold (not shaded: text is drawn white under its outlines) and keeps with
+        // the first data row.
+        func row(widths: [Double], cells: [Cell], header: Bool = false, repeatedHeader: Block? = nil) -> Block {
+            let texts: [TextBlock?] = zip(widths, cells).map { columnWidth, cell in
+                guard case let .text(string) = cell else { return nil }
+                return TextBlock(cr, string, size: 10, bold: header, width: columnWidth - 2 * cellPadding)
+            }
+            let height = (texts.compactMap { $0?.height }.max() ?? 12) + 2 * cellPadding
+            return Block(height: height, keepWithNext: header, repeatedHeader: repeatedHeader) { y in
+                var x = margin
+                for (index, columnWidth) in widths.enumerated() {
+                    cairo_set_source_rgb(cr, 0, 0, 0)
+                    cairo_set_line_width(cr, header ? 1.2 : 0.6)
+                    cairo_rectangle(cr, x, y, columnWidth, height)
+                    cairo_stroke(cr)
+                    switch cells[index] {
+                    case .text: texts[index]?.draw(cr, x: x + cellPadding, y: y + cellPadding)
+                    case let .checkbox(checked): drawCheckbox(cr, checked, x: x + (columnWidth - 10) / 2, y: y + (height - 10) / 2)
+                    }
+                    x += columnWidth
+                }
+            }
+        }
+        func signatureLine(_ label: String) {
+            let labelBlock = TextBlock(cr, label, size: 11, width: width * 0.6)
+            let dateBlock = TextBlock(cr, "日期:", size: 11, width: width)
+            blocks.append(Block(height: labelBlock.height + 22) { y in
+                let baseline = y + 14 + labelBlock.height
+                labelBlock.draw(cr, x: margin, y: y + 14)
+                let lineStart = margin + labelBlock.width + 4
+                let dateX = margin + width * 0.68
+                dateBlock.draw(cr, x: dateX, y: y + 14)
+                cairo_set_source_rgb(cr, 0, 0, 0)
+                cairo_set_line_width(cr, 0.6)
+                cairo_move_to(cr, lineStart, baseline)
+                cairo_line_to(cr, dateX - 12, baseline)
+                cairo_move_to(cr, dateX + dateBlock.width + 4, baseline)
+                cairo_line_to(cr, margin + width, baseline)
+                cairo_stroke(cr)
+            })
+        }
+
+        for part in form.parts {
+            switch part {
+            case let .section(title, rows):
+                heading(title)
+                table(columns: [width * 0.3, width * 0.7], header: nil,
+                      rows: rows.map { [.text($0.label), .text($0.value)] })
+            case let .table(caption, columns, rows):
+                heading(caption)
+                let columnWidth = width / Double(max(columns.count, 1))
+                table(columns: Array(repeating: columnWidth, count: columns.count), header: columns,
+                      rows: rows.map { cells in
+                          (0..<columns.count).map { .text($0 < cells.count ? cells[$0] : "") }
+                      })
+            }
+        }
+        if !form.materials.isEmpty {
+            heading("材料清单")
+            table(columns: [width * 0.1, width * 0.6, width * 0.3], header: ["已收", "材料名称", "要求"],
+                  rows: form.materials.map { [.checkbox($0.checked), .text($0.name), .text($0.kind)] })
+        }
+        signatureLine("申请人签名:")
+        if let assistant = form.assistant {
+            signatureLine("代办员 \(assistant.name)(编号 \(assistant.id))签名:")
+        }
+
+        let pages = paginate(blocks, top: margin, bottom: pageHeight - margin - footerHeight)
+        for (index, page) in pages.enumerated() {
+            if index > 0 { cairo_show_page(cr) }
+            for (block, y) in page { block.draw(y) }
+            let footerY = pageHeight - margin - footerHeight + 8
+            let numberText = TextBlock(cr, "受理编号 \(form.receiptNumber)", size: 8, width: width / 2)
+            let pageText = TextBlock(cr, "第\(index + 1)页/共\(pages.count)页", size: 8, width: width / 2,
+                                     alignment: PANGO_ALIGN_RIGHT)
+            numberText.draw(cr, x: margin, y: footerY)
+            pageText.draw(cr, x: margin + width / 2, y: footerY)
+        }
+        return try canvas.finish()
+    }
+
+    /// Places blocks on pages: a block that does not fit (with the blocks it keeps with) starts a
+    /// new page, preceded by its repeated header. A block taller than a page gets a page alone.
+    private static func paginate(_ blocks: [Block], top: Double, bottom: Double) -> [[(Block, Double)]] {
+        var pages: [[(Block, Double)]] = [[]]
+        var y = top
+        for (index, block) in blocks.enumerated() {
+            var needed = block.height
+            var next = index
+            while blocks[next].keepWithNext, next + 1 < blocks.count {
+                next += 1
+                needed += blocks[next].height
+            }
+            if y + needed > bottom, !pages[pages.count - 1].isEmpty {
+                pages.append([])
+                y = top
+                if let header = block.repeatedHeader {
+                    pages[pages.count - 1].append((header, y))
+                    y += header.height
+                }
+            }
+            pages[pages.count - 1].append((block, y))
+            y += block.height
+        }
+        return pages
+    }
+
+    private static func drawCheckbox(_ cr: OpaquePointer, _ checked: Bool, x: Double, y: Double) {
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        cairo_set_line_width(cr, 0.8)
+        cairo_rectangle(cr, x, y, 10, 10)
+        if checked {
+            cairo_move_to(cr, x + 2, y + 5)
+            cairo_line_to(cr, x + 4.5, y + 8)
+            cairo_line_to(cr, x + 8.5, y + 2)
+        }
+        cairo_stroke(cr)
+    }
+}

@@ -1,0 +1,122 @@
+import Documents
+import Foundation
+import QRCode
+import Testing
+
+@Suite("PDF documents")
+struct DocumentsTests {
+    @Test("receipt PDF has the number, the Chinese matter name and an embedded CJK font")
+    func receiptText() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("receipt.pdf")
+        try Documents.receiptPDF(Samples.receipt(formNotPrinted: true)).write(to: URL(fileURLWithPath: path))
+
+        let text = try pdfText(path).replacingOccurrences(of: "\n", with: "")
+        #expect(text.contains(Samples.receiptNumber))
+        #expect(text.contains(Samples.matterName))
+        #expect(text.contains("60日内向县人民政府申请行政复议"))
+        #expect(text.contains("申请表未能打印"))
+        #expect(try pdfPages(path) == 1)
+
+        let fonts = try run("pdffonts", [path]).output.split(separator: "\n").dropFirst(2)
+        #expect(!fonts.isEmpty)
+        for font in fonts {
+            #expect(font.contains("NotoSansCJK"), "only Noto Sans CJK: \(font)")
+            // Columns: name type encoding emb sub uni object ID; emb must be "yes".
+            let columns = font.split(separator: " ", omittingEmptySubsequences: true)
+            #expect(columns.count >= 7 && columns[columns.count - 5] == "yes", "embedded: \(font)")
+        }
+    }
+
+    @Test("receipt page is 80 mm wide and grows with its content")
+    func receiptSize() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        func size(_ receipt: ReceiptDocument) throws -> (width: Double, height: Double) {
+            let path = directory.file("r.pdf")
+            try Documents.receiptPDF(receipt).write(to: URL(fileURLWithPath: path))
+            return try pdfPageSize(path)
+        }
+        let short = try size(Samples.receipt())
+        var longer = Samples.receipt()
+        longer.materialsToBring += (1...8).map { "补充材料\($0):村委会出具的证明材料原件" }
+        let long = try size(longer)
+        #expect(abs(short.width - 80 * 72 / 25.4) < 0.5)
+        #expect(long.height > short.height)
+    }
+
+    @Test("every glyph is drawn: 如 renders (cairo's CFF subsetting blanks it in small subsets)")
+    func glyphsHaveInk() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        func ink(applicant: String) throws -> Int {
+            var receipt = Samples.receipt()
+            receipt.maskedApplicant = applicant
+            receipt.appealRights = "依法享有申请行政复议或提起行政诉讼的权利。"
+            let path = directory.file("ink.pdf")
+            try Documents.receiptPDF(receipt).write(to: URL(fileURLWithPath: path))
+            return try inkPixels(inPDF: path)
+        }
+        let blank = try ink(applicant: "")
+        let reference = try ink(applicant: "好好好好") - blank
+        let tested = try ink(applicant: "如如如如") - blank
+        #expect(reference > 0)
+        #expect(Double(tested) > 0.5 * Double(reference), "如 drew \(tested) dark pixels, 好 \(reference)")
+    }
+
+    @Test("the QR code in the receipt PDF decodes after rasterising at 200 dpi")
+    func receiptQR() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("receipt.pdf")
+        try Documents.receiptPDF(Samples.receipt()).write(to: URL(fileURLWithPath: path))
+        #expect(try decodeQR(inPDF: path) == [Samples.qrText])
+    }
+
+    @Test("a receipt whose QR text is too long is refused")
+    func receiptTooLong() {
+        var receipt = Samples.receipt()
+        receipt.qrText = alphanumericText(length: 400)
+        let error = #expect(throws: DocumentError.self) { try Documents.receiptPDF(receipt) }
+        guard case let .qrCode(.tooLong(bytes, needed?, maxVersion)) = error else {
+            Issue.record("unexpected error \(String(describing: error))")
+            return
+        }
+        #expect(bytes == 400 && maxVersion == 10 && needed > 10)
+    }
+
+    @Test("a 60-row table spans pages: every row once, on one page, header repeated, pages numbered")
+    func longForm() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("form.pdf")
+        try Documents.applicationFormPDF(Samples.longForm()).write(to: URL(fileURLWithPath: path))
+
+        let pages = try pdfPages(path)
+        #expect(pages >= 3)
+        let pageTexts = try (1...pages).map { try pdfText(path, page: $0) }
+        let all = pageTexts.joined()
+        for index in 1...60 {
+            let name = Samples.memberName(index)
+            #expect(occurrences(of: name, in: all) == 1, "\(name) once")
+            // A row is never split: its long note sits on the same page as its name.
+            if index % 10 == 0 {
+                let page = try #require(pageTexts.first { $0.contains(name) })
+                #expect(page.replacingOccurrences(of: "\n", with: "").contains("由申请人代为办理相关手续"))
+            }
+        }
+        let tablePages = pageTexts.filter { $0.contains("家庭成员0") || $0.contains("家庭成员1") }
+        #expect(tablePages.count >= 2)
+        for page in tablePages {
+            #expect(page.contains("与申请人关系"), "table header on every page with rows")
+        }
+        for (index, page) in pageTexts.enumerated() {
+            #expect(page.contains("第\(index + 1)页/共\(pages)页"))
+        }
+        #expect(pageTexts.last!.contains("申请人签名"))
+        #expect(pageTexts.last!.contains("代办员 李四(编号 DB-017)签名"))
+        #expect(all.contains("材料清单"))
+        #expect(try decodeQR(inPDF: path) == [Samples.qrText])
+    }
+}
