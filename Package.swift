@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "Pinyin", dependencies: ["CPinyin", "Terminal"], swiftSettings: swiftSettings),
         .target(
             name: "KioskUI",
-            dependencies: ["KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin"],
+            dependencies: ["KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin", "QRCode", "Documents", "Printing"],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings),
 
@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskUITests",
-            dependencies: ["KioskUI", "kiosk", "KioskConfig", "KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin"],
+            dependencies: ["KioskUI", "kiosk", "KioskConfig", "KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin", "QRCode"],
             exclude: ["Snapshots"], swiftSettings: swiftSettings),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskCLITests", dependencies: ["kiosk", "KioskCore", "KioskStore", "KioskSecurity", .product(name: "GRDB", package: "GRDB.swift")], resources: [.copy("Snapshots")], swiftSettings: swiftSettings),

@@ -7,6 +7,8 @@ import Terminal
 public protocol KioskPrinting: Sendable {
     /// Prints the receipt of a stored application.
     func printReceipt(_ summary: SubmissionSummary, matter: Matter) async -> PrintResult
+    /// Prints the A4 application form to sign, with the validated answers in full.
+    func printApplicationForm(_ summary: SubmissionSummary, matter: Matter, answers: Answers, assistant: Assistant?) async -> PrintResult
     /// Prints a matter's service guide.
     func printGuide(_ guide: ServiceGuide) async -> PrintResult
 }
@@ -15,6 +17,9 @@ public protocol KioskPrinting: Sendable {
 public struct NoPrinter: KioskPrinting {
     public init() {}
     public func printReceipt(_ summary: SubmissionSummary, matter: Matter) async -> PrintResult { .notConfigured }
+    public func printApplicationForm(_ summary: SubmissionSummary, matter: Matter, answers: Answers, assistant: Assistant?) async -> PrintResult {
+        .notConfigured
+    }
     public func printGuide(_ guide: ServiceGuide) async -> PrintResult { .notConfigured }
 }
 
@@ -113,6 +118,17 @@ public struct KioskApp: Sendable {
                 }
             }
             return .printed(result)
+        case .printForm(let summary, let answers):
+            guard let matter = environment.catalog.matter(summary.matter) else { return .formPrinted(.notConfigured) }
+            let validated = FormValidator.validate(answers, form: matter.form, today: CalendarDate(summary.createdAt)).answers
+            let assistant = summary.assistantID.flatMap { id in (try? assistants.list())?.first { $0.id == id } }
+            let result = await printer.printApplicationForm(summary, matter: matter, answers: validated, assistant: assistant)
+            switch result {
+            case .printed: try? submitter.queue.setPrintState(receipt: summary.receipt, formPrint: .printed, at: clock.now())
+            case .failed: try? submitter.queue.setPrintState(receipt: summary.receipt, formPrint: .failed, at: clock.now())
+            case .notConfigured: break
+            }
+            return .formPrinted(result)
         case .printGuide(let code):
             guard let matter = environment.catalog.matter(code) else { return .notice(key: "print.notConfigured", arguments: []) }
             return switch await printer.printGuide(ServiceGuide(matter, language: environment.station.language)) {

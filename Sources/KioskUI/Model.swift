@@ -143,6 +143,8 @@ public enum Page: Sendable, Hashable {
     case working
     /// The stored application's receipt.
     case receipt
+    /// The receipt's QR code, full screen, for a phone to scan.
+    case receiptQR
     /// The application could not be stored.
     case submitFailed(message: String)
     /// Type or scan a receipt.
@@ -236,6 +238,8 @@ public enum KioskEvent: Sendable {
     case submitted(Result<SubmissionSummary, KioskFailure>)
     /// The receipt was printed, or not.
     case printed(PrintResult)
+    /// The A4 application form was printed, or not.
+    case formPrinted(PrintResult)
     /// A receipt was looked up: nil when it is unknown here.
     case lookedUp(Result<SubmissionSummary?, KioskFailure>)
     /// A PIN login attempt's outcome.
@@ -262,6 +266,8 @@ public enum Effect: Sendable, Equatable {
     case submit(matter: String, answers: Answers, channel: Channel)
     /// Print the receipt of a stored application.
     case printReceipt(SubmissionSummary)
+    /// Print the A4 application form to sign (the answers leave memory once it is printed).
+    case printForm(SubmissionSummary, answers: Answers)
     /// Print again (assistant).
     case reprint(SubmissionSummary)
     /// Print a service guide.

@@ -39,6 +39,8 @@ public struct KioskState: Sendable {
     /// The stored application shown on the receipt screen, and how printing went.
     public var submitted: SubmissionSummary?
     public var printResult: PrintResult?
+    /// How printing the A4 application form went (nil: not needed or not finished).
+    public var formPrintResult: PrintResult?
     /// The assistant's queue view.
     public var queue: QueueView?
     /// A one-line message (errors in red when `noticeIsError`).

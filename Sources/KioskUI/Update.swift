@@ -71,9 +71,14 @@ extension KioskState {
             case .success(let summary):
                 submitted = summary
                 printResult = nil
-                application = nil  // the answers leave memory as soon as they are stored
-                pending += 1
-                return [.printReceipt(summary)]
+                formPrintResult = nil
+                var effects: [Effect] = [.printReceipt(summary)]
+                if let application, currentMatter?.needsSignature == true {
+                    effects.append(.printForm(summary, answers: application.answers))
+                }
+                self.application = nil  // the answers leave the model as soon as they are stored
+                pending += effects.count
+                return effects
             case .failure(let failure):
                 push(.submitFailed(message: failure.message))
             }
@@ -82,6 +87,9 @@ extension KioskState {
             printResult = result
             page = .receipt
             backStack = []
+        case .formPrinted(let result):
+            pending = max(0, pending - 1)
+            formPrintResult = result
         case .lookedUp(let result):
             pending = max(0, pending - 1)
             switch result {
@@ -255,7 +263,13 @@ extension KioskState {
         case .working:
             break
         case .receipt:
-            if key == .enter || key == .escape || key.digit != nil { goHome() }
+            if key.digit == 1 {
+                push(.receiptQR)
+            } else if key == .enter || key == .escape || key.digit != nil {
+                goHome()
+            }
+        case .receiptQR:
+            back()
         case .submitFailed:
             if key == .escape || key.digit == 0 || key == .enter { back() }
         case .progress: return progressKey(key)

@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskStore
+import QRCode
 import Terminal
 
 /// The view function of the Elm architecture: draws a state onto a screen of any size (80x24 at
@@ -43,7 +44,7 @@ public enum KioskView {
             return screen
         }
         let layout = Layout(width: width, height: height)
-        drawHeader(state, &screen, layout)
+        if state.page != .receiptQR { drawHeader(state, &screen, layout) }
         drawPage(state, &screen, layout)
         if let notice = state.notice {
             screen.putWrapped(
@@ -180,6 +181,7 @@ public enum KioskView {
             screen.putCentered(
                 text: state.t(state.submitted == nil ? "working.saving" : "working.printing"), row: top + layout.bodyRows / 2 - 1, style: .bold)
         case .receipt: drawReceipt(state, &screen, layout)
+        case .receiptQR: drawReceiptQR(state, &screen, layout)
         case .submitFailed(let message):
             title(state.t("failed.title"), &screen, layout)
             screen.putWrapped(text: message, row: top + 1, col: layout.bodyCol, width: layout.bodyWidth, style: errorStyle)
@@ -484,18 +486,51 @@ public enum KioskView {
         let boxWidth = spaced.displayWidth + 6
         screen.drawBox(row: top + 4, col: layout.bodyCol, width: boxWidth, height: 3, style: .bold)
         screen.put(text: spaced, row: top + 5, col: layout.bodyCol + 3, style: Style(bold: true, foreground: .brightWhite))
-        // HOOK(receipts): when the QRCode target (branch `receipts`) is merged, draw
-        // `summary.receiptQR` here with its half-block terminal renderer, right of the number.
-        screen.putWrapped(
-            text: state.t("receipt.qrPending"), row: top + 4, col: layout.bodyCol + boxWidth + 2, width: layout.bodyWidth - boxWidth - 2, maxRows: 3)
+        let qr = qrLines(summary.receiptQR)
+        let qrCol = layout.bodyCol + boxWidth + 4
+        let inline = !qr.isEmpty && qr.count <= layout.bodyRows - 1 && qrCol + (qr.first?.count ?? 0) <= layout.width - 1
+        let textWidth = inline ? boxWidth + 2 : layout.bodyWidth
+        if inline {
+            for (offset, line) in qr.enumerated() { screen.put(text: line, row: top + offset, col: qrCol) }
+        }
+        var row = top + 8
         let (message, style): (String, Style) = switch state.printResult {
         case .printed?: (state.t("receipt.printed"), goodStyle)
         case .failed(let message, _)?: (message + " " + state.t("receipt.printFailed"), errorStyle)
         case .notConfigured?, nil: (state.t("receipt.printPending"), errorStyle)
         }
-        let used = screen.putWrapped(text: message, row: top + 8, col: layout.bodyCol, width: layout.bodyWidth, maxRows: 3, style: style)
-        screen.putWrapped(text: state.t("receipt.keep"), row: top + 9 + used, col: layout.bodyCol, width: layout.bodyWidth, maxRows: 3)
-        keys(state.t("keys.receipt"), &screen, layout)
+        row += screen.putWrapped(text: message, row: row, col: layout.bodyCol, width: textWidth, maxRows: 3, style: style)
+        switch state.formPrintResult {
+        case .printed?: row += screen.putWrapped(text: state.t("receipt.formPrinted"), row: row, col: layout.bodyCol, width: textWidth, maxRows: 2, style: goodStyle)
+        case .failed(let message, _)?:
+            row += screen.putWrapped(text: message + " " + state.t("receipt.formFailed"), row: row, col: layout.bodyCol, width: textWidth, maxRows: 2, style: errorStyle)
+        case .notConfigured?, nil: break
+        }
+        screen.putWrapped(text: state.t("receipt.keep"), row: row + 1, col: layout.bodyCol, width: textWidth, maxRows: 2)
+        keys(state.t(inline || qr.isEmpty ? "keys.receipt" : "keys.receipt.qr"), &screen, layout)
+    }
+
+    /// The receipt's QR code as half-block lines (low error correction keeps it small enough for a
+    /// 24-row screen; a screen is never smudged), or none when it cannot be encoded.
+    static func qrLines(_ text: String, quietZone: Int = 2) -> [String] {
+        (try? QRCode.encode(text, maxVersion: 10, level: .low))?.terminalHalfBlocks(quietZone: quietZone) ?? []
+    }
+
+    /// The QR alone on the screen: with a 2-module quiet zone and a hint when they fit, else with a
+    /// 1-module quiet zone on every row (a receipt's QR is version 7 here: 24 rows that way).
+    private static func drawReceiptQR(_ state: KioskState, _ screen: inout Screen, _ layout: Layout) {
+        let text = state.submitted?.receiptQR ?? ""
+        for quietZone in [2, 1] {
+            let lines = qrLines(text, quietZone: quietZone)
+            guard !lines.isEmpty, lines.count <= layout.height, (lines.first?.count ?? 0) <= layout.width else { continue }
+            let hint = lines.count < layout.height
+            let top = hint ? (layout.height - 1 - lines.count) / 2 : 0
+            let col = (layout.width - (lines.first?.count ?? 0)) / 2
+            for (offset, line) in lines.enumerated() { screen.put(text: line, row: top + offset, col: col) }
+            if hint { screen.putCentered(text: state.t("keys.receipt.qrBack"), row: layout.height - 1, style: .bold) }
+            return
+        }
+        screen.putCentered(text: state.t("receipt.qrTooBig"), row: layout.height / 2, style: errorStyle)
     }
 
     private static func drawProgressResult(_ state: KioskState, _ screen: inout Screen, _ layout: Layout) {

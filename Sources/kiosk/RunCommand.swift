@@ -43,7 +43,9 @@ struct RunCommand: AsyncParsableCommand {
             printError(error.description)
             throw ExitCode(74)
         }
-        let app = KioskApp(environment: environment, submitter: submitter, assistants: Assistants(submitter.queue.database))
+        let app = KioskApp(
+            environment: environment, submitter: submitter, assistants: Assistants(submitter.queue.database),
+            printer: CupsPrinter(station: configuration.station, strings: environment.strings))
         await app.run(on: session)
     }
 }

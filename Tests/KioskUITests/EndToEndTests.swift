@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import QRCode
 import Testing
 
 /// `kiosk run` in a real terminal: tmux (its own server socket) at 80x24, keys sent with
@@ -41,9 +42,9 @@ final class TmuxKiosk {
         if ids.count == 2 { (serverPID, panePID) = (ids[0], ids[1]) }
     }
 
-    /// Starts the kiosk itself.
-    func startKiosk() throws {
-        try start("LANG=C.UTF-8 \(binary) run --config \(config) --data \(data.path); sleep 60")
+    /// Starts the kiosk itself, printing through the CUPS server at `cups`.
+    func startKiosk(cups: String) throws {
+        try start("LANG=C.UTF-8 CUPS_SERVER=\(cups) \(binary) run --config \(config) --data \(data.path); sleep 60")
     }
 
     /// Sends tmux key names (`Enter`, `Escape`, `F2`) or, with `literal`, text.
@@ -133,9 +134,15 @@ struct TmuxError: Error {
         return compact.isEmpty ? nil : String(compact)
     }
 
-    @Test func fullApplicationWithPinyinThenCheckProgress() throws {
+    @Test(.enabled(if: getuid() == 0, "a private cupsd needs root"))
+    func fullApplicationWithPinyinThenCheckProgress() throws {
         let kiosk = try TmuxKiosk()
-        try kiosk.startKiosk()
+        let cups = kiosk.data.path + "/cups"
+        let script = packageRoot.appendingPathComponent("scripts/cupsd-test.sh").path
+        let started = try command(script, ["start", cups])
+        try #require(started.status == 0, "\(started.output)")
+        defer { _ = try? command(script, ["stop", cups]) }
+        try kiosk.startKiosk(cups: cups + "/cups.sock")
         try kiosk.waitFor("欢迎使用村便民服务站")
         try kiosk.send("1")
         try kiosk.waitFor("按部门查找")
@@ -180,10 +187,14 @@ struct TmuxError: Error {
         try kiosk.send("Enter")
         try kiosk.waitFor("确认提交")
         try kiosk.send("1")
-        let receiptScreen = try kiosk.waitFor("回执编号")
+        let receiptScreen = try kiosk.waitFor("回执已打印", seconds: 60)
         #expect(receiptScreen.contains("您的申请已经保存"))
-        #expect(receiptScreen.contains("回执待打印"))
         let receipt = try #require(receiptOnScreen(receiptScreen))
+        // The receipt came out of the test cupsd's receipt queue, with the number on it.
+        let printed = try command("pdftotext", ["-layout", cups + "/out/bianmin-receipt.pdf", "-"])
+        #expect(printed.status == 0)
+        #expect(printed.output.contains(receipt))
+        #expect(printed.output.contains("老年人优待证办理"))
 
         let listed = try command(kiosk.binary, ["queue", "list", "--json", "--config", kiosk.config, "--data", kiosk.data.path])
         #expect(listed.status == 0)
@@ -193,6 +204,19 @@ struct TmuxError: Error {
         #expect(items.first?["matter"] as? String == "MZ-QT-01")
         #expect((items.first?["applicant"] as? String)?.hasPrefix("张*") == true)
         #expect(items.first?["channel"] as? String == "self")
+        #expect(items.first?["receipt_print"] as? String == "printed")
+        let qrText = try #require(items.first?["qr"] as? String)
+
+        // The QR on screen is the receipt's: read back from the pane's half blocks.
+        try kiosk.send("1")
+        let qrScreen = try kiosk.waitFor("\u{2588}\u{2588}\u{2588}\u{2588}\u{2588}\u{2588}")
+        let lines = qrScreen.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.drop { $0 == " " }) }
+            .filter { $0.contains("\u{2588}") }
+        // A 24-row screen has room for a 1-module quiet zone only.
+        let shown = try (try? QRMatrix(halfBlockLines: lines, quietZone: 2)) ?? QRMatrix(halfBlockLines: lines, quietZone: 1)
+        #expect(shown == (try QRCode.encode(qrText, maxVersion: 10, level: .low)))
+        try kiosk.send("Escape")
+        try kiosk.waitFor("回执编号")
 
         // A second visitor checks the progress with the receipt number.
         try kiosk.send("Enter")
