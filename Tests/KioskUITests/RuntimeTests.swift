@@ -92,3 +92,49 @@ import Testing
         #expect(state.text.contains("本站打印机暂未接通"))
     }
 }
+
+/// What the renderer writes per typed character on the form screen (the goal: under 64 bytes).
+@Suite struct FrameSizeTests {
+    func bytesPerCharacter(_ state: KioskState, typing text: String) -> [Int] {
+        var state = state
+        var previous = state.screen
+        return text.map { character in
+            state.type(String(character))
+            let next = state.screen
+            defer { previous = next }
+            return Renderer.frame(previous: previous, next: next).count
+        }
+    }
+
+    @Test func typingAnIDNumberWritesLittle() throws {
+        var state = try formState("MZ-QT-01")
+        state.application?.step = 1
+        state.prepareQuestion()
+        let sizes = bytesPerCharacter(state, typing: "1101011950")
+        #expect(sizes.allSatisfy { $0 > 0 && $0 < 64 }, "\(sizes)")
+    }
+
+    @Test func typingLatinTextWritesLittle() throws {
+        var state = try formState("MZ-QT-01")
+        state.press(.function(2))
+        let sizes = bytesPerCharacter(state, typing: "Zhang San")
+        #expect(sizes.allSatisfy { $0 > 0 && $0 < 64 }, "\(sizes)")
+    }
+}
+
+@Suite struct AssistantCommandTests {
+    @Test func addReadsThePINFromStandardInputAndListShowsNoPIN() throws {
+        let data = try TemporaryDirectory()
+        let kiosk = packageRoot.appendingPathComponent(".build/debug/kiosk").path
+        let config = packageRoot.appendingPathComponent("kiosk-config").path
+        #expect(try command(kiosk, ["init", "--config", config, "--data", data.path]).status == 0)
+        let added = try command("/bin/sh", ["-c", "echo 2468 | \(kiosk) assistant add --id A01 --name 王五 --config \(config) --data \(data.path)"])
+        #expect(added.status == 0, "\(added.output)")
+        let rejected = try command("/bin/sh", ["-c", "echo 24x8 | \(kiosk) assistant add --id A02 --name 李四 --config \(config) --data \(data.path)"])
+        #expect(rejected.status == 64)
+        let listed = try command(kiosk, ["assistant", "list", "--config", config, "--data", data.path])
+        #expect(listed.output == "A01  王五\n")
+        let assistants = Assistants(try AppDatabase.open(at: data.path + "/kiosk.sqlite"))
+        #expect(try assistants.login(id: "A01", pin: "2468", at: start) == .success(Assistant(id: "A01", name: "王五")))
+    }
+}
