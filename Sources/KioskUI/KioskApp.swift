@@ -38,11 +38,17 @@ public struct NoSync: QueueSyncing {
 /// The runtime: owns the terminal session, the queue and the clock, runs the effects the model
 /// asks for, and feeds their results back as events.
 public struct KioskApp: Sendable {
+    /// Station, catalog, strings.
     public let environment: KioskEnvironment
+    /// Stores applications in the queue (and reads it).
     public let submitter: Submitter
+    /// PIN logins.
     public let assistants: Assistants
+    /// Receipts and forms.
     public let printer: any KioskPrinting
+    /// Sending to the town center on request.
     public let sync: any QueueSyncing
+    /// The time events carry.
     public let clock: any WallClock
 
     public init(

@@ -252,7 +252,9 @@ public enum KioskEvent: Sendable {
 
 /// A page of the queue, with its statistics.
 public struct QueueView: Sendable, Hashable {
+    /// The newest submissions.
     public var items: [SubmissionSummary]
+    /// Counts over the whole queue.
     public var stats: QueueStats
     public init(items: [SubmissionSummary], stats: QueueStats) {
         self.items = items

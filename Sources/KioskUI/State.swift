@@ -32,26 +32,31 @@ public struct KioskState: Sendable {
     public var lookup: SubmissionSummary?
     /// The logged-in assistant.
     public var assistant: Assistant?
-    /// Assistant login inputs and which has the focus (0: id, 1: PIN).
+    /// The assistant id typed at login.
     public var loginID: TextInput
+    /// The PIN typed at login (never drawn, only counted).
     public var loginPIN: TextInput
+    /// Which login input has the focus (0: id, 1: PIN).
     public var loginFocus = 0
-    /// The stored application shown on the receipt screen, and how printing went.
+    /// The stored application shown on the receipt screen.
     public var submitted: SubmissionSummary?
+    /// How printing its receipt went (nil: not finished).
     public var printResult: PrintResult?
     /// How printing the A4 application form went (nil: not needed or not finished).
     public var formPrintResult: PrintResult?
     /// The assistant's queue view.
     public var queue: QueueView?
-    /// A one-line message (errors in red when `noticeIsError`).
+    /// A one-line message above the key hints.
     public var notice: String?
+    /// Whether the message is an error (red).
     public var noticeIsError = false
     /// Effects started whose results have not come back (no idle wipe meanwhile).
     public var pending = 0
     /// The receipt number last looked up.
     public var lookupQuery: String?
-    /// The terminal's size, for paging.
+    /// The terminal's width, for paging.
     public var width = 80
+    /// The terminal's height, for paging.
     public var height = 24
 
     /// The start state at `now`.

@@ -290,6 +290,15 @@ extension KioskState {
     }
 
     private mutating func homeKey(_ key: KeyEvent) -> [Effect] {
+        // A receipt scanned (or a receipt number typed) on the start screen: look it up.
+        switch key {
+        case .text(let text) where key.digit == nil && text.first?.isLetter == true, .paste(let text) where !text.isEmpty:
+            push(.progress)
+            _ = receiptInput.handle(key)
+            return []
+        default:
+            break
+        }
         switch key.digit {
         case 1:
             purpose = .apply

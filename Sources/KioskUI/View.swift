@@ -9,7 +9,9 @@ import Terminal
 public enum KioskView {
     /// Where the parts of every screen go.
     public struct Layout: Sendable {
+        /// Columns of the screen.
         public var width: Int
+        /// Rows of the screen.
         public var height: Int
 
         public init(width: Int, height: Int) {
@@ -19,13 +21,19 @@ public enum KioskView {
 
         /// Left edge of the body; the body stays at most 100 cells wide, centred.
         public var bodyCol: Int { max(2, (width - 100) / 2) }
+        /// Width of the body.
         public var bodyWidth: Int { width - 2 * bodyCol }
+        /// The row of the screen's title.
         public var titleRow: Int { 2 }
+        /// The first row of the body.
         public var bodyTop: Int { 4 }
         /// Rows available to the body.
         public var bodyRows: Int { max(1, height - 8) }
+        /// The row of messages and errors.
         public var noticeRow: Int { height - 4 }
+        /// The row of key hints.
         public var keysRow: Int { height - 2 }
+        /// The last row: the idle countdown.
         public var statusRow: Int { height - 1 }
     }
 

@@ -395,6 +395,15 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
 }
 
 @Suite struct ProgressInputTests {
+    @Test func aReceiptScannedOnTheStartScreenIsLookedUp() throws {
+        var state = try freshState()
+        let receipt = try ReceiptNumber(station: "XH03", year: 2026, month: 3, day: 2, sequence: 1).description
+        state.type(receipt)
+        #expect(state.page == .progress)
+        #expect(state.receiptInput.text == receipt)
+        #expect(state.press(.enter) == [.lookUp(receipt: receipt)])
+    }
+
     @Test func typedNumbersAreCheckedBeforeLookingUp() throws {
         var state = try freshState()
         state.press(.text("2"))
