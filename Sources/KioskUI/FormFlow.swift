@@ -207,7 +207,8 @@ extension KioskState {
         application!.error = nil
     }
 
-    /// The repeat group's own screen: 1 adds an entry, 2 removes the last, Enter goes on.
+    /// The repeat group's own screen: 1 adds an entry, 2 removes the last, 3-9 edit the first seven
+    /// entries, Enter goes on.
     private mutating func groupKey(_ key: KeyEvent, _ question: CurrentQuestion) {
         var list = entries(of: question.top)
         let most = min(Int(question.top.maximum ?? Double(FormValidator.maxGroupEntries)), FormValidator.maxGroupEntries)
@@ -231,6 +232,10 @@ extension KioskState {
             list.removeLast()
             application!.answers[question.top.id] = list.isEmpty ? nil : .group(list)
             application!.error = nil
+        case let digit? where digit >= 3 && digit - 3 < list.count:
+            application!.entry = EntryCursor(index: digit - 3, member: 0)
+            skipUnanswered(forward: true)
+            prepareQuestion()
         case 0:
             previous(question)
         default:

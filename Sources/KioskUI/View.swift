@@ -348,10 +348,11 @@ public enum KioskView {
         if question.field.type == .repeat && application.entry == nil {
             let entries = state.entries(of: question.top)
             screen.put(text: state.t("form.group.count", String(entries.count)), row: row, col: layout.bodyCol)
-            for (index, entry) in entries.prefix(layout.bodyRows - 8).enumerated() {
+            for (index, entry) in entries.prefix(min(7, layout.bodyRows - 8)).enumerated() {
+                screen.put(text: "[ \(index + 3) ]", row: row + 1 + index, col: layout.bodyCol + 2, style: numberStyle)
                 screen.put(
-                    text: "\(index + 1). " + entrySummary(entry, group: question.top, state), row: row + 1 + index, col: layout.bodyCol + 2,
-                    clipTo: layout.width - 2)
+                    text: state.t("review.entry", String(index + 1)) + entrySummary(entry, group: question.top, state), row: row + 1 + index,
+                    col: layout.bodyCol + 10, clipTo: layout.width - 2)
             }
             menu([("1", state.t("form.group.add")), ("2", state.t("form.group.remove"))], &screen, layout, top: layout.noticeRow - 4)
             keyHint = state.t("keys.form.group")

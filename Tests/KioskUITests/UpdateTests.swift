@@ -223,12 +223,21 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         state.press(.text("1"), .escape)  // leave a second entry at its first question
         #expect(state.text.contains("已填 2 条"))
         state.press(.text("2"))
+        // 3 edits the first entry: its answers come back into the inputs.
+        state.press(.text("3"))
+        #expect(state.application?.entry == EntryCursor(index: 0, member: 0))
+        #expect(state.application?.input?.text == "张三")
+        state.press(.enter, .enter, .enter)
+        state.press(.control("u"))
+        state.type("900")
+        state.press(.enter)
+        #expect(state.application?.entry == nil)
         guard case .group(let entries)? = state.application?.answers["members"] else {
             Issue.record("no members")
             return
         }
         #expect(entries.count == 1)
-        #expect(entries[0]["income"] == .number(1200))
+        #expect(entries[0]["income"] == .number(900))
         #expect(entries[0]["relationship"] == .text("spouse"))
     }
 
