@@ -91,12 +91,17 @@ let package = Package(
             dependencies: ["KioskCore", "KioskStore", "Documents", "Printing", "QRCode"],
             swiftSettings: swiftSettings),
         .target(name: "Pinyin", dependencies: ["CPinyin", "Terminal"], swiftSettings: swiftSettings),
+        .target(
+            name: "KioskUI",
+            dependencies: ["KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin", "QRCode", "Documents", "Printing"],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings),
 
         // MARK: Executables (thin)
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient",
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient", "KioskUI", "Terminal", "Pinyin",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -130,6 +135,10 @@ let package = Package(
         .testTarget(name: "KioskSecurityTests", dependencies: ["KioskCore", "KioskSecurity"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig", "KioskSecurity"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KioskUITests",
+            dependencies: ["KioskUI", "kiosk", "KioskConfig", "KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin", "QRCode"],
+            exclude: ["Snapshots"], swiftSettings: swiftSettings),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TownCenterTests",

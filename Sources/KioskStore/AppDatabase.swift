@@ -83,6 +83,14 @@ public struct AppDatabase: Sendable {
                 t.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("v2: village assistants") { db in
+            try db.create(table: "assistant") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("pinHash", .text).notNull()
+                t.column("createdAt", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -6,7 +6,8 @@ import KioskSecurity
 /// What the append-only audit trail records; never personal data.
 public enum AuditEvent: String, Sendable, CaseIterable {
     case submitted, printed, printFailed = "print_failed", forwarded, acknowledged, setAside = "set_aside"
-    case decided, purged, assistantLogin = "assistant_login", assistantLogout = "assistant_logout"
+    case decided, purged, assistantLogin = "assistant_login", assistantLoginFailed = "assistant_login_failed"
+    case assistantLogout = "assistant_logout"
     case assistantLocked = "assistant_locked", catalogApplied = "catalog_applied"
 }
 

@@ -7,7 +7,7 @@ struct Kiosk: AsyncParsableCommand {
         commandName: "kiosk",
         abstract: "Bianmin (便民) village kiosk: matters, forms and the submission queue.",
         subcommands: [
-            InitCommand.self, CatalogCommand.self, AnswersCommand.self, SubmitCommand.self, QueueCommand.self, ReceiptCommand.self,
-            PrinterCommand.self, EnrollCommand.self, ForwardCommand.self, AuditCommand.self,
+            InitCommand.self, RunCommand.self, CatalogCommand.self, AnswersCommand.self, SubmitCommand.self, QueueCommand.self,
+            ReceiptCommand.self, PrinterCommand.self, EnrollCommand.self, ForwardCommand.self, AssistantCommand.self, AuditCommand.self,
         ])
 }

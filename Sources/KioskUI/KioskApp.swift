@@ -1,0 +1,171 @@
+import Foundation
+import KioskCore
+import KioskStore
+import Terminal
+
+/// Prints receipts and service guides (the CUPS adapter implements it once the `Printing` target lands).
+public protocol KioskPrinting: Sendable {
+    /// Prints the receipt of a stored application.
+    func printReceipt(_ summary: SubmissionSummary, matter: Matter) async -> PrintResult
+    /// Prints the A4 application form to sign, with the validated answers in full.
+    func printApplicationForm(_ summary: SubmissionSummary, matter: Matter, answers: Answers, assistant: Assistant?) async -> PrintResult
+    /// Prints a matter's service guide.
+    func printGuide(_ guide: ServiceGuide) async -> PrintResult
+}
+
+/// The printer of a kiosk that has none configured: nothing is printed, and nothing pretends it was.
+public struct NoPrinter: KioskPrinting {
+    public init() {}
+    public func printReceipt(_ summary: SubmissionSummary, matter: Matter) async -> PrintResult { .notConfigured }
+    public func printApplicationForm(_ summary: SubmissionSummary, matter: Matter, answers: Answers, assistant: Assistant?) async -> PrintResult {
+        .notConfigured
+    }
+    public func printGuide(_ guide: ServiceGuide) async -> PrintResult { .notConfigured }
+}
+
+/// Forwards the queue to the town center on request (the forwarder is written on branch `center`).
+public protocol QueueSyncing: Sendable {
+    /// Forwards what is pending; returns a string key and arguments describing the outcome.
+    func syncNow() async -> (key: String, arguments: [String])
+}
+
+/// The sync of a kiosk without a forwarder: says so.
+public struct NoSync: QueueSyncing {
+    public init() {}
+    public func syncNow() async -> (key: String, arguments: [String]) { ("sync.unavailable", []) }
+}
+
+/// The runtime: owns the terminal session, the queue and the clock, runs the effects the model
+/// asks for, and feeds their results back as events.
+public struct KioskApp: Sendable {
+    /// Station, catalog, strings.
+    public let environment: KioskEnvironment
+    /// Stores applications in the queue (and reads it).
+    public let submitter: Submitter
+    /// PIN logins.
+    public let assistants: Assistants
+    /// Receipts and forms.
+    public let printer: any KioskPrinting
+    /// Sending to the town center on request.
+    public let sync: any QueueSyncing
+    /// The time events carry.
+    public let clock: any WallClock
+
+    public init(
+        environment: KioskEnvironment, submitter: Submitter, assistants: Assistants, printer: any KioskPrinting = NoPrinter(),
+        sync: any QueueSyncing = NoSync(), clock: any WallClock = SystemClock()
+    ) {
+        self.environment = environment
+        self.submitter = submitter
+        self.assistants = assistants
+        self.printer = printer
+        self.sync = sync
+        self.clock = clock
+    }
+
+    /// Runs the kiosk on `session` until the terminal goes away or a termination signal arrives;
+    /// the session is restored before this returns.
+    public func run(on session: TerminalSession) async {
+        defer { session.restore() }
+        var state = KioskState(environment: environment, now: clock.now())
+        (state.width, state.height) = session.size
+        let (events, sink) = AsyncStream.makeStream(of: KioskEvent?.self)
+        let reader = Task {
+            for await event in session.events() {
+                switch event {
+                case .key(let key): sink.yield(.key(key))
+                case .tick: sink.yield(.tick(clock.now()))
+                case .resize(let width, let height): sink.yield(.resize(width: width, height: height))
+                case .terminated, .inputClosed: sink.yield(nil)
+                }
+            }
+            sink.yield(nil)
+        }
+        defer { reader.cancel() }
+        session.draw(KioskView.render(state, width: state.width, height: state.height))
+        for await event in events {
+            guard let event else { break }
+            let effects = state.handle(event)
+            for effect in effects {
+                Task {
+                    if let result = await perform(effect) { sink.yield(result) }
+                }
+            }
+            session.draw(KioskView.render(state, width: state.width, height: state.height))
+        }
+    }
+
+    /// Performs one effect and returns the event that reports its outcome (nil: nothing to report).
+    public func perform(_ effect: Effect) async -> KioskEvent? {
+        let now = clock.now()
+        switch effect {
+        case .submit(let code, let answers, let channel):
+            guard let matter = environment.catalog.matter(code) else {
+                return .submitted(.failure(KioskFailure(message: environment.strings.text("submit.unknownMatter", environment.station.language))))
+            }
+            do {
+                return .submitted(.success(try submitter.submit(matter: matter, answers: answers, channel: channel).summary))
+            } catch {
+                return .submitted(.failure(KioskFailure(message: error.residentMessage)))
+            }
+        case .printReceipt(let summary), .reprint(let summary):
+            guard let matter = environment.catalog.matter(summary.matter) else { return .printed(.notConfigured) }
+            let result = await printer.printReceipt(summary, matter: matter)
+            switch result {
+            case .printed: try? submitter.queue.setPrintState(receipt: summary.receipt, receiptPrint: .printed, at: clock.now())
+            case .failed: try? submitter.queue.setPrintState(receipt: summary.receipt, receiptPrint: .failed, at: clock.now())
+            case .notConfigured: break  // stays pending: an assistant reprints it
+            }
+            if case .reprint = effect {
+                return switch result {
+                case .printed: .notice(key: "reprint.done", arguments: [summary.receipt])
+                case .notConfigured: .notice(key: "print.notConfigured", arguments: [])
+                case .failed(let message, _): .notice(key: "print.failed", arguments: [message])
+                }
+            }
+            return .printed(result)
+        case .printForm(let summary, let answers):
+            guard let matter = environment.catalog.matter(summary.matter) else { return .formPrinted(.notConfigured) }
+            let validated = FormValidator.validate(answers, form: matter.form, today: CalendarDate(summary.createdAt)).answers
+            let assistant = summary.assistantID.flatMap { id in (try? assistants.list())?.first { $0.id == id } }
+            let result = await printer.printApplicationForm(summary, matter: matter, answers: validated, assistant: assistant)
+            switch result {
+            case .printed: try? submitter.queue.setPrintState(receipt: summary.receipt, formPrint: .printed, at: clock.now())
+            case .failed: try? submitter.queue.setPrintState(receipt: summary.receipt, formPrint: .failed, at: clock.now())
+            case .notConfigured: break
+            }
+            return .formPrinted(result)
+        case .printGuide(let code):
+            guard let matter = environment.catalog.matter(code) else { return .notice(key: "print.notConfigured", arguments: []) }
+            return switch await printer.printGuide(ServiceGuide(matter, language: environment.station.language)) {
+            case .printed: .notice(key: "guide.printed", arguments: [])
+            case .notConfigured: .notice(key: "print.notConfigured", arguments: [])
+            case .failed(let message, _): .notice(key: "print.failed", arguments: [message])
+            }
+        case .lookUp(let receipt):
+            do {
+                return .lookedUp(.success(try submitter.queue.find(receipt: receipt)))
+            } catch {
+                return .lookedUp(.failure(KioskFailure(message: error.residentMessage)))
+            }
+        case .login(let id, let pin):
+            do {
+                return .loggedIn(.success(try assistants.login(id: id, pin: pin, at: now)))
+            } catch {
+                return .loggedIn(.failure(KioskFailure(message: error.residentMessage)))
+            }
+        case .logout(let id, let reason):
+            try? assistants.logout(id: id, reason: reason, at: now)
+            return nil
+        case .loadQueue:
+            do {
+                return .queueLoaded(.success(QueueView(items: try submitter.queue.list(limit: 63), stats: try submitter.queue.stats())))
+            } catch {
+                return .queueLoaded(.failure(KioskFailure(message: error.residentMessage)))
+            }
+        case .syncNow:
+            let outcome = await sync.syncNow()
+            return .notice(key: outcome.key, arguments: outcome.arguments)
+        }
+    }
+}

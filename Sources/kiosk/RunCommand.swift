@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import KioskConfig
+import KioskCore
+import KioskStore
+import KioskUI
+import Pinyin
+import Terminal
+
+/// `kiosk run`: the text-mode kiosk on this terminal.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the text-mode kiosk on this terminal (residents and village assistants).",
+        discussion: "Ctrl-C, Ctrl-Z and Ctrl-\\ do nothing; SIGTERM or SIGHUP ends the kiosk and restores the terminal.")
+    @OptionGroup var options: KioskOptions
+    @Option(help: "The pinyin dictionary of libgooglepinyin.") var pinyinDictionary = PinyinEngine.defaultDictionaryPath
+
+    func run() async throws {
+        setlocale(LC_ALL, "C.UTF-8")
+        let configuration = try options.load()
+        let submitter = try options.submitter(configuration)
+        let candidates: PinyinEngine?
+        do {
+            candidates = try PinyinEngine(dictionaryPath: pinyinDictionary)
+        } catch {
+            printError("\(error.description); Chinese input is off")
+            candidates = nil
+        }
+        let environment: KioskEnvironment
+        do {
+            environment = KioskEnvironment(
+                station: configuration.station, catalog: configuration.catalog, strings: try UIStrings.bundled(),
+                search: try MatterSearch.bundled(), candidates: candidates)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(78)
+        }
+        let session: TerminalSession
+        do {
+            session = try TerminalSession(options: TerminalSession.Options(residentMode: true))
+        } catch {
+            printError(error.description)
+            throw ExitCode(74)
+        }
+        let app = KioskApp(
+            environment: environment, submitter: submitter, assistants: Assistants(submitter.queue.database),
+            printer: CupsPrinter(station: configuration.station, strings: environment.strings))
+        await app.run(on: session)
+    }
+}
+
+/// `kiosk assistant`: the village assistants who may log in at the kiosk.
+struct AssistantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assistant", abstract: "Manage the village assistants (代办员) who may log in at the kiosk.",
+        subcommands: [Add.self, List.self])
+
+    /// `kiosk assistant add`.
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add an assistant, or set a new name and PIN; the PIN (4-12 digits) is read from standard input.")
+        @OptionGroup var options: KioskOptions
+        @Option(help: "The assistant's id (letters and digits, e.g. A01).") var id: String
+        @Option(help: "The assistant's name.") var name: String
+
+        func run() throws {
+            let station = try options.loadStation()
+            let queue = try options.queue(station)
+            let pin = (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
+            do {
+                let added = try Assistants(queue.database).add(id: id, name: name, pin: pin, at: Date())
+                print("assistant \(added.id) (\(added.name)) can log in")
+            } catch {
+                printError(error.description)
+                switch error {
+                case .badID, .badName, .badPIN: throw ExitCode(64)
+                case .hashing, .store: throw ExitCode(73)
+                }
+            }
+        }
+    }
+
+    /// `kiosk assistant list`.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the assistants.")
+        @OptionGroup var options: KioskOptions
+
+        func run() throws {
+            let station = try options.loadStation()
+            let queue = try options.queue(station)
+            for assistant in try Assistants(queue.database).list() { print("\(assistant.id)  \(assistant.name)") }
+        }
+    }
+}

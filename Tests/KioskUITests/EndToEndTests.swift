@@ -1,0 +1,266 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import QRCode
+import Testing
+
+/// `kiosk run` in a real terminal: tmux (its own server socket) at 80x24, keys sent with
+/// `send-keys`, the screen read back with `capture-pane`.
+final class TmuxKiosk {
+    let socket = "bianmin-ui-\(UUID().uuidString.prefix(8))"
+    let data: TemporaryDirectory
+    let binary = (ProcessInfo.processInfo.environment["BIANMIN_BIN"].map { URL(fileURLWithPath: $0) }
+        ?? packageRoot.appendingPathComponent(".build/debug")).appendingPathComponent("kiosk").path
+    let config = packageRoot.appendingPathComponent("kiosk-config").path
+
+    init() throws {
+        data = try TemporaryDirectory()
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "build the kiosk first: swift build --product kiosk")
+        let initialised = try command(binary, ["init", "--config", config, "--data", data.path])
+        try #require(initialised.status == 0, "\(initialised.output)")
+    }
+
+    /// The tmux server's and the pane's process ids, to end exactly what the test started.
+    private var serverPID: pid_t?
+    private var panePID: pid_t?
+
+    deinit {
+        _ = try? command("tmux", ["-L", socket, "kill-server"])
+        // The pane's process group (shell, kiosk, sleep), then the server, should they linger.
+        if let panePID { kill(-panePID, SIGKILL) }
+        if let serverPID { kill(serverPID, SIGKILL) }
+        unlink("/tmp/tmux-\(getuid())/\(socket)")
+    }
+
+    /// Starts `shellCommand` in a new 80x24 session.
+    func start(_ shellCommand: String) throws {
+        let result = try command("tmux", ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "kiosk", "-x", "80", "-y", "24", shellCommand])
+        try #require(result.status == 0, "\(result.output)")
+        let ids = try command("tmux", ["-L", socket, "display-message", "-p", "-t", "kiosk", "#{pid} #{pane_pid}"]).output
+            .split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        if ids.count == 2 { (serverPID, panePID) = (ids[0], ids[1]) }
+    }
+
+    /// Starts the kiosk itself, printing through the CUPS server at `cups`.
+    func startKiosk(cups: String) throws {
+        try start("LANG=C.UTF-8 CUPS_SERVER=\(cups) \(binary) run --config \(config) --data \(data.path); sleep 60")
+    }
+
+    /// Sends tmux key names (`Enter`, `Escape`, `F2`) or, with `literal`, text.
+    func send(_ keys: String..., literal: Bool = false) throws {
+        for key in keys {
+            _ = try command("tmux", ["-L", socket, "send-keys", "-t", "kiosk"] + (literal ? ["-l", key] : [key]))
+            // One key at a time, as a person types: a lone Esc must not merge with the next key.
+            usleep(literal ? 150_000 : 120_000)
+        }
+    }
+
+    /// The pane's text now.
+    func screen() throws -> String {
+        try command("tmux", ["-L", socket, "capture-pane", "-p", "-t", "kiosk"]).output
+    }
+
+    /// Waits until the pane shows `text` (up to `seconds`); returns the screen.
+    @discardableResult
+    func waitFor(_ text: String, seconds: Double = 15, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if last.contains(text) { return last }
+            usleep(100_000)
+        }
+        Issue.record("the screen never showed '\(text)':\n\(last)", sourceLocation: sourceLocation)
+        return last
+    }
+}
+
+/// Runs a program to completion; stdout and stderr together.
+///
+/// Spawned directly, with every descriptor above 2 closed and output going to a file: the tmux
+/// server that `new-session` starts lives on and would otherwise keep open whatever it
+/// inherited (pipes, or the socket `Foundation.Process` watches to see its child exit).
+func command(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let path = program.hasPrefix("/") ? program : "/usr/bin/\(program)"
+    let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("bianmin-ui-out-\(UUID().uuidString)").path
+    let fd = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    try #require(fd >= 0)
+    defer {
+        close(fd)
+        unlink(outputPath)
+    }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, fd, 1)
+    posix_spawn_file_actions_adddup2(&actions, fd, 2)
+    // glibc 2.34+; the Glibc module hides it behind a feature macro.
+    guard let closeFrom = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else {
+        throw TmuxError(message: "this libc cannot close inherited descriptors in a spawned child")
+    }
+    _ = unsafeBitCast(closeFrom, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)(&actions, 3)
+    // Signals the test process ignores would stay ignored in the child (and in the tmux server).
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var defaults = sigset_t()
+    sigfillset(&defaults)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+    try #require(spawned == 0, "cannot run \(path): \(String(cString: strerror(spawned)))")
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    let exited = status & 0x7F == 0
+    return (exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), output)
+}
+
+/// A tool the end-to-end tests need is missing.
+struct TmuxError: Error {
+    var message: String
+}
+
+@Suite(.serialized) struct EndToEndTests {
+    /// A receipt number on screen: `XH03-YYMMDD-NNNN-C` spaced out one character per cell pair.
+    func receiptOnScreen(_ screen: String) -> String? {
+        guard let line = screen.split(separator: "\n").first(where: { $0.contains("X H 0 3") }) else { return nil }
+        let compact = line.filter { $0 != " " && $0 != "|" }
+        return compact.isEmpty ? nil : String(compact)
+    }
+
+    @Test(.enabled(if: getuid() == 0, "a private cupsd needs root"))
+    func fullApplicationWithPinyinThenCheckProgress() throws {
+        let kiosk = try TmuxKiosk()
+        let cups = kiosk.data.path + "/cups"
+        let script = packageRoot.appendingPathComponent("scripts/cupsd-test.sh").path
+        let started = try command(script, ["start", cups])
+        try #require(started.status == 0, "\(started.output)")
+        defer { _ = try? command(script, ["stop", cups]) }
+        try kiosk.startKiosk(cups: cups + "/cups.sock")
+        try kiosk.waitFor("欢迎使用村便民服务站")
+        try kiosk.send("1")
+        try kiosk.waitFor("按部门查找")
+        try kiosk.send("3")
+        try kiosk.waitFor("拼音首字母")
+        try kiosk.send("lnrydz", literal: true)
+        try kiosk.waitFor("老年人优待证办理")
+        try kiosk.send("1")
+        try kiosk.waitFor("开始办理")
+        try kiosk.send("1")
+        try kiosk.waitFor("第1步/共6步")
+        try kiosk.send("zhangsan", literal: true)
+        try kiosk.waitFor("1.张三")
+        try kiosk.send("1")
+        try kiosk.waitFor("> 张三")
+        try kiosk.send("Enter")
+        try kiosk.waitFor("第2步/共6步")
+        let id = residentID(born: "19500101")
+        try kiosk.send(String(id.prefix(17)), literal: true)
+        try kiosk.waitFor("最后一位应为 \(id.last!)")
+        try kiosk.send(String(id.last!), literal: true)
+        try kiosk.waitFor("号码校验正确")
+        try kiosk.send("Enter")
+        try kiosk.waitFor("第3步/共6步")
+        try kiosk.send("13800138000", literal: true)
+        try kiosk.send("Enter")
+        try kiosk.waitFor("家庭住址")
+        try kiosk.send("daqiaocun", literal: true)
+        try kiosk.waitFor("1.大桥村")
+        try kiosk.send("1")
+        try kiosk.send("5", literal: true)
+        try kiosk.send("Enter")
+        try kiosk.waitFor("户籍情况")
+        try kiosk.send("Enter")
+        try kiosk.waitFor("领取方式")
+        try kiosk.send("Enter")
+        try kiosk.waitFor("请准备以下材料")
+        try kiosk.send("1")
+        let review = try kiosk.waitFor("请核对填写的内容")
+        #expect(review.contains("姓名: 张*"))
+        #expect(!review.contains(id))
+        try kiosk.send("Enter")
+        try kiosk.waitFor("确认提交")
+        try kiosk.send("1")
+        let receiptScreen = try kiosk.waitFor("回执已打印", seconds: 60)
+        #expect(receiptScreen.contains("您的申请已经保存"))
+        let receipt = try #require(receiptOnScreen(receiptScreen))
+        // The receipt came out of the test cupsd's receipt queue, with the number on it.
+        let printed = try command("pdftotext", ["-layout", cups + "/out/bianmin-receipt.pdf", "-"])
+        #expect(printed.status == 0)
+        #expect(printed.output.contains(receipt))
+        #expect(printed.output.contains("老年人优待证办理"))
+
+        let listed = try command(kiosk.binary, ["queue", "list", "--json", "--config", kiosk.config, "--data", kiosk.data.path])
+        #expect(listed.status == 0)
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])
+        #expect(items.count == 1)
+        #expect(items.first?["receipt"] as? String == receipt)
+        #expect(items.first?["matter"] as? String == "MZ-QT-01")
+        #expect((items.first?["applicant"] as? String)?.hasPrefix("张*") == true)
+        #expect(items.first?["channel"] as? String == "self")
+        #expect(items.first?["receipt_print"] as? String == "printed")
+        let qrText = try #require(items.first?["qr"] as? String)
+
+        // The QR on screen is the receipt's: read back from the pane's half blocks.
+        try kiosk.send("1")
+        let qrScreen = try kiosk.waitFor("\u{2588}\u{2588}\u{2588}\u{2588}\u{2588}\u{2588}")
+        let lines = qrScreen.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.drop { $0 == " " }) }
+            .filter { $0.contains("\u{2588}") }
+        // A 24-row screen has room for a 1-module quiet zone only.
+        let shown = try (try? QRMatrix(halfBlockLines: lines, quietZone: 2)) ?? QRMatrix(halfBlockLines: lines, quietZone: 1)
+        #expect(shown == (try QRCode.encode(qrText, maxVersion: 10, level: .low)))
+        try kiosk.send("Escape")
+        try kiosk.waitFor("回执编号")
+
+        // A second visitor checks the progress with the receipt number.
+        try kiosk.send("Enter")
+        try kiosk.waitFor("欢迎使用村便民服务站")
+        try kiosk.send("2")
+        try kiosk.waitFor("二维码对准扫码器")
+        try kiosk.send(receipt, literal: true)
+        try kiosk.send("Enter")
+        let progress = try kiosk.waitFor("已保存,等待发送到镇中心")
+        #expect(progress.contains(receipt))
+        #expect(progress.contains("老年人优待证办理"))
+        #expect(progress.contains("镇中心尚未作出决定"))
+    }
+
+    @Test func terminalIsRestoredAfterSIGTERM() throws {
+        let kiosk = try TmuxKiosk()
+        let before = kiosk.data.path + "/stty-before"
+        let after = kiosk.data.path + "/stty-after"
+        let pidFile = kiosk.data.path + "/pid"
+        try kiosk.start(
+            "stty -a > \(before); LANG=C.UTF-8 sh -c 'echo $$ > \(pidFile); exec \(kiosk.binary) run --config \(kiosk.config) --data \(kiosk.data.path)'; "
+                + "echo status=$? > \(after).status; stty -a > \(after); sleep 60")
+        try kiosk.waitFor("欢迎使用村便民服务站")
+        // In resident mode Ctrl-C does nothing.
+        try kiosk.send("C-c")
+        usleep(300_000)
+        try kiosk.waitFor("欢迎使用村便民服务站")
+        try kiosk.send("1")
+        try kiosk.waitFor("按部门查找")
+        let alternate = try command("tmux", ["-L", kiosk.socket, "display-message", "-p", "-t", "kiosk", "#{alternate_on}"]).output
+        #expect(alternate.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+
+        let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(pid, SIGTERM) == 0)
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: after) && Date() < deadline { usleep(100_000) }
+        usleep(200_000)
+        let settingsBefore = try String(contentsOfFile: before, encoding: .utf8)
+        let settingsAfter = try String(contentsOfFile: after, encoding: .utf8)
+        #expect(settingsBefore == settingsAfter)
+        #expect(settingsAfter.contains(" icanon") && settingsAfter.contains(" echo"))
+        let leftAlternate = try command("tmux", ["-L", kiosk.socket, "display-message", "-p", "-t", "kiosk", "#{alternate_on}"]).output
+        #expect(leftAlternate.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        let cursorShown = try command("tmux", ["-L", kiosk.socket, "display-message", "-p", "-t", "kiosk", "#{cursor_flag}"]).output
+        #expect(cursorShown.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import KioskCore
+import KioskSecurity
+import KioskStore
+import Terminal
+import Testing
+
+@testable import KioskUI
+
+/// The runtime's effects against a real data directory (SQLite queue, sealing, signing).
+@Suite struct RuntimeTests {
+    /// Runs effects through the runtime until none is left, feeding each outcome back.
+    func drive(_ state: inout KioskState, _ effects: [Effect], _ app: KioskApp) async {
+        var queue = effects
+        while !queue.isEmpty {
+            let effect = queue.removeFirst()
+            if let event = await app.perform(effect) { queue += state.handle(event) }
+        }
+    }
+
+    @Test func storedThenReceiptThenProgressByQRAndByNumber() async throws {
+        let directory = try TemporaryDirectory()
+        let clock = ManualClock(start)
+        let app = try runtime(in: directory, clock: clock)
+        var state = KioskState(environment: app.environment, now: start)
+        state.press(.text("1"))
+        state.push(.matter(code: "MZ-QT-01"))
+        state.press(.text("1"))
+        state.application?.answers = [
+            "name": .text("张三"), "id_number": .text(residentID(born: "19500101")), "phone": .text("13800138000"),
+            "address": .text("大桥村5号"), "residence": .text("local"), "pickup": .text("village"),
+        ]
+        state.push(.confirm)
+        await drive(&state, state.press(.text("1")), app)
+
+        #expect(state.page == .receipt)
+        #expect(state.application == nil)
+        let summary = try #require(state.submitted)
+        #expect(state.printResult == .notConfigured)
+        #expect(state.text.contains(summary.receipt.map(String.init).joined(separator: " ")))
+        #expect(state.text.contains("回执待打印"))
+        let stored = try #require(try app.submitter.queue.find(receipt: summary.receipt))
+        #expect(stored.channel == "self")
+        #expect(stored.receiptPrint == .pending)  // nothing pretends it was printed
+
+        state.press(.enter)
+        #expect(state.page == .home)
+        state.press(.text("2"))
+        state.type(summary.receiptQR)  // a scanner types the QR text, then Enter
+        await drive(&state, state.press(.enter), app)
+        #expect(state.page == .progressResult)
+        #expect(state.lookup?.receipt == summary.receipt)
+        #expect(state.text.contains("已保存,等待发送到镇中心"))
+        #expect(state.text.contains("老年人优待证办理"))
+
+        _ = try app.submitter.queue.recordDecision(
+            uuid: summary.uuid, decision: .rejected, reason: "户籍不在本县", decidedAt: start.addingTimeInterval(3600), at: start.addingTimeInterval(3600))
+        state.press(.enter)
+        state.type(summary.receipt)
+        await drive(&state, state.press(.enter), app)
+        #expect(state.text.contains("不予受理:户籍不在本县"))
+    }
+
+    @Test func assistedApplicationIsStoredWithTheAssistantsID() async throws {
+        let directory = try TemporaryDirectory()
+        let app = try runtime(in: directory, clock: ManualClock(start))
+        _ = try app.assistants.add(id: "A01", name: "王五", pin: "2468", hasher: PINHasher(parameters: .fastForTesting), at: start)
+        var state = KioskState(environment: app.environment, now: start)
+        state.press(.text("4"))
+        state.type("a01")
+        state.press(.enter)
+        state.type("2468")
+        await drive(&state, state.press(.enter), app)
+        #expect(state.assistant == Assistant(id: "A01", name: "王五"))
+        state.press(.text("1"))
+        state.push(.matter(code: "MZ-QT-01"))
+        state.press(.text("1"))
+        state.application?.answers = [
+            "name": .text("李四"), "id_number": .text(residentID(born: "19480101", sequence: "002")), "phone": .text("13800138001"),
+            "address": .text("大桥村6号"), "residence": .text("local"), "pickup": .text("village"),
+        ]
+        state.push(.confirm)
+        await drive(&state, state.press(.text("1")), app)
+        let summary = try #require(state.submitted)
+        let stored = try #require(try app.submitter.queue.find(receipt: summary.receipt))
+        #expect(stored.channel == "assisted")
+        #expect(stored.assistantID == "A01")
+        // The queue view lists it; a reprint goes to the (unconfigured) printer.
+        await drive(&state, state.press(.enter, .text("4"), .text("3")), app)
+        #expect(state.queue?.items.map(\.receipt) == [summary.receipt])
+        await drive(&state, state.press(.text("1")), app)
+        #expect(state.text.contains("本站打印机暂未接通"))
+    }
+}
+
+/// What the renderer writes per typed character on the form screen (the goal: under 64 bytes).
+@Suite struct FrameSizeTests {
+    func bytesPerCharacter(_ state: KioskState, typing text: String) -> [Int] {
+        var state = state
+        var previous = state.screen
+        return text.map { character in
+            state.type(String(character))
+            let next = state.screen
+            defer { previous = next }
+            return Renderer.frame(previous: previous, next: next).count
+        }
+    }
+
+    @Test func typingAnIDNumberWritesLittle() throws {
+        var state = try formState("MZ-QT-01")
+        state.application?.step = 1
+        state.prepareQuestion()
+        let sizes = bytesPerCharacter(state, typing: "1101011950")
+        #expect(sizes.allSatisfy { $0 > 0 && $0 < 64 }, "\(sizes)")
+    }
+
+    @Test func typingLatinTextWritesLittle() throws {
+        var state = try formState("MZ-QT-01")
+        state.press(.function(2))
+        let sizes = bytesPerCharacter(state, typing: "Zhang San")
+        #expect(sizes.allSatisfy { $0 > 0 && $0 < 64 }, "\(sizes)")
+    }
+}
+
+@Suite struct AssistantCommandTests {
+    @Test func addReadsThePINFromStandardInputAndListShowsNoPIN() throws {
+        let data = try TemporaryDirectory()
+        let kiosk = packageRoot.appendingPathComponent(".build/debug/kiosk").path
+        let config = packageRoot.appendingPathComponent("kiosk-config").path
+        #expect(try command(kiosk, ["init", "--config", config, "--data", data.path]).status == 0)
+        let added = try command("/bin/sh", ["-c", "echo 2468 | \(kiosk) assistant add --id A01 --name 王五 --config \(config) --data \(data.path)"])
+        #expect(added.status == 0, "\(added.output)")
+        let rejected = try command("/bin/sh", ["-c", "echo 24x8 | \(kiosk) assistant add --id A02 --name 李四 --config \(config) --data \(data.path)"])
+        #expect(rejected.status == 64)
+        let listed = try command(kiosk, ["assistant", "list", "--config", config, "--data", data.path])
+        #expect(listed.output == "A01  王五\n")
+        let assistants = Assistants(try AppDatabase.open(at: data.path + "/kiosk.sqlite"))
+        #expect(try assistants.login(id: "A01", pin: "2468", at: start) == .success(Assistant(id: "A01", name: "王五")))
+    }
+}

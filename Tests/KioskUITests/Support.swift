@@ -1,0 +1,113 @@
+import Foundation
+import KioskConfig
+import KioskCore
+import KioskStore
+import Pinyin
+import Terminal
+import Testing
+
+@testable import KioskUI
+
+/// The package's root folder, found from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The demo station and catalog in `kiosk-config/`.
+let demo: KioskConfiguration = {
+    do {
+        return try ConfigurationLoader.load(directory: packageRoot.appendingPathComponent("kiosk-config"))
+    } catch {
+        fatalError("the demo configuration does not load: \(error)")
+    }
+}()
+
+/// The real pinyin engine on Debian's dictionary.
+let pinyinEngine: PinyinEngine = {
+    do {
+        return try PinyinEngine()
+    } catch {
+        fatalError("\(error)")
+    }
+}()
+
+/// 2026-03-02 10:00 in China: a fixed "now" so screens and ages never depend on the real date.
+let start = Date(timeIntervalSince1970: 1_772_416_800)
+
+/// The kiosk environment on the demo configuration.
+func environment(idleTimeout: Int = 120) throws -> KioskEnvironment {
+    var station = demo.station
+    station.idleTimeoutSeconds = idleTimeout
+    return KioskEnvironment(
+        station: station, catalog: demo.catalog, strings: try UIStrings.bundled(), search: try MatterSearch.bundled(), candidates: pinyinEngine)
+}
+
+/// A fresh kiosk state at `start`.
+func freshState(idleTimeout: Int = 120) throws -> KioskState {
+    KioskState(environment: try environment(idleTimeout: idleTimeout), now: start)
+}
+
+/// A valid ID number of someone born on `birth` (YYYYMMDD), in Beijing's Dongcheng district.
+func residentID(born birth: String, sequence: String = "001") -> String {
+    let first17 = "110101" + birth + sequence
+    return first17 + String(ResidentID.checkCharacter(for: Array(first17))!)
+}
+
+extension KioskState {
+    /// Sends keys; returns every effect they asked for.
+    @discardableResult
+    mutating func press(_ keys: KeyEvent...) -> [Effect] {
+        keys.flatMap { handle(.key($0)) }
+    }
+
+    /// Types text one character at a time, as a keyboard would.
+    @discardableResult
+    mutating func type(_ text: String) -> [Effect] {
+        text.flatMap { handle(.key(.text(String($0)))) }
+    }
+
+    /// The screen at 80x24.
+    var screen: Screen { KioskView.render(self, width: 80, height: 24) }
+
+    /// The screen's text.
+    var text: String { screen.snapshot }
+}
+
+/// Checks that every row is exactly `width` cells and compares the text with
+/// `Snapshots/NAME.txt`; `BIANMIN_RECORD=1` writes the file anew.
+func expectSnapshot(_ name: String, _ screen: Screen, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    for (index, line) in screen.textLines.enumerated() {
+        #expect(line.displayWidth == screen.width, "row \(index) of \(name) is \(line.displayWidth) cells wide", sourceLocation: sourceLocation)
+    }
+    let url = packageRoot.appendingPathComponent("Tests/KioskUITests/Snapshots/\(name).txt")
+    let actual = screen.snapshot + "\n"
+    if ProcessInfo.processInfo.environment["BIANMIN_RECORD"] == "1" {
+        try actual.write(to: url, atomically: true, encoding: .utf8)
+        return
+    }
+    let expected = try String(contentsOf: url, encoding: .utf8)
+    #expect(actual == expected, "snapshot \(name) differs; BIANMIN_RECORD=1 rewrites it", sourceLocation: sourceLocation)
+}
+
+/// A temporary directory removed at the end of the test.
+final class TemporaryDirectory {
+    let url: URL
+    var path: String { url.path }
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("bianmin-ui-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// A kiosk runtime on a fresh, initialised data directory of the demo station, with a manual clock.
+func runtime(in directory: TemporaryDirectory, clock: ManualClock, idleTimeout: Int = 120) throws -> KioskApp {
+    let files = StationFiles(dataDirectory: directory.path)
+    let (identity, _) = try files.initialize()
+    let queue = try files.openQueue()
+    let submitter = Submitter(
+        station: demo.station.station, catalogVersion: demo.catalog.version, identity: identity,
+        centerKey: try files.centerKey(configuredPath: demo.station.centerPublicKeyPath), queue: queue, clock: clock)
+    return KioskApp(
+        environment: try environment(idleTimeout: idleTimeout), submitter: submitter, assistants: Assistants(queue.database), clock: clock)
+}

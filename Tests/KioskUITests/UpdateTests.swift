@@ -1,0 +1,431 @@
+import Foundation
+import KioskCore
+import KioskSecurity
+import KioskStore
+import Terminal
+import Testing
+
+@testable import KioskUI
+
+/// Opens the application form of `code` the way a resident does from the matter's screen.
+func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
+    var state = try freshState(idleTimeout: idleTimeout)
+    state.press(.text("1"))  // 办事
+    state.push(.matter(code: code))
+    state.press(.text("1"))  // 开始办理
+    #expect(state.page == .form)
+    return state
+}
+
+@Suite struct NavigationTests {
+    @Test func departmentsListMattersAndBackReturnsHome() throws {
+        var state = try freshState()
+        state.press(.text("1"))
+        #expect(state.page == .find)
+        state.press(.text("1"))
+        #expect(state.page == .departments(page: 0))
+        state.press(.text("9"))
+        #expect(state.page == .departments(page: 1))
+        state.press(.text("9"))  // no third page
+        #expect(state.page == .departments(page: 1))
+        state.press(.text("8"), .text("6"))
+        #expect(state.page == .matters(.department(.civilAffairs), page: 0))
+        let first = state.matters(.department(.civilAffairs))[0]
+        state.press(.text("1"))
+        #expect(state.page == .matter(code: first.code))
+        state.press(.text("0"), .escape, .text("0"), .escape)
+        #expect(state.page == .home)
+        #expect(state.backStack.isEmpty)
+    }
+
+    @Test func searchByInitialsFullPinyinAndChinese() throws {
+        var state = try freshState()
+        state.press(.text("1"), .text("3"))
+        #expect(state.page == .search(page: 0))
+        state.type("ylbx")
+        let pension = demo.catalog.matters.filter { $0.name.zh.contains("养老保险") }.map(\.code)
+        #expect(pension.count == 3)
+        #expect(Set(pension).isSubset(of: Set(state.searchResults.map(\.code))))
+        #expect(state.text.contains("城乡居民基本养老保险参保登记"))
+        // A digit picks a result.
+        let firstResult = state.searchResults[0].code
+        state.press(.text("1"))
+        #expect(state.page == .matter(code: firstResult))
+
+        let search = try MatterSearch.bundled()
+        #expect(search.search("yanglaobaoxian", in: demo.catalog.matters).map(\.code) == pension)
+        #expect(search.search("养老", in: demo.catalog.matters).map(\.code) == pension)
+        #expect(search.search("lnrydz", in: demo.catalog.matters).map(\.code) == ["MZ-QT-01"])
+        #expect(search.search("qqqq", in: demo.catalog.matters).isEmpty)
+    }
+
+    @Test func searchTypesChineseThroughPinyin() throws {
+        var state = try freshState()
+        state.press(.text("1"), .text("3"), .function(2))  // F2: pinyin on
+        state.type("yanglao")
+        #expect(state.searchInput.isComposing)
+        #expect(state.text.contains("1.养老"))
+        state.press(.text("1"))  // picks the candidate, not a result
+        #expect(state.searchInput.text == "养老")
+        #expect(state.searchResults.count == 3)
+    }
+
+    @Test func refusedMatterShowsWhereToGoAndCannotBeStarted() throws {
+        var state = try freshState()
+        state.press(.text("1"))
+        state.push(.matter(code: "MZ-QR-03"))
+        #expect(state.text.contains("不予受理"))
+        state.press(.text("1"))
+        #expect(state.page == .guide(code: "MZ-QR-03", page: 0))
+        #expect(state.application == nil)
+        state.press(.text("2"))  // no 开始办理 on a refused matter's guide
+        #expect(state.application == nil)
+    }
+
+    @Test func townOnlyMatterSendsToTheTownCenterAndPrintsTheGuide() throws {
+        var state = try freshState()
+        state.press(.text("1"))
+        state.push(.matter(code: "CG-XK-04"))
+        #expect(state.text.contains("镇为民服务中心"))
+        #expect(state.press(.text("2")) == [.printGuide(matter: "CG-XK-04")])
+        state.handle(.notice(key: "print.notConfigured", arguments: []))
+        #expect(state.text.contains("本站打印机暂未接通"))
+        #expect(state.pending == 0)
+    }
+
+    @Test func guidePagesStopAtTheLastPage() throws {
+        var state = try freshState()
+        state.press(.text("3"), .text("3"))
+        state.type("lnrydz")
+        state.press(.text("1"))
+        #expect(state.page == .guide(code: "MZ-QT-01", page: 0))
+        #expect(state.text.contains("【受理条件】"))
+        for _ in 0..<10 { state.press(.text("9")) }
+        guard case .guide(_, let last) = state.page else {
+            Issue.record("left the guide")
+            return
+        }
+        #expect(last >= 1)
+        let layout = KioskView.Layout(width: 80, height: 24)
+        let lines = KioskView.guideLines(demo.catalog.matter("MZ-QT-01")!, language: .zhHans, width: layout.bodyWidth)
+        #expect(last == KioskView.pageCount(lines: lines.count, layout: layout) - 1)
+        #expect(state.text.contains("【投诉渠道】"))
+    }
+
+    @Test func controlKeysDoNothing() throws {
+        var state = try freshState()
+        state.press(.text("2"))
+        state.press(.control("c"), .control("z"), .control("\\"))
+        #expect(state.page == .progress)
+    }
+}
+
+@Suite struct FormFlowTests {
+    @Test func requiredAnswerBlocksNextWithPlainChinese() throws {
+        var state = try formState("MZ-QT-01")
+        state.press(.enter)
+        #expect(state.application?.step == 0)
+        #expect(state.text.contains("这一项必须填写"))
+        #expect(state.text.contains("第1步/共6步"))
+    }
+
+    @Test func chineseNameByPinyinThenIDNumberWithLiveCheckCharacter() throws {
+        var state = try formState("MZ-QT-01")
+        state.type("zhangsan")
+        #expect(state.text.contains("1.张三"))
+        state.press(.text("1"))
+        #expect(state.application?.input?.text == "张三")
+        state.press(.enter)
+        #expect(state.application?.answers["name"] == .text("张三"))
+        #expect(state.text.contains("第2步/共6步"))
+        let id = residentID(born: "19500101")
+        state.type(String(id.prefix(17)))
+        #expect(state.text.contains("最后一位应为 \(id.last!)"))
+        let wrong: Character = id.last == "0" ? "1" : "0"
+        state.type(String(wrong))
+        #expect(state.text.contains("校验码"))
+        state.press(.backspace)
+        state.type(String(id.last!))
+        #expect(state.text.contains("号码校验正确"))
+        state.press(.enter)
+        #expect(state.text.contains("第3步/共6步"))
+    }
+
+    @Test func constraintsShowTheCatalogMessage() throws {
+        var state = try formState("MZ-QT-01")
+        state.type("li")
+        state.press(.text("1"), .enter)
+        state.type(residentID(born: "19900101"))  // 36 years old on the test's date
+        state.press(.enter)
+        #expect(state.application?.step == 1)
+        #expect(state.text.contains("年满60周岁才能办理老年人优待证"))
+    }
+
+    @Test func relevanceChangesTheStepsLive() throws {
+        var state = try formState("MZ-QT-01")
+        state.application?.answers = ["name": .text("张三"), "id_number": .text(residentID(born: "19500101")), "phone": .text("13800138000"), "address": .text("大桥村5号"), "residence": .text("local"), "pickup": .text("village")]
+        state.application?.step = 5
+        state.prepareQuestion()
+        #expect(state.text.contains("领取方式"))
+        #expect(state.text.contains("第6步/共6步"))
+        state.press(.text("2"))  // 邮寄到家: the postal address becomes a question
+        #expect(state.text.contains("第6步/共7步"))
+        state.press(.enter)
+        #expect(state.text.contains("邮寄地址"))
+        state.press(.escape, .text("1"))
+        #expect(state.text.contains("第6步/共6步"))
+        state.press(.enter)
+        #expect(state.page == .materials)
+    }
+
+    @Test func languageSwitchKeepsAnswersAndTypedText() throws {
+        var state = try formState("MZ-QT-01")
+        state.type("zhangsan")
+        state.press(.text("1"), .enter)
+        state.type("110101")
+        state.press(.function(3))
+        #expect(state.language == .en)
+        #expect(state.text.contains("Citizen ID number"))
+        #expect(state.text.contains("Step 2 of 6"))
+        #expect(state.application?.answers["name"] == .text("张三"))
+        #expect(state.application?.input?.text == "110101")
+        state.press(.escape)
+        #expect(state.application?.input?.text == "张三")
+        state.press(.function(3))
+        #expect(state.text.contains("姓名"))
+    }
+
+    @Test func repeatGroupAddsAndRemovesEntries() throws {
+        var state = try formState("MZ-QR-01")
+        let form = demo.catalog.matter("MZ-QR-01")!.form
+        let steps = state.application!.steps(form, today: CalendarDate(start))
+        let step = try #require(steps.firstIndex { form.fields[$0.field].id == "members" })
+        state.application?.step = step
+        state.prepareQuestion()
+        state.press(.enter)
+        #expect(state.text.contains("! "))  // at least one member is needed
+        state.press(.text("1"))
+        #expect(state.application?.entry == EntryCursor(index: 0, member: 0))
+        #expect(state.text.contains("共同生活的家庭成员: 第1条"))
+        state.type("zhangsan")
+        state.press(.text("1"), .enter)
+        state.type(residentID(born: "19600101", sequence: "003"))
+        state.press(.enter, .text("2"), .enter)
+        state.type("1.2.3")
+        state.press(.enter)
+        #expect(state.text.contains("请填写数字"))
+        state.press(.control("u"))
+        state.type("1200")
+        state.press(.enter)
+        #expect(state.application?.entry == nil)
+        #expect(state.text.contains("已填 1 条"))
+        #expect(state.text.contains("张*"))
+        state.press(.text("1"), .escape)  // leave a second entry at its first question
+        #expect(state.text.contains("已填 2 条"))
+        state.press(.text("2"))
+        // 3 edits the first entry: its answers come back into the inputs.
+        state.press(.text("3"))
+        #expect(state.application?.entry == EntryCursor(index: 0, member: 0))
+        #expect(state.application?.input?.text == "张三")
+        state.press(.enter, .enter, .enter)
+        state.press(.control("u"))
+        state.type("900")
+        state.press(.enter)
+        #expect(state.application?.entry == nil)
+        guard case .group(let entries)? = state.application?.answers["members"] else {
+            Issue.record("no members")
+            return
+        }
+        #expect(entries.count == 1)
+        #expect(entries[0]["income"] == .number(900))
+        #expect(entries[0]["relationship"] == .text("spouse"))
+    }
+
+    @Test func fullApplicationAsksToSubmitMaskedAnswers() throws {
+        var state = try formState("MZ-QT-01")
+        state.type("zhangsan")
+        state.press(.text("1"), .enter)
+        state.type(residentID(born: "19500101"))
+        state.press(.enter)
+        state.type("13800138000")
+        state.press(.enter, .function(2))  // direct input for the address
+        state.type("Daqiao 5")
+        state.press(.enter, .enter, .enter)
+        #expect(state.page == .materials)
+        state.press(.text("1"))
+        #expect(state.page == .review(page: 0))
+        #expect(state.text.contains("张*"))
+        #expect(state.text.contains("1101**********"))
+        #expect(!state.text.contains("13800138000"))
+        #expect(state.text.contains("本县户籍"))
+        state.press(.enter)
+        #expect(state.page == .confirm)
+        let effects = state.press(.text("1"))
+        guard case .submit(let matter, let answers, let channel)? = effects.first else {
+            Issue.record("no submit effect: \(effects)")
+            return
+        }
+        #expect(matter == "MZ-QT-01")
+        #expect(answers["name"] == .text("张三"))
+        #expect(answers["address"] == .text("Daqiao 5"))
+        #expect(channel == .selfService)
+        #expect(state.page == .working)
+    }
+}
+
+@Suite struct IdleTimeoutTests {
+    @Test func countdownThenEverythingIsWiped() throws {
+        var state = try formState("MZ-QT-01", idleTimeout: 60)
+        state.type("zhangsan")
+        state.press(.text("1"))
+        state.handle(.tick(start.addingTimeInterval(44)))
+        #expect(state.countdownRemaining == nil)
+        state.handle(.tick(start.addingTimeInterval(46)))
+        #expect(state.countdownRemaining == 14)
+        #expect(state.text.contains("14 秒后将清除已填写的内容"))
+        // A key during the countdown only keeps the session.
+        state.press(.text("9"))
+        #expect(state.countdownRemaining == nil)
+        #expect(state.application?.input?.text == "张三")
+        state.handle(.tick(start.addingTimeInterval(46 + 59)))
+        #expect(state.page == .form)
+        state.handle(.tick(start.addingTimeInterval(46 + 60)))
+        #expect(state.page == .home)
+        #expect(state.application == nil)
+        #expect(state.backStack.isEmpty)
+    }
+
+    @Test func idleHomeScreenShowsNoCountdown() throws {
+        var state = try freshState(idleTimeout: 30)
+        state.handle(.tick(start.addingTimeInterval(500)))
+        #expect(state.countdownRemaining == nil)
+        #expect(state.page == .home)
+    }
+
+    @Test func assistantSessionTimesOutAndIsLoggedOut() throws {
+        var state = try freshState(idleTimeout: 60)
+        state.press(.text("4"))
+        state.type("A01")
+        state.press(.enter)
+        state.type("1234")
+        #expect(state.press(.enter) == [.login(id: "A01", pin: "1234")])
+        state.handle(.loggedIn(.success(.success(Assistant(id: "A01", name: "王五")))))
+        #expect(state.page == .assistantHome)
+        #expect(state.handle(.tick(start.addingTimeInterval(60))) == [.logout(id: "A01", reason: "timeout")])
+        #expect(state.assistant == nil)
+        #expect(state.page == .home)
+    }
+
+    @Test func noWipeWhileStoring() throws {
+        var state = try formState("MZ-QT-01", idleTimeout: 30)
+        state.page = .working
+        state.pending = 1
+        state.handle(.tick(start.addingTimeInterval(600)))
+        #expect(state.page == .working)
+    }
+}
+
+@Suite struct AssistantLoginTests {
+    @Test func fiveFailuresLockForFiveMinutesAndAllIsAudited() throws {
+        let directory = try TemporaryDirectory()
+        let database = try AppDatabase.open(at: directory.path + "/kiosk.sqlite")
+        let assistants = Assistants(database)
+        _ = try assistants.add(id: "a01", name: "王五", pin: "2468", hasher: PINHasher(parameters: .fastForTesting), at: start)
+        #expect(try assistants.list() == [Assistant(id: "A01", name: "王五")])
+        #expect(try assistants.login(id: "A01", pin: "2468", at: start) == .success(Assistant(id: "A01", name: "王五")))
+        for attempt in 1...4 {
+            #expect(try assistants.login(id: "A01", pin: "0000", at: start) == .rejected(attemptsLeft: 5 - attempt))
+        }
+        let until = start.addingTimeInterval(Assistants.lockDuration)
+        #expect(try assistants.login(id: "NOBODY", pin: "1111", at: start) == .locked(until: until))
+        // The right PIN does not open a locked login.
+        #expect(try assistants.login(id: "A01", pin: "2468", at: start.addingTimeInterval(299)) == .locked(until: until))
+        #expect(try assistants.login(id: "A01", pin: "2468", at: until) == .success(Assistant(id: "A01", name: "王五")))
+        try assistants.logout(id: "A01", reason: "logout", at: until)
+
+        let events = try AuditLog.recent(database).map(\.event)
+        #expect(events == ["assistant_login"] + Array(repeating: "assistant_login_failed", count: 5) + ["assistant_locked", "assistant_login_failed", "assistant_login", "assistant_logout"])
+        let details = try AuditLog.recent(database).map(\.detail).joined()
+        #expect(!details.contains("2468") && !details.contains("0000"))
+        let verdict = try AuditLog.verify(database)
+        guard case .intact(let count, _) = verdict else {
+            Issue.record("audit chain: \(verdict)")
+            return
+        }
+        #expect(count == events.count)
+    }
+
+    @Test func addRejectsBadPINs() throws {
+        let directory = try TemporaryDirectory()
+        let assistants = Assistants(try AppDatabase.open(at: directory.path + "/kiosk.sqlite"))
+        #expect(throws: AssistantError.self) { try assistants.add(id: "A01", name: "王五", pin: "12a4", at: start) }
+        #expect(throws: AssistantError.self) { try assistants.add(id: "A-1", name: "王五", pin: "1234", at: start) }
+    }
+
+    @Test func lockedLoginShowsWhenToTryAgain() throws {
+        var state = try freshState()
+        state.press(.text("4"))
+        state.type("A01")
+        state.press(.enter)
+        state.type("9999")
+        state.press(.enter)
+        state.handle(.loggedIn(.success(.rejected(attemptsLeft: 1))))
+        #expect(state.text.contains("还可以再试 1 次"))
+        state.handle(.loggedIn(.success(.locked(until: start.addingTimeInterval(300)))))
+        #expect(state.page == .assistantLogin)
+        #expect(state.text.contains("请 5 分钟后再试"))
+        #expect(state.loginPIN.text.isEmpty)
+    }
+
+    @Test func assistedApplicationsCarryTheAssistantsID() throws {
+        var state = try freshState()
+        state.handle(.loggedIn(.success(.success(Assistant(id: "A01", name: "王五")))))
+        state.press(.text("1"))
+        #expect(state.page == .find)
+        state.push(.matter(code: "MZ-QT-01"))
+        state.press(.text("1"))
+        #expect(state.application?.channel == .assisted(assistantID: "A01"))
+        #expect(state.text.contains("代办员 A01"))
+    }
+
+    @Test func logoutAndHooks() throws {
+        var state = try freshState()
+        state.handle(.loggedIn(.success(.success(Assistant(id: "A01", name: "王五")))))
+        #expect(state.press(.text("4")) == [.syncNow])
+        state.handle(.notice(key: "sync.unavailable", arguments: []))
+        #expect(state.text.contains("发送程序尚未接通"))
+        #expect(state.press(.text("3")) == [.loadQueue])
+        #expect(state.page == .queue(page: 0))
+        state.press(.escape)
+        #expect(state.press(.text("9")) == [.logout(id: "A01", reason: "logout")])
+        #expect(state.assistant == nil)
+        #expect(state.page == .home)
+    }
+}
+
+@Suite struct ProgressInputTests {
+    @Test func aReceiptScannedOnTheStartScreenIsLookedUp() throws {
+        var state = try freshState()
+        let receipt = try ReceiptNumber(station: "XH03", year: 2026, month: 3, day: 2, sequence: 1).description
+        state.type(receipt)
+        #expect(state.page == .progress)
+        #expect(state.receiptInput.text == receipt)
+        #expect(state.press(.enter) == [.lookUp(receipt: receipt)])
+    }
+
+    @Test func typedNumbersAreCheckedBeforeLookingUp() throws {
+        var state = try freshState()
+        state.press(.text("2"))
+        let valid = try ReceiptNumber(station: "XH03", year: 2026, month: 3, day: 2, sequence: 1).description
+        let wrong = String(valid.dropLast()) + (valid.last == "A" ? "B" : "A")
+        state.type(wrong)
+        #expect(state.press(.enter).isEmpty)
+        #expect(state.text.contains("回执编号不对"))
+        state.press(.control("u"))
+        state.type(valid.lowercased().replacingOccurrences(of: "-", with: ""))
+        #expect(state.press(.enter) == [.lookUp(receipt: valid)])
+        state.handle(.lookedUp(.success(nil)))
+        #expect(state.page == .progressResult)
+        #expect(state.text.contains("本站没有编号为 \(valid) 的申请"))
+    }
+}
