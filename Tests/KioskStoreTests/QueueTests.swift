@@ -59,7 +59,11 @@ struct TestStation {
         #expect(record.payloadDigest == sealed.digest)
 
         // Only the center's private key opens the answers, and only with the right context.
-        let center = try CenterKeyPair.load(from: demoCenter.appendingPathComponent("DEMO-ONLY-center-x25519.key").path)
+        // Git does not keep the key's 0600 mode: load a private copy.
+        let keyCopy = station.files.dataDirectory + "/demo-center.key"
+        try FileManager.default.copyItem(atPath: demoCenter.appendingPathComponent("DEMO-ONLY-center-x25519.key").path, toPath: keyCopy)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyCopy)
+        let center = try CenterKeyPair.load(from: keyCopy)
         let opened = try PayloadOpener.open(sealed, with: center, associated: SealContext(uuid: first.uuid, station: "XH03", matter: matter.code))
         #expect(try AnswersJSON.decode(opened) == FormValidator.validate(answers, form: matter.form, today: CalendarDate(station.clock.now())).answers)
         #expect(throws: SealError.self) {
