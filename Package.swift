@@ -93,7 +93,7 @@ let package = Package(
         .target(name: "Pinyin", dependencies: ["CPinyin", "Terminal"], swiftSettings: swiftSettings),
         .target(
             name: "KioskUI",
-            dependencies: ["KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin", "QRCode", "Documents", "Printing"],
+            dependencies: ["KioskCore", "KioskStore", "KioskSecurity", "KioskReceipts", "Terminal", "Pinyin", "QRCode"],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings),
 

@@ -20,7 +20,9 @@ public enum DocumentComposer {
     }
 
     /// The A4 application form with the answers, repeat groups as tables, the materials checklist and signature lines.
-    public static func applicationForm(for summary: SubmissionSummary, matter: Matter, answers: Answers, authority: String) -> ApplicationFormDocument {
+    public static func applicationForm(
+        for summary: SubmissionSummary, matter: Matter, answers: Answers, authority: String, assistantName: String? = nil
+    ) -> ApplicationFormDocument {
         var rows: [ApplicationFormDocument.Row] = []
         var parts: [ApplicationFormDocument.Part] = []
         for field in matter.form.fields where field.type != .note {
@@ -42,7 +44,7 @@ public enum DocumentComposer {
             title: matter.name.zh + "申请表", authorityName: authority, receiptNumber: summary.receipt, qrText: summary.receiptQR,
             parts: parts,
             materials: matter.materials.map { .init(name: $0.name.zh, kind: "\($0.kind.label.zh) \($0.copies)份", checked: false) },
-            assistant: summary.assistantID.map { .init(name: "", id: $0) })
+            assistant: summary.assistantID.map { .init(name: assistantName ?? "", id: $0) })
     }
 
     /// `2026年11月27日 13:45`, China Standard Time.

@@ -42,37 +42,92 @@ public enum PrintReport: Sendable, Equatable {
     }
 }
 
-/// Prints receipts and application forms to the station's CUPS queues and records the print state.
-public struct PrintService: Sendable {
+/// Renders receipts and application forms and sends them to the station's CUPS queues (or the spool folder
+/// when no CUPS server answers). It records nothing: `PrintService` and the text-mode kiosk record the outcome.
+public struct DocumentPrinter: Sendable {
     public var station: StationConfig
-    public var queue: SubmissionQueue
-    public var clock: any WallClock
+    /// The CUPS server; nil uses `CUPS_SERVER` or the client default.
+    public var server: String?
     /// How long to follow a job before giving up.
     public var timeout: Duration
 
-    public init(station: StationConfig, queue: SubmissionQueue, clock: any WallClock = SystemClock(), timeout: Duration = .seconds(60)) {
+    public init(station: StationConfig, server: String? = nil, timeout: Duration = .seconds(60)) {
         self.station = station
+        self.server = server
+        self.timeout = timeout
+    }
+
+    /// Prints the receipt of `summary` (built from clear metadata only).
+    public func printReceipt(_ summary: SubmissionSummary, matter: Matter) async -> PrintReport {
+        let document = DocumentComposer.receipt(for: summary, matter: matter, station: station.station)
+        return await send(
+            render: { () throws(DocumentError) in try Documents.receiptPDF(document) }, destination: station.receiptsPrinter,
+            media: .roll80mm, name: "\(summary.receipt)-receipt")
+    }
+
+    /// Prints the A4 application form; only possible while the answers are still in memory.
+    public func printForm(_ summary: SubmissionSummary, matter: Matter, answers: Answers, assistantName: String? = nil) async -> PrintReport {
+        let document = DocumentComposer.applicationForm(
+            for: summary, matter: matter, answers: answers, authority: station.station.authority, assistantName: assistantName)
+        return await send(
+            render: { () throws(DocumentError) in try Documents.applicationFormPDF(document) }, destination: station.formsPrinter,
+            media: .a4, name: "\(summary.receipt)-form")
+    }
+
+    /// Prints a sample receipt (number `TEST`).
+    public func printTestReceipt(matter: Matter, at now: Date) async -> PrintReport {
+        let sample = SubmissionSummary(
+            uuid: UUID(), receipt: "TEST", station: station.station.id, matter: matter.code, catalogVersion: "test", channel: "self",
+            assistantID: nil, createdAt: now, state: .queued, decision: nil, decisionReason: nil, decidedAt: nil,
+            receiptPrint: .pending, formPrint: .notRequired, applicantMasked: "测试页 TEST PAGE", receiptQR: "BM1:TEST",
+            forwardAttempts: 0, lastError: nil, acknowledgedAt: nil, purgedAt: nil)
+        return await printReceipt(sample, matter: matter)
+    }
+
+    private func send(render: () throws(DocumentError) -> Data, destination: String, media: PrintMedia, name: String) async -> PrintReport {
+        let pdf: Data
+        do {
+            pdf = try render()
+        } catch {
+            return .renderFailed("\(error)")
+        }
+        do {
+            let outcome = try await Printer(destination: destination, server: server).print(pdf: pdf, title: name, media: media, timeout: timeout)
+            return .printed(destination: outcome.destination, jobID: outcome.jobID)
+        } catch .noServer {
+            do {
+                return .spooled(path: try SpoolWriter(directory: StationFiles(dataDirectory: station.dataDirectory).spoolDirectory).write(pdf, name: name))
+            } catch {
+                return .renderFailed("spool: \(error)")
+            }
+        } catch {
+            return .failed(error)
+        }
+    }
+}
+
+/// Prints and records the print state of each submission in the queue (for the command line).
+public struct PrintService: Sendable {
+    public var printer: DocumentPrinter
+    public var queue: SubmissionQueue
+    public var clock: any WallClock
+
+    public init(station: StationConfig, queue: SubmissionQueue, clock: any WallClock = SystemClock()) {
+        printer = DocumentPrinter(station: station)
         self.queue = queue
         self.clock = clock
-        self.timeout = timeout
     }
 
     /// Prints (or reprints) the receipt of `summary` and records the outcome.
     public func printReceipt(_ summary: SubmissionSummary, matter: Matter) async -> PrintReport {
-        let document = DocumentComposer.receipt(for: summary, matter: matter, station: station.station)
-        let report = await send(
-            render: { () throws(DocumentError) in try Documents.receiptPDF(document) }, destination: station.receiptsPrinter,
-            media: .roll80mm, name: "\(summary.receipt)-receipt")
+        let report = await printer.printReceipt(summary, matter: matter)
         try? queue.setPrintState(receipt: summary.receipt, receiptPrint: report.isPrinted ? .printed : .failed, at: clock.now())
         return report
     }
 
-    /// Prints the A4 application form; only possible while the answers are still in memory.
+    /// Prints the A4 application form and records the outcome.
     public func printForm(_ summary: SubmissionSummary, matter: Matter, answers: Answers) async -> PrintReport {
-        let document = DocumentComposer.applicationForm(for: summary, matter: matter, answers: answers, authority: station.station.authority)
-        let report = await send(
-            render: { () throws(DocumentError) in try Documents.applicationFormPDF(document) }, destination: station.formsPrinter,
-            media: .a4, name: "\(summary.receipt)-form")
+        let report = await printer.printForm(summary, matter: matter, answers: answers)
         try? queue.setPrintState(receipt: summary.receipt, formPrint: report.isPrinted ? .printed : .failed, at: clock.now())
         return report
     }
@@ -88,39 +143,5 @@ public struct PrintService: Sendable {
             form = report
         }
         return (await printReceipt(summary, matter: matter), form)
-    }
-
-    /// Prints a sample receipt (number `TEST`) without touching the queue or the audit trail.
-    public func printTestReceipt(matter: Matter) async -> PrintReport {
-        let sample = SubmissionSummary(
-            uuid: UUID(), receipt: "TEST", station: station.station.id, matter: matter.code, catalogVersion: "test", channel: "self",
-            assistantID: nil, createdAt: clock.now(), state: .queued, decision: nil, decisionReason: nil, decidedAt: nil,
-            receiptPrint: .pending, formPrint: .notRequired, applicantMasked: "测试页 TEST PAGE", receiptQR: "BM1:TEST",
-            forwardAttempts: 0, lastError: nil, acknowledgedAt: nil, purgedAt: nil)
-        let document = DocumentComposer.receipt(for: sample, matter: matter, station: station.station)
-        return await send(
-            render: { () throws(DocumentError) in try Documents.receiptPDF(document) }, destination: station.receiptsPrinter,
-            media: .roll80mm, name: "test-receipt")
-    }
-
-    private func send(render: () throws(DocumentError) -> Data, destination: String, media: PrintMedia, name: String) async -> PrintReport {
-        let pdf: Data
-        do {
-            pdf = try render()
-        } catch {
-            return .renderFailed("\(error)")
-        }
-        do {
-            let outcome = try await Printer(destination: destination).print(pdf: pdf, title: name, media: media, timeout: timeout)
-            return .printed(destination: outcome.destination, jobID: outcome.jobID)
-        } catch .noServer {
-            do {
-                return .spooled(path: try SpoolWriter(directory: StationFiles(dataDirectory: station.dataDirectory).spoolDirectory).write(pdf, name: name))
-            } catch {
-                return .renderFailed("spool: \(error)")
-            }
-        } catch {
-            return .failed(error)
-        }
     }
 }

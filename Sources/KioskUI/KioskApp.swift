@@ -23,7 +23,7 @@ public struct NoPrinter: KioskPrinting {
     public func printGuide(_ guide: ServiceGuide) async -> PrintResult { .notConfigured }
 }
 
-/// Forwards the queue to the town center on request (the forwarder is written on branch `center`).
+/// Forwards the queue to the town center on request (`kiosk run` wires the SyncClient forwarder).
 public protocol QueueSyncing: Sendable {
     /// Forwards what is pending; returns a string key and arguments describing the outcome.
     func syncNow() async -> (key: String, arguments: [String])

@@ -149,9 +149,8 @@ struct PrinterCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let queue = try options.queue(configuration.station)
             let matter = configuration.catalog.matters.first { $0.acceptsAtVillage }!
-            let report = await PrintService(station: configuration.station, queue: queue).printTestReceipt(matter: matter)
+            let report = await DocumentPrinter(station: configuration.station).printTestReceipt(matter: matter, at: Date())
             try finish(report)
         }
     }

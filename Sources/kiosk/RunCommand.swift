@@ -4,6 +4,7 @@ import KioskConfig
 import KioskCore
 import KioskStore
 import KioskUI
+import SyncClient
 import Pinyin
 import Terminal
 
@@ -45,8 +46,23 @@ struct RunCommand: AsyncParsableCommand {
         }
         let app = KioskApp(
             environment: environment, submitter: submitter, assistants: Assistants(submitter.queue.database),
-            printer: CupsPrinter(station: configuration.station, strings: environment.strings))
+            printer: CupsPrinter(station: configuration.station, strings: environment.strings), sync: ForwarderSync(station: configuration.station))
         await app.run(on: session)
+    }
+}
+
+/// "Sync now" on the assistant screen: one forwarding round to the town center.
+struct ForwarderSync: QueueSyncing {
+    let station: StationConfig
+
+    func syncNow() async -> (key: String, arguments: [String]) {
+        do {
+            let forwarder = try Forwarder.open(station: station.station.id, dataDirectory: station.dataDirectory, fallbackURL: station.townCenterURL)
+            let report = try await forwarder.round()
+            return ("sync.done", ["\(report.acknowledged)", "\(report.decisions)"])
+        } catch {
+            return ("sync.failed", [error.description])
+        }
     }
 }
 

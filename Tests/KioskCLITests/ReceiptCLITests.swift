@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+/// A private cupsd (scripts/cupsd-test.sh) with the queues bianmin-a4, bianmin-receipt and bianmin-nopaper.
+struct PrivateCups {
+    let directory: String
+    let server: String
+
+    init() throws {
+        directory = "/tmp/bianmin-cli-cups-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let started = try run("/bin/bash", [packageRoot.path + "/scripts/cupsd-test.sh", "start", directory], absolute: true)
+        guard started.status == 0 else { throw CupsStartFailure(output: started.stdout + started.stderr) }
+        server = directory + "/cups.sock"
+    }
+
+    func output(_ queue: String) -> String { directory + "/out/\(queue).pdf" }
+
+    /// Runs a CUPS admin tool (cupsenable, cupsdisable) against this server.
+    func admin(_ tool: String, _ queue: String) throws -> CommandResult {
+        try run("/usr/sbin/\(tool)", [queue], environment: ["CUPS_SERVER": server], absolute: true)
+    }
+
+    func stop() {
+        _ = try? run("/bin/bash", [packageRoot.path + "/scripts/cupsd-test.sh", "stop", directory], absolute: true)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    struct CupsStartFailure: Error { let output: String }
+}
+
+/// A copy of the demo config whose receipt printer is `receipts`.
+func configWithReceiptPrinter(_ receipts: String) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bianmin-config-\(UUID().uuidString)").path
+    try FileManager.default.copyItem(atPath: packageRoot.path + "/kiosk-config", toPath: dir)
+    let yaml = dir + "/kiosk.yaml"
+    let text = try String(contentsOfFile: yaml, encoding: .utf8).replacingOccurrences(of: "receipts: bianmin-receipt", with: "receipts: \(receipts)")
+    try text.write(toFile: yaml, atomically: true, encoding: .utf8)
+    return dir
+}
+
+func pdfText(_ path: String) throws -> String {
+    try run("/usr/bin/pdftotext", [path, "-"], absolute: true).stdout
+}
+
+/// Decodes the QR code on the first page of a PDF with pdftoppm and zbarimg.
+func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
+    let prefix = path + "-page"
+    #expect(try run("/usr/bin/pdftoppm", ["-r", "200", "-png", "-f", "1", "-l", "1", path, prefix], absolute: true).status == 0)
+    let png = try #require(try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
+        .first { $0.hasPrefix((prefix as NSString).lastPathComponent) && $0.hasSuffix(".png") })
+    let full = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(png)
+    let decoded = try run("/usr/bin/zbarimg", ["-q", "--raw", full], absolute: true)
+    return (decoded.stdout.trimmingCharacters(in: .whitespacesAndNewlines), full)
+}
+
+@Suite(.serialized, .enabled(if: getuid() == 0, "a private cupsd needs root")) struct ReceiptCLITests {
+    @Test func receiptAndFormPrintThroughCupsAndTheQRVerifies() throws {
+        let cups = try PrivateCups()
+        defer { cups.stop() }
+        let dir = try KioskDataDir(matter: "CG-XK-01")  // 城市建筑垃圾处置核准 needs a signed A4 form
+        let env = ["CUPS_SERVER": cups.server]
+        let submitted = try run("kiosk", ["submit", "--matter", "CG-XK-01", "--answers", dir.answers, "--data", dir.path, "--print"], environment: env)
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        #expect(submitted.stdout.contains("receipt printed\n") && submitted.stdout.contains("form printed\n"))
+        let receipt = String(submitted.stdout.split(separator: "\n")[0].dropFirst("receipt ".count))
+
+        let receiptText = try pdfText(cups.output("bianmin-receipt"))
+        #expect(receiptText.contains(receipt))
+        #expect(receiptText.contains("城市建筑垃圾处置核准"))
+        #expect(receiptText.contains("XX县新河镇人民政府"))
+        #expect(receiptText.contains("行政复议"))
+        let formText = try pdfText(cups.output("bianmin-a4"))
+        #expect(formText.contains(receipt) && formText.contains("城市建筑垃圾处置核准申请表"))
+
+        // The QR printed on paper decodes and verifies offline; a changed character is refused.
+        let (qr, png) = try decodeQR(inPDF: cups.output("bianmin-receipt"))
+        #expect(qr.hasPrefix("BM1:"))
+        let verified = try run("kiosk", ["receipt", "verify", qr, "--data", dir.path])
+        #expect(verified.status == 0 && verified.stdout.contains("receipt: \(receipt)"), "\(verified.stdout)")
+        let fromImage = try run("kiosk", ["receipt", "verify", "--image", png, "--data", dir.path])
+        #expect(fromImage.status == 0 && fromImage.stdout.contains("matter:  CG-XK-01"))
+        var tampered = Array(qr)
+        tampered[40] = tampered[40] == "A" ? "B" : "A"
+        let refused = try run("kiosk", ["receipt", "verify", String(tampered), "--data", dir.path])
+        #expect(refused.status == 1 && refused.stdout.hasPrefix("refused:"))
+
+        let shown = try run("kiosk", ["queue", "show", receipt, "--json", "--data", dir.path])
+        #expect(shown.stdout.contains("\"receipt_print\" : \"printed\"") && shown.stdout.contains("\"form_print\" : \"printed\""))
+    }
+
+    @Test func outOfPaperKeepsTheSubmissionAndReprintsLater() throws {
+        let cups = try PrivateCups()
+        defer { cups.stop() }
+        let config = try configWithReceiptPrinter("bianmin-nopaper")
+        let dir = try KioskDataDir()
+        let env = ["CUPS_SERVER": cups.server]
+        let submitted = try run(
+            "kiosk", ["submit", "--matter", "RS-GG-01", "--answers", dir.answers, "--data", dir.path, "--config", config, "--print"], environment: env)
+        #expect(submitted.status == 0)
+        #expect(submitted.stdout.contains("receipt failed\n"))
+        #expect(submitted.stderr.contains("打印机缺纸,您的申请已保存,请联系代办员。"))
+        let receipt = String(submitted.stdout.split(separator: "\n")[0].dropFirst("receipt ".count))
+        let shown = try run("kiosk", ["queue", "show", receipt, "--json", "--data", dir.path])
+        #expect(shown.stdout.contains("\"receipt_print\" : \"failed\"") && shown.stdout.contains("\"state\" : \"queued\""))
+
+        // Paper loaded, queue re-enabled: the receipt reprints from the clear metadata.
+        #expect(FileManager.default.createFile(atPath: cups.directory + "/paper-loaded", contents: nil))
+        #expect(try cups.admin("cupsenable", "bianmin-nopaper").status == 0)
+        let reprinted = try run("kiosk", ["receipt", "print", receipt, "--data", dir.path, "--config", config], environment: env)
+        #expect(reprinted.status == 0, "\(reprinted.stdout)\(reprinted.stderr)")
+        let after = try run("kiosk", ["queue", "show", receipt, "--json", "--data", dir.path])
+        #expect(after.stdout.contains("\"receipt_print\" : \"printed\""))
+    }
+
+    @Test func stoppedQueueAndDeadServerAreClearAndLoseNothing() throws {
+        let cups = try PrivateCups()
+        let dir = try KioskDataDir()
+        let env = ["CUPS_SERVER": cups.server]
+        let first = try run("kiosk", ["submit", "--matter", "RS-GG-01", "--answers", dir.answers, "--data", dir.path], environment: env)
+        let receipt = String(first.stdout.split(separator: "\n")[0].dropFirst("receipt ".count))
+
+        #expect(try cups.admin("cupsdisable", "bianmin-receipt").status == 0)
+        let paused = try run("kiosk", ["receipt", "print", receipt, "--data", dir.path], environment: env)
+        #expect(paused.status == 1)
+        #expect(paused.stdout.contains("bianmin-receipt"), "\(paused.stdout)")
+        #expect(paused.stderr.contains("您的申请已保存"))
+        let status = try run("kiosk", ["printer", "status", "--data", dir.path], environment: env)
+        #expect(status.status == 1 && status.stdout.contains("receipts bianmin-receipt: stopped"), "\(status.stdout)")
+
+        // No CUPS server at all: the PDF goes to the spool folder and the command says so.
+        cups.stop()
+        let spooled = try run("kiosk", ["receipt", "print", receipt, "--data", dir.path], environment: env)
+        #expect(spooled.status == 1)
+        #expect(spooled.stdout.contains("PDF 已写入待打印目录"))
+        let spool = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/spool")
+        #expect(spool == ["\(receipt)-receipt.pdf"])
+        #expect(try pdfText(dir.path + "/spool/\(receipt)-receipt.pdf").contains(receipt))
+        let list = try run("kiosk", ["queue", "list", "--json", "--data", dir.path])
+        #expect(list.stdout.contains(receipt))
+    }
+}
