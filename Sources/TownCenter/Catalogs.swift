@@ -80,3 +80,35 @@ public enum CatalogPublisher {
         }
     }
 }
+
+extension Center {
+    /// The matter `code` as the most recently published catalog defines it (for printing forms at the center).
+    public func publishedMatter(_ code: String) async throws(CenterError) -> Matter {
+        guard let bundle = try await database.currentCatalog() else { throw .catalog("no catalog has been published") }
+        let files: [(path: String, bytes: Data)]
+        do {
+            files = try bundle.verifiedFiles(with: keys.signer.verifier)
+        } catch {
+            throw .protocolError(error)
+        }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bianmin-catalog-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        do {
+            for file in files {
+                let url = scratch.appendingPathComponent(file.path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try file.bytes.write(to: url)
+            }
+        } catch {
+            throw .io(path: scratch.path, detail: error.localizedDescription)
+        }
+        let catalog: Catalog
+        do {
+            catalog = try CatalogLoader.load(directory: scratch)
+        } catch {
+            throw .catalog(error.description)
+        }
+        guard let matter = catalog.matter(code) else { throw .catalog("matter \(code) is not in catalog \(bundle.version)") }
+        return matter
+    }
+}

@@ -1,13 +1,16 @@
 import ArgumentParser
+import Documents
 import Foundation
 import KioskCore
+import KioskReceipts
+import Printing
 import SyncProtocol
 import TownCenter
 
 struct SubmissionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submissions", abstract: "Staff work on received submissions.",
-        subcommands: [List.self, Show.self, Decide.self])
+        subcommands: [List.self, Show.self, Decide.self, Print.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List received submissions (no answers).")
@@ -66,6 +69,51 @@ struct SubmissionsCommand: AsyncParsableCommand {
             }
             print("answers:")
             print(answersText(answers))
+        }
+    }
+
+    struct Print: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a submission's A4 application form (for those whose form did not print at the village).",
+            discussion: "Opens the sealed answers with the center's key (recorded in the audit trail) and prints through CUPS.")
+
+        @OptionGroup var options: CenterOptions
+        @Argument(help: "The receipt number.") var receipt: String
+        @Option(help: "The CUPS destination for A4 forms.") var printer = "bianmin-a4"
+        @Option(help: "The accepting authority's full name printed on the form, e.g. XX县新河镇人民政府.") var authority: String
+
+        func run() async throws {
+            let center = try options.open()
+            let (stored, sealedAnswers) = try await reporting { () async throws(CenterError) in
+                try await center.openAnswers(receipt: receipt)
+            }
+            let matter = try await reporting { () async throws(CenterError) in try await center.publishedMatter(stored.summary.matter) }
+            let answers: Answers
+            do {
+                answers = try AnswersJSON.decode(sealedAnswers)
+            } catch {
+                printError("the opened answers of \(receipt) are not readable: \(error.message)")
+                throw ExitCode(65)
+            }
+            let s = stored.summary
+            let summary = KioskCore.SubmissionSummary(
+                uuid: s.uuid, receipt: s.receipt, station: s.station, matter: s.matter, catalogVersion: s.catalogVersion,
+                channel: s.channel.rawValue, assistantID: s.assistant, createdAt: Date(timeIntervalSince1970: TimeInterval(s.createdAt)),
+                state: .acknowledged, decision: nil, decisionReason: nil, decidedAt: nil, receiptPrint: .notRequired,
+                formPrint: s.formPrinted ? .printed : .failed, applicantMasked: "", receiptQR: stored.receiptQR, forwardAttempts: 0,
+                lastError: nil, acknowledgedAt: nil, purgedAt: nil)
+            let document = DocumentComposer.applicationForm(for: summary, matter: matter, answers: answers, authority: authority)
+            do {
+                let pdf = try Documents.applicationFormPDF(document)
+                let outcome = try await Printer(destination: printer).print(pdf: pdf, title: "\(s.receipt)-form", media: .a4)
+                print("printed the application form of \(s.receipt) on \(outcome.destination) (job \(outcome.jobID))")
+            } catch let error as PrintError {
+                printError(error.assistantMessage)
+                throw ExitCode(1)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(1)
+            }
         }
     }
 

@@ -25,13 +25,14 @@ func temporaryDirectory() throws -> URL {
     return url
 }
 
-/// Runs a built executable to completion.
+/// Runs a built executable (or an absolute path) to completion.
 @discardableResult
-func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = binaries.appendingPathComponent(program)
+    process.executableURL = program.hasPrefix("/") ? URL(fileURLWithPath: program) : binaries.appendingPathComponent(program)
     process.arguments = arguments
     process.currentDirectoryURL = packageRoot
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
