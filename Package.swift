@@ -120,6 +120,7 @@ let package = Package(
             name: "bianmin-bench",
             dependencies: [
                 "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "SyncClient", "SyncProtocol", "TownCenter",
+                "KioskReceipts", "Documents", "QRCode", "KioskUI", "Terminal",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

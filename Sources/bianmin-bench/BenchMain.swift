@@ -8,23 +8,31 @@ struct BenchMain {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.contains("--help") {
             print("""
-                usage: bianmin-bench [queue] [sync] [--dir DIR] [--submissions N] [--queue-size N]
-                                     [--backlog N] [--stations N] [--per-station N]
+                usage: bianmin-bench [queue] [receipts] [ui] [sync] [--dir DIR] [--submissions N] [--queue-size N]
+                                     [--receipts N] [--frames N] [--backlog N] [--stations N] [--per-station N]
                 Benchmarks Bianmin and prints each figure beside its baseline (same run, same machine).
                   queue   submit latency vs write+fdatasync; queue list/stats over a large queue
+                  receipts  receipt PDF + QR in process vs qrencode + pango-view
+                  ui      kiosk cold start vs dialog --menu; bytes per typed character; view + diff per frame
                   sync    drain a kiosk backlog to a local center; ingest from many stations vs raw SQLite inserts
                   --dir   where to put scratch files (default: the current directory)
                 """)
             return
         }
         func value(_ flag: String) -> String? { arguments.firstIndex(of: flag).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil } }
-        let sections = arguments.filter { !$0.hasPrefix("--") && !Set(["--dir", "--submissions", "--queue-size", "--backlog", "--stations", "--per-station"].compactMap(value)).contains($0) }
+        let sections = arguments.filter { !$0.hasPrefix("--") && !Set(["--dir", "--submissions", "--queue-size", "--receipts", "--frames", "--backlog", "--stations", "--per-station"].compactMap(value)).contains($0) }
         let directory = value("--dir") ?? FileManager.default.currentDirectoryPath
         let configuration = try ConfigurationLoader.load(directory: ConfigurationLoader.locate(nil))
         if sections.isEmpty || sections.contains("queue") {
             try QueueBenchmarks.run(
                 configuration: configuration, directory: directory, submissions: Int(value("--submissions") ?? "") ?? 2000,
                 queueSize: Int(value("--queue-size") ?? "") ?? 100_000)
+        }
+        if sections.isEmpty || sections.contains("receipts") {
+            try ReceiptBenchmarks.run(configuration: configuration, directory: directory, count: Int(value("--receipts") ?? "") ?? 50)
+        }
+        if sections.isEmpty || sections.contains("ui") {
+            try UIBenchmarks.run(configuration: configuration, directory: directory, rounds: Int(value("--frames") ?? "") ?? 500)
         }
         if sections.isEmpty || sections.contains("sync") {
             try await SyncBenchmarks.run(
