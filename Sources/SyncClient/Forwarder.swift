@@ -65,15 +65,7 @@ public struct Forwarder: Sendable {
     public static func open(
         station: String, dataDirectory: String, fallbackURL: String, clock: any WallClock = SystemClock(), batchSize: Int = 100
     ) throws(SyncError) -> Forwarder {
-        let files = StationFiles(dataDirectory: dataDirectory)
-        let identity: StationIdentity
-        let queue: SubmissionQueue
-        do {
-            identity = try files.identity()
-            queue = try files.openQueue()
-        } catch {
-            throw .io(path: dataDirectory, detail: error.description)
-        }
+        let (identity, queue) = try openStation(dataDirectory)
         guard let key = try setting(queue, SettingKey.centerSigningKey), let verifier = CenterVerifier(base64: key) else {
             throw .notEnrolled
         }
@@ -190,14 +182,7 @@ public enum StationEnrolment {
         centerURL: String, token: String, station: String, dataDirectory: String, clock: any WallClock = SystemClock()
     ) async throws(SyncError) -> EnrollResponse {
         let files = StationFiles(dataDirectory: dataDirectory)
-        let identity: StationIdentity
-        let queue: SubmissionQueue
-        do {
-            identity = try files.identity()
-            queue = try files.openQueue()
-        } catch {
-            throw .io(path: dataDirectory, detail: error.description)
-        }
+        let (identity, queue) = try openStation(dataDirectory)
         let client = CenterClient(baseURL: centerURL, signer: RequestSigner(identity: identity, station: station), verifier: nil, clock: clock)
         let enrolled = try await client.enroll(token: token)
         guard let raw = Data(base64Encoded: enrolled.centerPublicKey),
@@ -225,5 +210,15 @@ public enum StationEnrolment {
             try queue.audit(.catalogApplied, detail: "version=\(enrolled.catalog.version)", at: clock.now())
         }
         return enrolled
+    }
+}
+
+/// The station's identity and queue in `dataDirectory`, for the forwarder and enrolment.
+func openStation(_ dataDirectory: String) throws(SyncError) -> (StationIdentity, SubmissionQueue) {
+    let files = StationFiles(dataDirectory: dataDirectory)
+    do {
+        return (try files.identity(), try files.openQueue())
+    } catch {
+        throw .io(path: dataDirectory, detail: error.description)
     }
 }
