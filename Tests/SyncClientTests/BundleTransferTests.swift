@@ -310,6 +310,61 @@ struct BundleTransferTests {
         #expect(try rig.kioskImport(answerPath).acknowledged == 3)
     }
 
+    @Test("an old answer replayed after the network brought newer decisions and catalog undoes nothing; a newer catalog applies by USB")
+    func staleAnswer() async throws {
+        let rig = try await TransferRig()
+        defer { rig.remove() }
+        let queued = try rig.kiosk.queueSubmissions(2)
+        let bundle = try rig.export()
+        #expect(try rig.centerImport(bundle.path).stored == 2)
+        let staff = try rig.center.open()
+        try await staff.database.decide(receipt: queued[0].receipt, state: .accepted, reason: nil, now: staff.now)
+        let answerPath = try rig.centerImport(bundle.path).answerPath
+        let oldAnswer = try Data(contentsOf: URL(fileURLWithPath: answerPath))
+
+        try await staff.database.decide(receipt: queued[0].receipt, state: .completed, reason: nil, now: staff.now + 5)
+        try publishCatalog(version: "2026.12.1", rig: rig)
+        let round = try rig.forward()
+        #expect(round.acknowledged == 2 && round.catalogApplied == "2026.12.1")
+
+        try oldAnswer.write(to: URL(fileURLWithPath: answerPath))
+        let stale = try rig.kioskImport(answerPath)
+        #expect(stale.acknowledged == 0 && stale.decisions == 0 && stale.catalogApplied == nil)
+        #expect(try rig.kiosk.queue.find(receipt: queued[0].receipt)?.decision == .completed)
+        #expect(try SyncStatus.load(from: rig.kiosk.queue).catalogVersion == "2026.12.1")
+
+        try publishCatalog(version: "2026.12.2", rig: rig)
+        let fresh = try rig.kioskImport(try rig.centerImport(bundle.path).answerPath)
+        #expect(fresh.acknowledged == 0 && fresh.decisions == 0 && fresh.catalogApplied == "2026.12.2")
+        let applied = try String(contentsOfFile: CatalogInstaller(dataDirectory: rig.kiosk.dataDirectory).currentPath + "/catalog.yaml", encoding: .utf8)
+        #expect(applied.contains("2026.12.2"))
+        #expect(try rig.kioskImport(answerPath).catalogApplied == nil)
+    }
+
+    @Test("the progress bar shows on a terminal and stays off stderr otherwise")
+    func progressBar() async throws {
+        let rig = try await TransferRig()
+        defer { rig.remove() }
+        try rig.kiosk.queueSubmissions(150)
+        let plain = try run("kiosk", ["export", "--to", rig.stick] + rig.common)
+        #expect(plain.status == 0 && !plain.stderr.contains("%"))
+        let tty = rig.stick + "/tty"
+        try FileManager.default.createDirectory(atPath: tty, withIntermediateDirectories: true)
+        let command = ([binaries.appendingPathComponent("kiosk").path, "export", "--to", tty] + rig.common).joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        process.currentDirectoryURL = packageRoot
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let terminal = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(terminal.contains("[##############################] 100%"))
+        #expect(try rig.stickFiles(tty).count == 1)
+    }
+
     @Test("a full stick (tmpfs) and a missing stick: a clear error, no file left, the queue untouched", .enabled(if: getuid() == 0))
     func stickFull() async throws {
         let rig = try await TransferRig()
@@ -353,4 +408,17 @@ func runTool(_ path: String, _ arguments: [String]) throws -> (status: Int32, st
     let data = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// Publishes the demo catalog at the rig's center under `version`.
+func publishCatalog(version: String, rig: TransferRig) throws {
+    let copy = rig.directory.appendingPathComponent("catalog-\(version)")
+    try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("kiosk-config/catalog"), to: copy)
+    let header = copy.appendingPathComponent("catalog.yaml")
+    try (try String(contentsOf: header, encoding: .utf8)).replacingOccurrences(of: "2026.11.1", with: version)
+        .write(to: header, atomically: true, encoding: .utf8)
+    // Publication times are whole seconds and the kiosk applies only a later one: start a new second.
+    usleep(1_100_000)
+    let published = try run("towncenter", ["catalog", "publish", "--data", rig.center.data, "--catalog", copy.path])
+    guard published.status == 0 else { throw Failure("publish failed: \(published.stderr)") }
 }
