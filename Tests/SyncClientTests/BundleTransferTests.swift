@@ -310,6 +310,22 @@ struct BundleTransferTests {
         #expect(try rig.kioskImport(answerPath).acknowledged == 3)
     }
 
+    @Test("an item the center rejects comes back set aside with its reason, and does not hold back the others")
+    func rejectedItem() async throws {
+        let rig = try await TransferRig()
+        defer { rig.remove() }
+        try rig.kiosk.queueSubmissions(3)
+        let unknown = try rig.kiosk.queueSubmissions(1, matter: "ZZ-ZZ-99")
+        let imported = try rig.centerImport(try rig.export().path)
+        #expect(imported.stored == 3 && imported.rejected == 1)
+        let applied = try rig.kioskImport(rig.stick)
+        #expect(applied.acknowledged == 3 && applied.rejected == 1)
+        #expect(try rig.kiosk.count(.acknowledged) == 3 && rig.kiosk.count(.setAside) == 1)
+        let setAside = try rig.kiosk.queue.find(receipt: unknown[0].receipt)
+        #expect(setAside?.lastError?.contains("unknown_matter") == true)
+        #expect(try rig.export().items == 0, "a set-aside item is not carried again")
+    }
+
     @Test("an old answer replayed after the network brought newer decisions and catalog undoes nothing; a newer catalog applies by USB")
     func staleAnswer() async throws {
         let rig = try await TransferRig()
