@@ -12,6 +12,7 @@ enum SettingKey {
     static let centerKeyID = "center.key_id"
     static let cursor = "sync.cursor"
     static let catalogVersion = "catalog.version"
+    static let catalogPublishedAt = "catalog.published_at"
     static let lastSuccess = "sync.last_success"
     static let lastError = "sync.last_error"
     static let failures = "sync.failures"
@@ -114,6 +115,7 @@ public struct Forwarder: Sendable {
                     try installer.install(bundle, verifier: client.verifier!)
                     try store { () throws(StoreError) in
                         try queue.setSetting(SettingKey.catalogVersion, bundle.version)
+                        try queue.setSetting(SettingKey.catalogPublishedAt, String(bundle.publishedAt))
                         try queue.audit(.catalogApplied, detail: "version=\(bundle.version)", at: clock.now())
                     }
                     report.catalogApplied = bundle.version
@@ -207,6 +209,7 @@ public enum StationEnrolment {
         try CatalogInstaller(dataDirectory: dataDirectory).install(enrolled.catalog, verifier: verifier)
         try store { () throws(StoreError) in
             try queue.setSetting(SettingKey.catalogVersion, enrolled.catalog.version)
+            try queue.setSetting(SettingKey.catalogPublishedAt, String(enrolled.catalog.publishedAt))
             try queue.audit(.catalogApplied, detail: "version=\(enrolled.catalog.version)", at: clock.now())
         }
         return enrolled

@@ -93,7 +93,7 @@ public struct AuditEvent: Codable, Sendable, Hashable {
     /// Unix seconds.
     public var at: Int64
     /// What happened: `initialized`, `catalog_published`, `token_issued`, `enrolled`, `stored`,
-    /// `conflict`, `rejected`, `decided`, `opened`, `exported`.
+    /// `conflict`, `rejected`, `decided`, `opened`, `exported`, `bundle_imported`.
     public var event: String
     /// The station concerned.
     public var station: String?

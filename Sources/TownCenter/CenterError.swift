@@ -34,6 +34,10 @@ public enum CenterError: Error, Equatable, Sendable, CustomStringConvertible {
     case seal(SealError)
     /// A protocol message could not be built or read.
     case protocolError(SyncProtocolError)
+    /// A USB bundle was refused (foreign, altered, truncated, unknown version).
+    case bundleRefused(path: String, BundleError)
+    /// A bundle comes from a station that is not enrolled here.
+    case unknownStation(String)
 
     public var description: String {
         switch self {
@@ -54,6 +58,8 @@ public enum CenterError: Error, Equatable, Sendable, CustomStringConvertible {
         case .auth(let error): error.description
         case .seal(let error): error.description
         case .protocolError(let error): error.description
+        case .bundleRefused(let path, let error): "\(path): refused: \(error.description)"
+        case .unknownStation(let station): "station \(station) is not enrolled at this center; enrol it first (`towncenter station enroll`)"
         }
     }
 }

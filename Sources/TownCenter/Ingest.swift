@@ -96,17 +96,27 @@ extension CenterDatabase {
     ) async throws(CenterError) -> [ItemResult] {
         try await write { db in
             try Self.consumeNonce(nonce, station: station, now: now, expiresAt: nonceExpiresAt, in: db)
-            return try items.map { checked in
-                switch checked {
-                case .rejected(let rejection):
-                    try Self.appendAudit(
-                        AuditEvent(at: now, event: "rejected", station: station, uuid: rejection.uuid.uuidString,
-                                   detail: rejection.reason?.rawValue),
-                        in: db)
-                    return rejection
-                case .passed(let item):
-                    return try Self.store(item, station: station, now: now, in: db)
-                }
+            return try Self.storeAll(items, station: station, now: now, in: db)
+        }
+    }
+
+    /// Stores a station's checked items carried by hand (a USB bundle: no request nonce) in
+    /// one transaction, by the same rules as the network; one result per item, in order.
+    public func ingest(station: String, items: [CheckOutcome], now: Int64) async throws(CenterError) -> [ItemResult] {
+        try await write { db in try Self.storeAll(items, station: station, now: now, in: db) }
+    }
+
+    private static func storeAll(_ items: [CheckOutcome], station: String, now: Int64, in db: Database) throws -> [ItemResult] {
+        try items.map { checked in
+            switch checked {
+            case .rejected(let rejection):
+                try appendAudit(
+                    AuditEvent(at: now, event: "rejected", station: station, uuid: rejection.uuid.uuidString,
+                               detail: rejection.reason?.rawValue),
+                    in: db)
+                return rejection
+            case .passed(let item):
+                return try store(item, station: station, now: now, in: db)
             }
         }
     }

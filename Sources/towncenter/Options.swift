@@ -25,6 +25,8 @@ func fail(_ error: CenterError) -> ExitCode {
     case .notInitialized, .key: return ExitCode(78)
     case .unknownReceipt: return ExitCode(66)
     case .decisionNeedsReason, .invalidStation: return ExitCode(64)
+    case .bundleRefused: return ExitCode(65)
+    case .unknownStation: return ExitCode(77)
     default: return ExitCode(1)
     }
 }

@@ -145,14 +145,17 @@ struct KioskFixture {
 
     /// Queues `count` submissions sealed to the enrolled center key, as `kiosk submit` would.
     @discardableResult
-    func queueSubmissions(_ count: Int, matter: String = "MZ-GG-01", start: Date = Date(timeIntervalSince1970: 1_795_000_000)) throws -> [KioskCore.SubmissionSummary] {
+    func queueSubmissions(
+        _ count: Int, matter: String = "MZ-GG-01", start: Date = Date(timeIntervalSince1970: 1_795_000_000),
+        answers: (Int) -> String = { #"{"applicant_name":"张三","n":\#($0)}"# }
+    ) throws -> [KioskCore.SubmissionSummary] {
         let centerKey = try StationFiles(dataDirectory: dataDirectory).centerKey(configuredPath: nil)
         let signer = ReceiptSigner(identity: identity, stationID: station)
         return try (0..<count).map { index in
             let uuid = UUID()
             let created = start.addingTimeInterval(TimeInterval(index))
             let sealed = try PayloadSealer.seal(
-                Data(#"{"applicant_name":"张三","n":\#(index)}"#.utf8), to: centerKey,
+                Data(answers(index).utf8), to: centerKey,
                 associated: SealContext(uuid: uuid, station: station, matter: matter))
             let new = NewSubmission(
                 uuid: uuid, station: station, matter: matter, catalogVersion: "2026.11.1", channel: .assisted(assistantID: "A01"),

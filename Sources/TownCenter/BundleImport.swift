@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+import KioskSecurity
+import SyncProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What importing one USB submissions bundle did.
+public struct BundleImportReport: Codable, Sendable, Hashable {
+    /// The station the bundle came from.
+    public var station: String
+    /// Items in the bundle.
+    public var items: Int
+    /// Newly stored.
+    public var stored: Int
+    /// Already stored with the same content.
+    public var duplicates: Int
+    /// Same UUID or receipt with different content (recorded, not overwritten).
+    public var conflicts: Int
+    /// Refused items.
+    public var rejected: Int
+    /// Decisions carried back in the answer.
+    public var decisions: Int
+    /// The catalog version carried back.
+    public var catalogVersion: String?
+    /// Where the answer bundle was written.
+    public var answerPath: String
+}
+
+extension Center {
+    /// Imports the submissions bundle at `path`: verifies it with the enrolled key of the station
+    /// it names, stores its items by the network's rules, and writes the signed answer bundle
+    /// beside it (`NAME.answer.bmb`) with the results, the station's decisions and the catalog.
+    public func importBundle(at path: String) async throws(CenterError) -> BundleImportReport {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw .io(path: path, detail: (error as NSError).localizedDescription)
+        }
+        let (bundle, key, batch) = try await verify(data, path: path)
+        let checker = SubmissionChecker(station: key, centerKey: keys.agreement, matters: try await database.knownMatters())
+        let station = bundle.manifest.station
+        let results = try await database.ingest(station: station, items: batch.items.map(checker.check), now: now)
+        let decisions = try await database.latestDecisions(station: station)
+        let catalog = try await database.currentCatalog()
+        let bytes: Data
+        do {
+            bytes = try TransferBundle.answer(
+                BundleAnswer(results: results, decisions: decisions, catalog: catalog), station: station,
+                answering: sha256Hex(data), createdAt: now, signer: keys.signer)
+        } catch {
+            throw .protocolError(error)
+        }
+        let answerPath = TransferBundle.answerPath(for: path)
+        try DurableFile.write(bytes, to: answerPath)
+        try await database.audit(AuditEvent(at: now, event: "bundle_imported", station: station, detail: "items=\(results.count)"))
+        return BundleImportReport(
+            station: station, items: results.count, stored: results.count(where: { $0.outcome == .stored }),
+            duplicates: results.count(where: { $0.outcome == .duplicate }), conflicts: results.count(where: { $0.outcome == .conflict }),
+            rejected: results.count(where: { $0.outcome == .rejected }), decisions: decisions.count, catalogVersion: catalog?.version,
+            answerPath: answerPath)
+    }
+
+    /// Parses and verifies a submissions bundle with the enrolled key of the station it names;
+    /// refusals are counted.
+    private func verify(
+        _ data: Data, path: String
+    ) async throws(CenterError) -> (TransferBundle, StationPublicKey, SubmissionBatch) {
+        let bundle: TransferBundle
+        do {
+            bundle = try TransferBundle(data: data)
+        } catch {
+            try? await database.countRefusal("bundle_refused")
+            throw .bundleRefused(path: path, error)
+        }
+        guard let key = try await database.stationKey(bundle.manifest.station) else {
+            try? await database.countRefusal("bundle_unknown_station")
+            throw .unknownStation(bundle.manifest.station)
+        }
+        do {
+            return (bundle, key, try bundle.verifiedSubmissions(key: key))
+        } catch {
+            try? await database.countRefusal("bundle_refused")
+            throw .bundleRefused(path: path, error)
+        }
+    }
+}
+
+extension CenterDatabase {
+    /// The latest decision on each of `station`'s submissions, in decision order.
+    public func latestDecisions(station: String) async throws(CenterError) -> [DecisionUpdate] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.uuid, s.receipt, d.state, d.reason, d.decided_at
+                    FROM decision d JOIN submission s ON s.uuid = d.uuid
+                    WHERE d.station = ? AND d.seq = (SELECT MAX(seq) FROM decision WHERE uuid = d.uuid)
+                    ORDER BY d.seq
+                    """,
+                arguments: [station]
+            ).map { row in
+                DecisionUpdate(
+                    uuid: UUID(uuidString: row["uuid"])!, receipt: row["receipt"],
+                    state: DecisionState(rawValue: row["state"]) ?? .accepted, reason: row["reason"], decidedAt: row["decided_at"])
+            }
+        }
+    }
+}
+
+/// Atomic, durable file writes: a temporary name in the same folder, fsync, rename, fsync the folder.
+enum DurableFile {
+    static func write(_ bytes: Data, to path: String) throws(CenterError) {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let temporary = path + ".tmp-\(getpid())"
+        func failure(_ at: String) -> CenterError { .io(path: at, detail: String(cString: strerror(errno))) }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure(temporary) }
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(fd) == 0 else {
+            let error = failure(temporary)
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            let error = failure(path)
+            unlink(temporary)
+            throw error
+        }
+        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { throw failure(folder) }
+        defer { close(directory) }
+        guard fsync(directory) == 0 else { throw failure(folder) }
+    }
+}
