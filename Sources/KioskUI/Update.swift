@@ -263,7 +263,12 @@ extension KioskState {
         case .working:
             break
         case .receipt:
-            if key.digit == 1 {
+            if key.digit == 2, let summary = submitted, printResult != .printed {
+                // Printing again while the resident is still here: the application is already saved.
+                page = .working
+                pending += 1
+                return [.printReceipt(summary)]
+            } else if key.digit == 1 {
                 push(.receiptQR)
             } else if key == .enter || key == .escape || key.digit != nil {
                 goHome()

@@ -516,7 +516,8 @@ public enum KioskView {
         case .notConfigured?, nil: break
         }
         screen.putWrapped(text: state.t("receipt.keep"), row: row + 1, col: layout.bodyCol, width: textWidth, maxRows: 2)
-        keys(state.t(inline || qr.isEmpty ? "keys.receipt" : "keys.receipt.qr"), &screen, layout)
+        let retry = state.printResult != .printed ? state.t("keys.receipt.retry") + "   " : ""
+        keys(retry + state.t(inline || qr.isEmpty ? "keys.receipt" : "keys.receipt.qr"), &screen, layout)
     }
 
     /// The receipt's QR code as half-block lines (low error correction keeps it small enough for a

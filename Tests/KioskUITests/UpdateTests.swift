@@ -429,3 +429,23 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.text.contains("本站没有编号为 \(valid) 的申请"))
     }
 }
+
+@Suite struct PrintRetryTests {
+    @Test func aFailedReceiptCanBePrintedAgainWhileTheResidentIsThere() throws {
+        var state = try freshState()
+        let summary = try sampleSummary()
+        _ = state.handle(.submitted(.success(summary)))
+        _ = state.handle(.printed(.failed(message: "打印机缺纸,您的申请已保存,请联系代办员。", detail: "media-empty")))
+        #expect(state.page == .receipt)
+        #expect(state.text.contains("2 重新打印回执"))
+        #expect(state.press(.text("2")) == [.printReceipt(summary)])
+        #expect(state.page == .working)
+        _ = state.handle(.printed(.printed))
+        #expect(state.page == .receipt)
+        #expect(state.text.contains("回执已打印"))
+        #expect(!state.text.contains("重新打印"))
+        // Once printed, 2 is just "any key": back home.
+        #expect(state.press(.text("2")) == [])
+        #expect(state.page == .home)
+    }
+}
