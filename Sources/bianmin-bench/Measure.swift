@@ -36,3 +36,15 @@ func withScratchDirectory<T>(_ name: String, in parent: String, _ body: (String)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     return try body(dir)
 }
+
+/// Runs a command with its output discarded; throws when it fails.
+func runTool(_ path: String, _ arguments: [String]) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw BenchFailure("\(path) exited \(process.terminationStatus)") }
+}

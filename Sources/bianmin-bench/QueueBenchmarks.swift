@@ -60,7 +60,7 @@ enum QueueBenchmarks {
             if FileManager.default.isExecutableFile(atPath: kiosk) {
                 for command in [["queue", "list"], ["queue", "stats"]] {
                     var whole = Samples()
-                    for _ in 0..<5 { try whole.time { try runQuiet(kiosk, command + ["--data", dir]) } }
+                    for _ in 0..<5 { try whole.time { try runTool(kiosk, command + ["--data", dir]) } }
                     print("  `kiosk \(command.joined(separator: " "))` whole command median: \(ms(whole.median))   goal: under 100 ms")
                 }
             }
@@ -84,14 +84,5 @@ enum QueueBenchmarks {
                 ])
             }
         }
-    }
-
-    static func runQuiet(_ path: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
     }
 }

@@ -39,17 +39,6 @@ enum ReceiptBenchmarks {
         }
         report("receipt PDF + QR median", inProcess.median, baseline: tools.median, baselineName: "qrencode + pango-view median", goal: "at least 5x faster (ratio <= 0.20)")
     }
-
-    static func runTool(_ path: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchFailure("\(path) exited \(process.terminationStatus)") }
-    }
 }
 
 /// A benchmark that could not run.

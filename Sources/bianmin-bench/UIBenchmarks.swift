@@ -49,7 +49,7 @@ enum UIBenchmarks {
             return
         }
         try withScratchDirectory("ui", in: directory) { dir in
-            try ReceiptBenchmarks.runTool(kiosk, ["init", "--data", dir + "/data"])
+            try runTool(kiosk, ["init", "--data", dir + "/data"])
             var kioskStart = Samples(), dialogStart = Samples()
             for _ in 0..<7 {
                 try kioskStart.time { try firstFrame(kiosk, ["run", "--data", dir + "/data"], until: "代办员") }
