@@ -142,11 +142,8 @@ public enum ApplicantMask {
         var parts: [String] = []
         for field in form.fields where field.sensitive {
             guard case .text(let value)? = answers[field.id] else { continue }
-            switch field.type {
-            case .idNumber, .phone: parts.append(Masking.value(value, for: field))
-            case .text where field.label.zh.contains("姓名"): parts.append(Masking.name(value))
-            default: continue
-            }
+            let isName = field.type == .text && field.label.zh.contains("姓名")
+            if field.type == .idNumber || field.type == .phone || isName { parts.append(Masking.value(value, for: field)) }
         }
         return parts.joined(separator: " ")
     }
