@@ -24,15 +24,14 @@ public struct AuditEntry: Sendable, Hashable {
 public enum AuditLog {
     /// Appends an entry inside the caller's transaction, chained to the previous one.
     static func append(_ event: AuditEvent, receipt: String?, detail: String = "", at: Date, in db: Database) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM auditEntry ORDER BY sequence DESC LIMIT 1")
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT sequence, hash FROM auditEntry ORDER BY sequence DESC LIMIT 1"))
         let sequence: Int64 = (last?["sequence"] ?? 0) + 1
         let previous: Data = last?["hash"] ?? Data()
         let seconds = Int64(at.timeIntervalSince1970)
         let body = canonicalBody(sequence: sequence, at: seconds, event: event.rawValue, receipt: receipt, detail: detail)
         let hash = HashChain.link(previous: previous.isEmpty ? nil : previous, entry: body)
-        try db.execute(
-            sql: "INSERT INTO auditEntry (sequence, at, event, receipt, detail, previousHash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [sequence, seconds, event.rawValue, receipt, detail, previous, hash])
+        try db.cachedStatement(sql: "INSERT INTO auditEntry (sequence, at, event, receipt, detail, previousHash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [sequence, seconds, event.rawValue, receipt, detail, previous, hash])
     }
 
     static func canonicalBody(sequence: Int64, at: Int64, event: String, receipt: String?, detail: String) -> Data {

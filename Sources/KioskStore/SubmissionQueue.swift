@@ -59,18 +59,19 @@ public struct SubmissionQueue: Sendable {
             return try database.writer.write { db in
                 let day = CalendarDate(new.createdAt)
                 let key = String(format: "%02d%02d%02d", day.year % 100, day.month, day.day)
-                let last = try Int.fetchOne(db, sql: "SELECT last FROM receiptCounter WHERE station = ? AND day = ?", arguments: [new.station, key]) ?? 0
-                try db.execute(
-                    sql: "INSERT INTO receiptCounter (station, day, last) VALUES (?, ?, ?) ON CONFLICT(station, day) DO UPDATE SET last = excluded.last",
-                    arguments: [new.station, key, last + 1])
+                let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM receiptCounter WHERE station = ? AND day = ?"), arguments: [new.station, key]) ?? 0
+                try db.cachedStatement(
+                    sql: "INSERT INTO receiptCounter (station, day, last) VALUES (?, ?, ?) ON CONFLICT(station, day) DO UPDATE SET last = excluded.last"
+                ).execute(arguments: [new.station, key, last + 1])
                 let number = try ReceiptNumber(station: new.station, date: new.createdAt, timeZone: .china, sequence: last + 1)
                 let qr = try sign(number)
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO submission (uuid, receipt, station, matter, catalogVersion, channel, assistantID, createdAt,
                           state, receiptPrint, formPrint, applicantMasked, receiptQR, payloadDigest, sealedKeyID, sealed)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
+                        """
+                ).execute(
                     arguments: [
                         new.uuid.uuidString, number.description, new.station, new.matter, new.catalogVersion, new.channel.name,
                         new.channel.assistantID, Int64(new.createdAt.timeIntervalSince1970), SubmissionState.queued.rawValue,
@@ -188,7 +189,7 @@ public struct SubmissionQueue: Sendable {
         """
 
     static func fetch(_ db: Database, receipt: String) throws -> SubmissionSummary? {
-        try Row.fetchOne(db, sql: "SELECT \(summaryColumns) FROM submission WHERE receipt = ?", arguments: [receipt]).map(summary)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(summaryColumns) FROM submission WHERE receipt = ?"), arguments: [receipt]).map(summary)
     }
 
     static func summary(_ row: Row) -> SubmissionSummary {

@@ -41,12 +41,14 @@ extension SubmissionQueue {
     /// Notes that these submissions were sent (not yet acknowledged).
     public func markForwarded(_ uuids: [UUID], at: Date) throws(StoreError) {
         try write { db in
+            let update = try db.cachedStatement(sql: """
+                UPDATE submission SET state = CASE state WHEN 'queued' THEN 'forwarded' ELSE state END, forwardAttempts = forwardAttempts + 1
+                WHERE uuid = ? RETURNING receipt, forwardAttempts
+                """)
             for uuid in uuids {
-                try db.execute(
-                    sql: "UPDATE submission SET state = CASE state WHEN 'queued' THEN 'forwarded' ELSE state END, forwardAttempts = forwardAttempts + 1 WHERE uuid = ?",
-                    arguments: [uuid.uuidString])
-                if db.changesCount > 0, let receipt = try String.fetchOne(db, sql: "SELECT receipt FROM submission WHERE uuid = ? AND forwardAttempts = 1", arguments: [uuid.uuidString]) {
-                    try AuditLog.append(.forwarded, receipt: receipt, at: at, in: db)
+                // The first attempt is audited; retries are not.
+                if let row = try Row.fetchOne(update, arguments: [uuid.uuidString]), (row["forwardAttempts"] as Int) == 1 {
+                    try AuditLog.append(.forwarded, receipt: row["receipt"], at: at, in: db)
                 }
             }
         }
@@ -57,14 +59,14 @@ extension SubmissionQueue {
     @discardableResult
     public func acknowledge(_ uuids: [UUID], at: Date, via channel: String = "network") throws(StoreError) -> Int {
         try write { db in
+            let update = try db.cachedStatement(sql: """
+                UPDATE submission SET state = 'acknowledged', acknowledgedAt = ?, lastError = NULL
+                WHERE uuid = ? AND state IN ('queued', 'forwarded', 'set_aside') RETURNING receipt
+                """)
             var count = 0
             for uuid in uuids {
-                try db.execute(
-                    sql: "UPDATE submission SET state = 'acknowledged', acknowledgedAt = ?, lastError = NULL WHERE uuid = ? AND state IN ('queued', 'forwarded', 'set_aside')",
-                    arguments: [Int64(at.timeIntervalSince1970), uuid.uuidString])
-                guard db.changesCount > 0 else { continue }
+                guard let receipt = try String.fetchOne(update, arguments: [Int64(at.timeIntervalSince1970), uuid.uuidString]) else { continue }
                 count += 1
-                let receipt = try String.fetchOne(db, sql: "SELECT receipt FROM submission WHERE uuid = ?", arguments: [uuid.uuidString])
                 try AuditLog.append(.acknowledged, receipt: receipt, detail: "via=\(channel)", at: at, in: db)
             }
             return count
@@ -74,11 +76,10 @@ extension SubmissionQueue {
     /// Sets a submission aside with the center's reason, so it no longer blocks the queue.
     public func setAside(_ uuid: UUID, reason: String, at: Date) throws(StoreError) {
         try write { db in
-            try db.execute(
-                sql: "UPDATE submission SET state = 'set_aside', lastError = ? WHERE uuid = ? AND state IN ('queued', 'forwarded')",
+            guard let receipt = try String.fetchOne(
+                db, sql: "UPDATE submission SET state = 'set_aside', lastError = ? WHERE uuid = ? AND state IN ('queued', 'forwarded') RETURNING receipt",
                 arguments: [reason, uuid.uuidString])
-            guard db.changesCount > 0 else { return }
-            let receipt = try String.fetchOne(db, sql: "SELECT receipt FROM submission WHERE uuid = ?", arguments: [uuid.uuidString])
+            else { return }
             try AuditLog.append(.setAside, receipt: receipt, detail: reason, at: at, in: db)
         }
     }
@@ -97,17 +98,14 @@ extension SubmissionQueue {
     @discardableResult
     public func recordDecision(uuid: UUID, decision: Decision, reason: String?, decidedAt: Date, at: Date) throws(StoreError) -> Bool {
         try write { db in
-            try db.execute(
-                sql: """
-                    UPDATE submission SET decision = ?, decisionReason = ?, decidedAt = ?
-                    WHERE uuid = ? AND (decision IS NOT ? OR decisionReason IS NOT ? OR decidedAt IS NOT ?)
-                    """,
-                arguments: [
-                    decision.rawValue, reason, Int64(decidedAt.timeIntervalSince1970), uuid.uuidString, decision.rawValue, reason,
-                    Int64(decidedAt.timeIntervalSince1970),
-                ])
-            guard db.changesCount > 0 else { return false }
-            let receipt = try String.fetchOne(db, sql: "SELECT receipt FROM submission WHERE uuid = ?", arguments: [uuid.uuidString])
+            let update = try db.cachedStatement(sql: """
+                UPDATE submission SET decision = ?, decisionReason = ?, decidedAt = ?
+                WHERE uuid = ? AND (decision IS NOT ? OR decisionReason IS NOT ? OR decidedAt IS NOT ?) RETURNING receipt
+                """)
+            let seconds = Int64(decidedAt.timeIntervalSince1970)
+            guard let receipt = try String.fetchOne(
+                update, arguments: [decision.rawValue, reason, seconds, uuid.uuidString, decision.rawValue, reason, seconds])
+            else { return false }
             try AuditLog.append(.decided, receipt: receipt, detail: "decision=\(decision.rawValue)", at: at, in: db)
             return true
         }

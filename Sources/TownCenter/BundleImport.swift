@@ -43,7 +43,7 @@ extension Center {
         let (bundle, key, batch) = try await verify(data, path: path)
         let checker = SubmissionChecker(station: key, centerKey: keys.agreement, matters: try await database.knownMatters())
         let station = bundle.manifest.station
-        let results = try await database.ingest(station: station, items: batch.items.map(checker.check), now: now)
+        let results = try await database.ingest(station: station, items: await checker.check(batch.items), now: now)
         let decisions = try await database.latestDecisions(station: station)
         let catalog = try await database.currentCatalog()
         let bytes: Data

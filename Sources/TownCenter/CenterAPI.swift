@@ -150,7 +150,7 @@ public struct CenterAPI: Sendable {
         do {
             results = try await center.database.ingest(
                 station: station, nonce: fields.nonce, nonceExpiresAt: now + Int64(2 * configuration.maxClockSkew),
-                items: batch.items.map(checker.check), now: now)
+                items: await checker.check(batch.items), now: now)
         } catch {
             throw try APIError(refusing: error)
         }

@@ -122,12 +122,11 @@ extension CenterDatabase {
     /// Appends `event` to the hash-chained audit trail inside the caller's transaction.
     static func appendAudit(_ event: AuditEvent, in db: Database) throws {
         let body = try SyncJSON.encoder().encode(event)
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"))
         let previous: Data = last?["hash"] ?? Data()
         let sequence: Int64 = (last?["seq"] ?? 0) + 1
-        try db.execute(
-            sql: "INSERT INTO audit (seq, prev_hash, hash, body) VALUES (?, ?, ?, ?)",
-            arguments: [sequence, previous, HashChain.link(previous: previous, entry: body), body])
+        try db.cachedStatement(sql: "INSERT INTO audit (seq, prev_hash, hash, body) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [sequence, previous, HashChain.link(previous: previous, entry: body), body])
     }
 
     /// Appends one audit event in its own transaction.

@@ -41,6 +41,23 @@ public struct SubmissionChecker: Sendable {
         self.matters = matters
     }
 
+    /// Checks a batch, in order, spreading the signature checks and payload openings over the cores.
+    public func check(_ items: [SubmissionItem]) async -> [CheckOutcome] {
+        let chunk = max(16, (items.count + Self.cores - 1) / Self.cores)
+        guard items.count > chunk else { return items.map(check) }
+        return await withTaskGroup(of: (Int, [CheckOutcome]).self) { group in
+            for start in stride(from: 0, to: items.count, by: chunk) {
+                let slice = Array(items[start..<min(start + chunk, items.count)])
+                group.addTask { (start, slice.map(check)) }
+            }
+            var outcomes: [(Int, [CheckOutcome])] = []
+            for await part in group { outcomes.append(part) }
+            return outcomes.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+    }
+
+    private static let cores = ProcessInfo.processInfo.activeProcessorCount
+
     /// The checked item, or the rejection to answer with.
     public func check(_ item: SubmissionItem) -> CheckOutcome {
         func reject(_ reason: RejectionReason, _ detail: String) -> CheckOutcome {
@@ -81,10 +98,21 @@ public struct SubmissionChecker: Sendable {
         guard (try? PayloadOpener.open(sealed, with: centerKey, associated: context)) != nil else {
             return reject(.payloadContextMismatch, "payload does not open for this uuid, station and matter")
         }
-        var hashed = item
-        hashed.formPrinted = false
-        let contentHash = Data(SHA256.hash(data: (try? SyncJSON.encode(hashed)) ?? Data()))
-        return .passed(CheckedItem(item: item, record: receipt.record, sealedPayload: bytes, contentHash: contentHash))
+        return .passed(CheckedItem(item: item, record: receipt.record, sealedPayload: bytes, contentHash: Self.contentHash(item)))
+    }
+
+    /// What "the same content" means for a resent item: every field but `formPrinted` (which the
+    /// village may change by printing later), each length-prefixed so no two items share a hash.
+    static func contentHash(_ item: SubmissionItem) -> Data {
+        var hash = SHA256()
+        for field in [
+            item.uuid.uuidString, item.receipt, item.sealedPayload, item.matter, item.catalogVersion, item.channel.rawValue,
+            item.assistant ?? "\u{0}", String(item.createdAt),
+        ] {
+            withUnsafeBytes(of: UInt32(field.utf8.count).bigEndian) { hash.update(bufferPointer: $0) }
+            hash.update(data: Data(field.utf8))
+        }
+        return Data(hash.finalize())
     }
 }
 
@@ -125,7 +153,7 @@ extension CenterDatabase {
         let item = checked.item
         let receipt = checked.record.receiptNumber.description
         let existing = try Row.fetchOne(
-            db, sql: "SELECT uuid, content_hash FROM submission WHERE uuid = ? OR receipt = ? LIMIT 1",
+            db.cachedStatement(sql: "SELECT uuid, content_hash FROM submission WHERE uuid = ? OR receipt = ? LIMIT 1"),
             arguments: [item.uuid.uuidString, receipt])
         if let existing {
             if (existing["uuid"] as String) == item.uuid.uuidString, (existing["content_hash"] as Data) == checked.contentHash {
@@ -140,12 +168,13 @@ extension CenterDatabase {
                 ? "uuid already stored with different content" : "receipt number already stored under another uuid"
             return ItemResult(uuid: item.uuid, outcome: .conflict, reason: .conflict, detail: detail)
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO submission (uuid, station, receipt, matter, catalog_version, channel, assistant, created_at,
                     received_at, form_printed, receipt_qr, sealed_payload, content_hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 item.uuid.uuidString, station, receipt, item.matter, item.catalogVersion, item.channel.rawValue,
                 item.assistant, item.createdAt, now, item.formPrinted, item.receipt, checked.sealedPayload,
