@@ -43,41 +43,53 @@ public enum FormValidator {
             }
         }
         fillDefaults(&values, fields: form.fields)
+        for field in form.fields where field.type == .repeat {
+            guard case .group(var entries)? = values[field.id] else { continue }
+            for i in entries.indices { fillDefaults(&entries[i], fields: field.fields) }
+            values[field.id] = .group(entries)
+        }
 
         var hidden: Set<String> = []
         var hiddenMembers: [String: Set<Int>] = [:]  // "group.member" -> hidden entry indices
+        // The top-level values as expressions, rebuilt only after an answer changed.
+        var cached: [String: ExpressionValue]?
+        func topValues() -> [String: ExpressionValue] {
+            if let cached { return cached }
+            let fresh = expressionValues(values, form.fields)
+            cached = fresh
+            return fresh
+        }
         for path in form.order {
             let top = form.fields[path.top]
             if hidden.contains(top.id) { continue }
             guard let m = path.member else {
-                let context = EvaluationContext(values: expressionValues(values, form.fields), today: today)
+                guard top.relevant != nil || top.calculate != nil else { continue }
+                let context = EvaluationContext(values: topValues(), today: today)
                 if let relevant = top.relevant, !relevant.isTrue(in: context) {
                     hidden.insert(top.id)
                     values[top.id] = nil
                 } else if let calculate = top.calculate {
                     values[top.id] = answerValue(calculate.evaluate(in: context))
                 }
+                cached = nil
                 continue
             }
             let member = top.fields[m]
-            guard case .group(var entries)? = values[top.id] else { continue }
+            guard member.relevant != nil || member.calculate != nil, case .group(var entries)? = values[top.id] else { continue }
             for i in entries.indices {
-                var entry = entries[i]
-                fillDefaults(&entry, fields: top.fields)
-                let context = EvaluationContext(
-                    values: expressionValues(values, form.fields), entry: expressionValues(entry, top.fields), today: today)
+                let context = EvaluationContext(values: topValues(), entry: expressionValues(entries[i], top.fields), today: today)
                 if let relevant = member.relevant, !relevant.isTrue(in: context) {
                     hiddenMembers["\(top.id).\(member.id)", default: []].insert(i)
-                    entry[member.id] = nil
+                    entries[i][member.id] = nil
                 } else if let calculate = member.calculate {
-                    entry[member.id] = answerValue(calculate.evaluate(in: context))
+                    entries[i][member.id] = answerValue(calculate.evaluate(in: context))
                 }
-                entries[i] = entry
             }
             values[top.id] = .group(entries)
+            cached = nil
         }
 
-        let topContext = expressionValues(values, form.fields)
+        let topContext = topValues()
         for field in form.fields where !hidden.contains(field.id) {
             if field.type == .note {
                 values[field.id] = nil
@@ -86,9 +98,9 @@ public enum FormValidator {
             check(field, &values[field.id], path: field.id, context: EvaluationContext(values: topContext, today: today), into: &issues)
             guard field.type == .repeat, case .group(var entries)? = values[field.id] else { continue }
             for i in entries.indices {
+                let context = EvaluationContext(values: topContext, entry: expressionValues(entries[i], field.fields), today: today)
                 for member in field.fields where member.type != .note {
                     if hiddenMembers["\(field.id).\(member.id)"]?.contains(i) == true { continue }
-                    let context = EvaluationContext(values: topContext, entry: expressionValues(entries[i], field.fields), today: today)
                     check(member, &entries[i][member.id], path: "\(field.id)[\(i + 1)].\(member.id)", context: context, into: &issues)
                 }
                 for member in field.fields where member.type == .note { entries[i][member.id] = nil }
