@@ -169,3 +169,14 @@ public struct KioskApp: Sendable {
         }
     }
 }
+
+extension KioskView {
+    /// The home screen drawn from the station and the kiosk's words alone: what `kiosk run` shows
+    /// while it loads the catalog, the pinyin dictionary and the queue.
+    public static func home(station: StationConfig, strings: UIStrings, width: Int, height: Int) -> Screen {
+        let environment = KioskEnvironment(
+            station: station, catalog: Catalog(version: "", county: "", matters: []), strings: strings,
+            search: MatterSearch(readings: [:]), candidates: nil)
+        return render(KioskState(environment: environment, now: Date()), width: width, height: height)
+    }
+}

@@ -15,6 +15,16 @@ struct KioskOptions: ParsableArguments {
     /// Loads the configuration, printing every problem and exiting 78 (EX_CONFIG) when it is broken.
     func load() throws -> KioskConfiguration {
         do {
+            return try loadQuietly()
+        } catch {
+            printError(error.message)
+            throw ExitCode(error.exitCode)
+        }
+    }
+
+    /// Loads the configuration; a broken one is thrown, not printed.
+    func loadQuietly() throws(CommandFailure) -> KioskConfiguration {
+        do {
             var configuration = try ConfigurationLoader.load(directory: ConfigurationLoader.locate(config))
             if let data { configuration.station.dataDirectory = URL(fileURLWithPath: data).standardizedFileURL.path }
             // A catalog applied from the town center (enrolment, `kiosk forward`) replaces the configured one.
@@ -24,10 +34,15 @@ struct KioskOptions: ParsableArguments {
             }
             return configuration
         } catch {
-            printError(error.description)
-            throw ExitCode(78)
+            throw CommandFailure(message: error.description, exitCode: 78)
         }
     }
+}
+
+/// A command that cannot go on: the message for standard error and the exit status.
+struct CommandFailure: Error {
+    var message: String
+    var exitCode: Int32
 }
 
 /// Writes a line to standard error.

@@ -19,20 +19,10 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         setlocale(LC_ALL, "C.UTF-8")
-        let configuration = try options.load()
-        let submitter = try options.submitter(configuration)
-        let candidates: PinyinEngine?
+        let station = try options.loadStation()
+        let strings: UIStrings
         do {
-            candidates = try PinyinEngine(dictionaryPath: pinyinDictionary)
-        } catch {
-            printError("\(error.description); Chinese input is off")
-            candidates = nil
-        }
-        let environment: KioskEnvironment
-        do {
-            environment = KioskEnvironment(
-                station: configuration.station, catalog: configuration.catalog, strings: try UIStrings.bundled(),
-                search: try MatterSearch.bundled(), candidates: candidates)
+            strings = try UIStrings.bundled()
         } catch {
             printError("\(error)")
             throw ExitCode(78)
@@ -44,10 +34,45 @@ struct RunCommand: AsyncParsableCommand {
             printError(error.description)
             throw ExitCode(74)
         }
-        let app = KioskApp(
-            environment: environment, submitter: submitter, assistants: Assistants(submitter.queue.database),
-            printer: CupsPrinter(station: configuration.station, strings: environment.strings), sync: ForwarderSync(station: configuration.station))
+        // The home screen needs only the station and the kiosk's words: it is drawn before the
+        // catalog, the pinyin dictionary and the queue are loaded, so the kiosk shows at once.
+        let (width, height) = session.size
+        session.draw(KioskView.home(station: station, strings: strings, width: width, height: height))
+        let app: KioskApp
+        var warnings: [String] = []
+        do {
+            app = try makeApp(strings: strings, warnings: &warnings)
+        } catch {
+            session.restore()
+            printError(error.message)
+            throw ExitCode(error.exitCode)
+        }
         await app.run(on: session)
+        warnings.forEach(printError)
+    }
+
+    /// Loads what the kiosk needs beyond its first frame; problems that leave it usable go to `warnings`.
+    private func makeApp(strings: UIStrings, warnings: inout [String]) throws(CommandFailure) -> KioskApp {
+        let configuration = try options.loadQuietly()
+        let submitter = try options.submitterQuietly(configuration)
+        let candidates: PinyinEngine?
+        do {
+            candidates = try PinyinEngine(dictionaryPath: pinyinDictionary)
+        } catch {
+            warnings.append("\(error.description); Chinese input is off")
+            candidates = nil
+        }
+        let search: MatterSearch
+        do {
+            search = try MatterSearch.bundled()
+        } catch {
+            throw CommandFailure(message: "\(error)", exitCode: 78)
+        }
+        let environment = KioskEnvironment(
+            station: configuration.station, catalog: configuration.catalog, strings: strings, search: search, candidates: candidates)
+        return KioskApp(
+            environment: environment, submitter: submitter, assistants: Assistants(submitter.queue.database),
+            printer: CupsPrinter(station: configuration.station, strings: strings), sync: ForwarderSync(station: configuration.station))
     }
 }
 

@@ -118,6 +118,16 @@ extension KioskOptions {
 
     /// A submitter for this station, or exit 78 saying what is missing.
     func submitter(_ configuration: KioskConfiguration) throws -> Submitter {
+        do {
+            return try submitterQuietly(configuration)
+        } catch {
+            printError(error.message)
+            throw ExitCode(error.exitCode)
+        }
+    }
+
+    /// A submitter for this station; what is missing is thrown, not printed.
+    func submitterQuietly(_ configuration: KioskConfiguration) throws(CommandFailure) -> Submitter {
         let files = StationFiles(dataDirectory: configuration.station.dataDirectory)
         do {
             return Submitter(
@@ -125,8 +135,7 @@ extension KioskOptions {
                 identity: try files.identity(), centerKey: try files.centerKey(configuredPath: configuration.station.centerPublicKeyPath),
                 queue: try files.openQueue())
         } catch {
-            printError("\(error.residentMessage)\n\(error)")
-            throw ExitCode(78)
+            throw CommandFailure(message: "\(error.residentMessage)\n\(error)", exitCode: 78)
         }
     }
 }

@@ -231,6 +231,25 @@ struct TmuxError: Error {
         #expect(progress.contains("镇中心尚未作出决定"))
     }
 
+    /// The home screen comes before the queue is opened; a station that cannot run still ends
+    /// cleanly: the terminal is restored and the reason is left on the normal screen.
+    @Test func aStationThatCannotStartRestoresTheTerminalAndSaysWhy() throws {
+        let kiosk = try TmuxKiosk()
+        let uninitialised = kiosk.data.path + "/never-initialised"
+        try FileManager.default.createDirectory(atPath: uninitialised, withIntermediateDirectories: true)
+        let status = kiosk.data.path + "/status"
+        try kiosk.start("LANG=C.UTF-8 \(kiosk.binary) run --config \(kiosk.config) --data \(uninitialised); echo status=$? > \(status); sleep 60")
+        let deadline = Date().addingTimeInterval(15)
+        while !FileManager.default.fileExists(atPath: status) && Date() < deadline { usleep(100_000) }
+        usleep(200_000)
+        #expect(try String(contentsOfFile: status, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == "status=78")
+        // -J joins the lines the long message wrapped onto.
+        let screen = try command("tmux", ["-L", kiosk.socket, "capture-pane", "-p", "-J", "-t", "kiosk"]).output
+        #expect(screen.contains("no station key or database in \(uninitialised) (run `kiosk init`)"))
+        let alternate = try command("tmux", ["-L", kiosk.socket, "display-message", "-p", "-t", "kiosk", "#{alternate_on}"]).output
+        #expect(alternate.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
     @Test func terminalIsRestoredAfterSIGTERM() throws {
         let kiosk = try TmuxKiosk()
         let before = kiosk.data.path + "/stty-before"
