@@ -10,6 +10,7 @@ struct AnswersCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Validate a JSON answers file; per-field errors, exit 65 when invalid.")
         @OptionGroup var options: KioskOptions
         @Option(help: "The matter's code.") var matter: String
@@ -25,6 +26,7 @@ struct AnswersCommand: AsyncParsableCommand {
 
     struct Example: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "example",
             abstract: "Print a valid answer set generated from the matter's form.")
         @OptionGroup var options: KioskOptions
         @Option(help: "The matter's code.") var matter: String

@@ -11,6 +11,7 @@ struct CatalogCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Load and check kiosk.yaml and the catalog; one line per problem as path:line:column: message.")
         @OptionGroup var options: KioskOptions
 
@@ -27,7 +28,7 @@ struct CatalogCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the matters.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the matters.")
         @OptionGroup var options: KioskOptions
         @Flag(help: "Print JSON.") var json = false
 
@@ -46,7 +47,7 @@ struct CatalogCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a matter's service guide (办事指南).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a matter's service guide (办事指南).")
         @OptionGroup var options: KioskOptions
         @Argument(help: "The matter's code.") var code: String
         @Flag(help: "Print JSON.") var json = false

@@ -12,7 +12,7 @@ struct QueueCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Stats.self, Purge.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List submissions, newest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List submissions, newest first.")
         @OptionGroup var options: KioskOptions
         @Option(help: "Only this state: \(SubmissionState.allCases.map(\.rawValue).joined(separator: ", ")).") var state: SubmissionState?
         @Option(help: "How many at most.") var limit = 50
@@ -32,7 +32,7 @@ struct QueueCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one submission's clear metadata and status.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one submission's clear metadata and status.")
         @OptionGroup var options: KioskOptions
         @Argument(help: "The receipt number.") var receipt: String
         @Flag(help: "Print JSON.") var json = false
@@ -62,7 +62,7 @@ struct QueueCommand: AsyncParsableCommand {
     }
 
     struct Stats: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Count submissions by state and decision.")
+        static let configuration = CommandConfiguration(commandName: "stats", abstract: "Count submissions by state and decision.")
         @OptionGroup var options: KioskOptions
         @Flag(help: "Print JSON.") var json = false
 
@@ -92,6 +92,7 @@ struct QueueCommand: AsyncParsableCommand {
 
     struct Purge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "purge",
             abstract: "Drop the sealed answers of submissions acknowledged longer ago than the retention period (metadata is kept).")
         @OptionGroup var options: KioskOptions
 
@@ -146,7 +147,7 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "Check the audit trail.", subcommands: [Verify.self])
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Verify the hash chain; names the first edited, deleted or reordered entry.")
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Verify the hash chain; names the first edited, deleted or reordered entry.")
         @OptionGroup var options: KioskOptions
 
         func run() throws {

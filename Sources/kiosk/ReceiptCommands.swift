@@ -13,6 +13,7 @@ struct ReceiptCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Verify a receipt's QR text (or a PNG of it, read with zbarimg) against a station key.",
             discussion: "Without --station-key the key of this kiosk's own station is used. Exit 1 when the receipt is refused.")
         @OptionGroup var options: KioskOptions
@@ -97,6 +98,7 @@ struct ReceiptCommand: AsyncParsableCommand {
 
     struct Print: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "print",
             abstract: "Reprint a receipt from the queue's clear metadata (the A4 form cannot be reprinted: its answers are sealed).")
         @OptionGroup var options: KioskOptions
         @Argument(help: "The receipt number.") var receipt: String
@@ -121,7 +123,7 @@ struct PrinterCommand: AsyncParsableCommand {
         commandName: "printer", abstract: "Check the printers or print a test receipt.", subcommands: [Status.self, Test.self])
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the state of the forms and receipts printers.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the state of the forms and receipts printers.")
         @OptionGroup var options: KioskOptions
 
         func run() throws {
@@ -144,7 +146,7 @@ struct PrinterCommand: AsyncParsableCommand {
     }
 
     struct Test: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a test receipt on the receipts printer.")
+        static let configuration = CommandConfiguration(commandName: "test", abstract: "Print a test receipt on the receipts printer.")
         @OptionGroup var options: KioskOptions
 
         func run() async throws {

@@ -100,6 +100,7 @@ struct AssistantCommand: AsyncParsableCommand {
     /// `kiosk assistant add`.
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add an assistant, or set a new name and PIN; the PIN (4-12 digits) is read from standard input.")
         @OptionGroup var options: KioskOptions
         @Option(help: "The assistant's id (letters and digits, e.g. A01).") var id: String
@@ -124,7 +125,7 @@ struct AssistantCommand: AsyncParsableCommand {
 
     /// `kiosk assistant list`.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the assistants.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the assistants.")
         @OptionGroup var options: KioskOptions
 
         func run() throws {

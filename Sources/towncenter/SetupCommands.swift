@@ -64,6 +64,7 @@ struct StationCommand: AsyncParsableCommand {
 
     struct Enroll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "enroll",
             abstract: "Print a one-time enrolment token for a station (give it to the kiosk's `kiosk enroll`).")
 
         @OptionGroup var options: CenterOptions
@@ -97,6 +98,7 @@ struct CatalogCommand: AsyncParsableCommand {
 
     struct Publish: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "publish",
             abstract: "Check, sign and publish a catalog folder; stations fetch it on their next round.")
 
         @OptionGroup var options: CenterOptions
@@ -119,7 +121,7 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit", abstract: "The center's hash-chained audit trail.", subcommands: [Verify.self])
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check that no audit entry was edited, deleted or reordered.")
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check that no audit entry was edited, deleted or reordered.")
 
         @OptionGroup var options: CenterOptions
 

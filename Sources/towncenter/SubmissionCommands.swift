@@ -13,7 +13,7 @@ struct SubmissionsCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Decide.self, Print.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List received submissions (no answers).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List received submissions (no answers).")
 
         @OptionGroup var options: CenterOptions
         @Option(help: "Only this station.") var station: String?
@@ -36,6 +36,7 @@ struct SubmissionsCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show a submission with its answers, opened with the center's key (recorded in the audit trail).")
 
         @OptionGroup var options: CenterOptions
@@ -74,6 +75,7 @@ struct SubmissionsCommand: AsyncParsableCommand {
 
     struct Print: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "print",
             abstract: "Print a submission's A4 application form (for those whose form did not print at the village).",
             discussion: "Opens the sealed answers with the center's key (recorded in the audit trail) and prints through CUPS.")
 
@@ -119,6 +121,7 @@ struct SubmissionsCommand: AsyncParsableCommand {
 
     struct Decide: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "decide",
             abstract: "Record a decision; the station sees it after its next round.")
 
         @OptionGroup var options: CenterOptions
@@ -154,6 +157,7 @@ struct ReceiptCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Verify a receipt's QR text against the enrolled stations' keys.")
 
         @OptionGroup var options: CenterOptions
