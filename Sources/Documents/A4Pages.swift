@@ -2,7 +2,7 @@ import CPangoCairo
 import Foundation
 
 /// An A4 document under construction: blocks measured on the PDF surface, then placed on pages with
-/// "第i页/共N页" footers. The application form is built on it.
+/// "第i页/共N页" footers. The application form and the service guide are built on it.
 final class A4Pages {
     static let pageWidth = 595.276
     static let pageHeight = 841.89
@@ -31,6 +31,20 @@ final class A4Pages {
     func heading(_ text: String, size: Double = 12) {
         let block = TextBlock(cr, text, size: size, bold: true, width: width)
         blocks.append(Block(height: block.height + 6, keepWithNext: true) { [cr, left] y in block.draw(cr, x: left, y: y) })
+    }
+
+    /// A wrapped paragraph, `indent` points in from the margin, followed by `after` points of space.
+    /// A paragraph taller than a page is cut between its lines, so no text runs off a page.
+    func paragraph(_ text: String, size: Double = 10, bold: Bool = false, indent: Double = 0, after: Double = 4) {
+        let paragraphWidth = width - indent
+        let block = TextBlock(cr, text, size: size, bold: bold, width: paragraphWidth)
+        let pieces = block.height <= bodyHeight - after ? [block] : block.lineTexts().map {
+            TextBlock(cr, $0, size: size, bold: bold, width: paragraphWidth)
+        }
+        for (index, piece) in pieces.enumerated() {
+            let space = index == pieces.count - 1 ? after : 0
+            blocks.append(Block(height: piece.height + space) { [cr, left] y in piece.draw(cr, x: left + indent, y: y) })
+        }
     }
 
     /// Places the blocks on pages, draws them with `footer` and the page number at the foot of every
