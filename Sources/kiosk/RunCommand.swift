@@ -46,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let app = KioskApp(
             environment: environment, submitter: submitter, assistants: Assistants(submitter.queue.database),
-            printer: CupsPrinter(station: configuration.station, strings: environment.strings), sync: ForwarderSync(station: configuration.station))
+            printer: CupsPrinter(station: configuration.station), sync: ForwarderSync(station: configuration.station))
         await app.run(on: session)
     }
 }
