@@ -80,10 +80,6 @@ public struct ApplicationFormDocument: Sendable, Equatable {
 }
 
 extension Documents {
-    private static let pageWidth = 595.276
-    private static let pageHeight = 841.89
-    private static let margin = 42.0
-    private static let footerHeight = 24.0
     private static let cellPadding = 4.0
 
     /// A table cell: text, or a checkbox drawn as vector lines.
@@ -97,10 +93,10 @@ extension Documents {
     public static func applicationFormPDF(_ form: ApplicationFormDocument) throws(DocumentError) -> Data {
         let matrix: QRMatrix
         do { matrix = try QRCode.encode(form.qrText) } catch { throw .qrCode(error) }
-        let canvas = try PDFCanvas(width: pageWidth, height: pageHeight, title: form.title)
-        let cr = canvas.cr
-        let width = pageWidth - 2 * margin
-        var blocks: [Block] = []
+        let pages = try A4Pages(title: form.title)
+        let cr = pages.cr
+        let margin = pages.left
+        let width = pages.width
 
         // Header: title, authority and receipt number on the left, QR on the right.
         let qrSpan = 110.0
@@ -109,7 +105,7 @@ extension Documents {
         let authority = TextBlock(cr, "受理机关:\(form.authorityName)", size: 10, width: textWidth)
         let number = TextBlock(cr, "受理编号:\(form.receiptNumber)", size: 12, bold: true, width: textWidth)
         let headerText = title.height + 8 + authority.height + 4 + number.height
-        blocks.append(Block(height: max(headerText, qrSpan) + 14) { y in
+        pages.append(Block(height: max(headerText, qrSpan) + 14) { y in
             title.draw(cr, x: margin, y: y)
             authority.draw(cr, x: margin, y: y + title.height + 8)
             number.draw(cr, x: margin, y: y + title.height + 8 + authority.height + 4)
@@ -117,19 +113,15 @@ extension Documents {
             drawQR(cr, matrix, x: margin + width - qrSpan, y: y, module: module)
         })
 
-        func heading(_ string: String) {
-            let block = TextBlock(cr, string, size: 12, bold: true, width: width)
-            blocks.append(Block(height: block.height + 6, keepWithNext: true) { y in block.draw(cr, x: margin, y: y) })
-        }
         func table(columns widths: [Double], header: [String]?, rows: [[Cell]]) {
             let headerBlock = header.map {
                 row(widths: widths, cells: $0.map(Cell.text), header: true)
             }
-            if let headerBlock { blocks.append(headerBlock) }
+            if let headerBlock { pages.append(headerBlock) }
             for cells in rows {
-                blocks.append(row(widths: widths, cells: cells, repeatedHeader: headerBlock))
+                pages.append(row(widths: widths, cells: cells, repeatedHeader: headerBlock))
             }
-            blocks.append(.gap(14))
+            pages.append(.gap(14))
         }
         // A header row is bold (not shaded: text is drawn white under its outlines) and keeps with
         // the first data row.
@@ -157,7 +149,7 @@ extension Documents {
         func signatureLine(_ label: String) {
             let labelBlock = TextBlock(cr, label, size: 11, width: width * 0.6)
             let dateBlock = TextBlock(cr, "日期:", size: 11, width: width)
-            blocks.append(Block(height: labelBlock.height + 22) { y in
+            pages.append(Block(height: labelBlock.height + 22) { y in
                 let baseline = y + 14 + labelBlock.height
                 labelBlock.draw(cr, x: margin, y: y + 14)
                 let lineStart = margin + labelBlock.width + 4
@@ -176,11 +168,11 @@ extension Documents {
         for part in form.parts {
             switch part {
             case let .section(title, rows):
-                heading(title)
+                pages.heading(title)
                 table(columns: [width * 0.3, width * 0.7], header: nil,
                       rows: rows.map { [.text($0.label), .text($0.value)] })
             case let .table(caption, columns, rows):
-                heading(caption)
+                pages.heading(caption)
                 let columnWidth = width / Double(max(columns.count, 1))
                 table(columns: Array(repeating: columnWidth, count: columns.count), header: columns,
                       rows: rows.map { cells in
@@ -189,7 +181,7 @@ extension Documents {
             }
         }
         if !form.materials.isEmpty {
-            heading("材料清单")
+            pages.heading("材料清单")
             table(columns: [width * 0.1, width * 0.6, width * 0.3], header: ["已收", "材料名称", "要求"],
                   rows: form.materials.map { [.checkbox($0.checked), .text($0.name), .text($0.kind)] })
         }
@@ -198,44 +190,7 @@ extension Documents {
             signatureLine("代办员 \(assistant.name)(编号 \(assistant.id))签名:")
         }
 
-        let pages = paginate(blocks, top: margin, bottom: pageHeight - margin - footerHeight)
-        for (index, page) in pages.enumerated() {
-            if index > 0 { cairo_show_page(cr) }
-            for (block, y) in page { block.draw(y) }
-            let footerY = pageHeight - margin - footerHeight + 8
-            let numberText = TextBlock(cr, "受理编号 \(form.receiptNumber)", size: 8, width: width / 2)
-            let pageText = TextBlock(cr, "第\(index + 1)页/共\(pages.count)页", size: 8, width: width / 2,
-                                     alignment: PANGO_ALIGN_RIGHT)
-            numberText.draw(cr, x: margin, y: footerY)
-            pageText.draw(cr, x: margin + width / 2, y: footerY)
-        }
-        return try canvas.finish()
-    }
-
-    /// Places blocks on pages: a block that does not fit (with the blocks it keeps with) starts a
-    /// new page, preceded by its repeated header. A block taller than a page gets a page alone.
-    private static func paginate(_ blocks: [Block], top: Double, bottom: Double) -> [[(Block, Double)]] {
-        var pages: [[(Block, Double)]] = [[]]
-        var y = top
-        for (index, block) in blocks.enumerated() {
-            var needed = block.height
-            var next = index
-            while blocks[next].keepWithNext, next + 1 < blocks.count {
-                next += 1
-                needed += blocks[next].height
-            }
-            if y + needed > bottom, !pages[pages.count - 1].isEmpty {
-                pages.append([])
-                y = top
-                if let header = block.repeatedHeader {
-                    pages[pages.count - 1].append((header, y))
-                    y += header.height
-                }
-            }
-            pages[pages.count - 1].append((block, y))
-            y += block.height
-        }
-        return pages
+        return try pages.finish(footer: "受理编号 \(form.receiptNumber)")
     }
 
     private static func drawCheckbox(_ cr: OpaquePointer, _ checked: Bool, x: Double, y: Double) {

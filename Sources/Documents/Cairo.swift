@@ -108,6 +108,16 @@ final class TextBlock {
         cairo_fill(cr)
     }
 
+    /// The text of each line as wrapped, in order.
+    func lineTexts() -> [String] {
+        let bytes = Array(String(cString: pango_layout_get_text(layout)).utf8)
+        return (0..<pango_layout_get_line_count(layout)).compactMap { index in
+            guard let line = pango_layout_get_line_readonly(layout, index)?.pointee else { return nil }
+            let start = Int(line.start_index)
+            return String(decoding: bytes[start..<min(start + Int(line.length), bytes.count)], as: UTF8.self)
+        }
+    }
+
     deinit { g_object_unref(UnsafeMutableRawPointer(layout)) }
 }
 

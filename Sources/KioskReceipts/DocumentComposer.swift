@@ -47,6 +47,15 @@ public enum DocumentComposer {
             assistant: summary.assistantID.map { .init(name: assistantName ?? "", id: $0) })
     }
 
+    /// The A4 service guide of `matter`, in Chinese like every printout: every element of `ServiceGuide`, with the
+    /// station's authority as the accepting one (or, for a matter not delegated to the town, where to go instead).
+    public static func serviceGuide(for matter: Matter, station: StationConfig.Station) -> ServiceGuideDocument {
+        let authority = if case .notDelegated(let referTo) = matter.refusal { referTo.zh } else { station.authority }
+        return ServiceGuideDocument(
+            matterName: matter.name.zh, matterCode: matter.code, authorityName: authority,
+            sections: ServiceGuide(matter, language: .zhHans).sections.map { .init(title: $0.title, paragraphs: $0.lines) })
+    }
+
     /// `2026年11月27日 13:45`, China Standard Time.
     static func issuedAt(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)

@@ -31,6 +31,16 @@ public enum PrintReport: Sendable, Equatable {
         }
     }
 
+    /// A short Chinese message for a resident who asked for a service guide (there is no application to keep).
+    public var guideMessage: String {
+        switch self {
+        case .printed: "办事指南已打印,请取走。"
+        case .spooled: "打印机暂时不能使用,办事指南没有打印,请联系代办员。"
+        case .failed(let error): "\(error.summary),办事指南没有打印,请联系代办员。"
+        case .renderFailed: "办事指南没有打印出来,请联系代办员。"
+        }
+    }
+
     /// A precise message for the assistant.
     public var assistantMessage: String {
         switch self {
@@ -42,7 +52,7 @@ public enum PrintReport: Sendable, Equatable {
     }
 }
 
-/// Renders receipts and application forms and sends them to the station's CUPS queues (or the spool folder
+/// Renders receipts, application forms and service guides and sends them to the station's CUPS queues (or the spool folder
 /// when no CUPS server answers). It records nothing: `PrintService` and the text-mode kiosk record the outcome.
 public struct DocumentPrinter: Sendable {
     public var station: StationConfig
@@ -72,6 +82,14 @@ public struct DocumentPrinter: Sendable {
         return await send(
             render: { () throws(DocumentError) in try Documents.applicationFormPDF(document) }, destination: station.formsPrinter,
             media: .a4, name: "\(summary.receipt)-form")
+    }
+
+    /// Prints the service guide of `matter` on the A4 (forms) queue.
+    public func printGuide(_ matter: Matter) async -> PrintReport {
+        let document = DocumentComposer.serviceGuide(for: matter, station: station.station)
+        return await send(
+            render: { () throws(DocumentError) in try Documents.serviceGuidePDF(document) }, destination: station.formsPrinter,
+            media: .a4, name: "\(matter.code)-guide")
     }
 
     /// Prints a sample receipt (number `TEST`).

@@ -13,9 +13,18 @@ struct CurrentQuestion {
     /// The step among the visible steps, and how many there are.
     var step: Int
     var stepCount: Int
+    /// For a member: its place among the members asked in this entry, and how many there are.
+    var memberStep = 0
+    var memberCount = 0
 }
 
 extension Field {
+    /// The members of this repeat group the resident answers in entry `index` (from 0): no notes, no
+    /// calculations, none whose `relevant` is false for the entry's answers in `result`.
+    func askedMembers(entry index: Int, _ result: ValidationResult) -> [Int] {
+        fields.indices.filter { fields[$0].isAnswered && !result.isHidden(fields[$0].id, in: id, entry: index) }
+    }
+
     /// The input a text-like field is typed into, or nil for choices, notes and groups.
     var inputKind: (kind: InputKind, maxLength: Int)? {
         switch type {
@@ -93,21 +102,33 @@ extension KioskState {
     /// The question on screen.
     var question: CurrentQuestion? {
         guard let application, let matter = environment.catalog.matter(application.matterCode) else { return nil }
-        let steps = application.steps(matter.form, today: today)
+        let result = FormValidator.validate(application.answers, form: matter.form, today: today)
+        let steps = application.steps(matter.form, hidden: result.hidden)
         guard application.step < steps.count else { return nil }
         let top = matter.form.fields[steps[application.step].field]
         if let entry = application.entry, top.fields.indices.contains(entry.member) {
             let member = top.fields[entry.member]
+            let asked = top.askedMembers(entry: entry.index, result)
             return CurrentQuestion(
-                top: top, field: member, path: "\(top.id)[\(entry.index + 1)].\(member.id)", step: application.step, stepCount: steps.count)
+                top: top, field: member, path: "\(top.id)[\(entry.index + 1)].\(member.id)", step: application.step, stepCount: steps.count,
+                memberStep: asked.firstIndex(of: entry.member) ?? 0, memberCount: asked.count)
         }
         return CurrentQuestion(top: top, field: top, path: top.id, step: application.step, stepCount: steps.count)
     }
 
-    /// The entries of a repeat group.
+    /// The entries of a repeat group, as typed.
     func entries(of group: Field) -> [Answers] {
         if case .group(let entries)? = application?.answers[group.id] { return entries }
         return []
+    }
+
+    /// The entries of a repeat group as they will be stored: answers to members not asked in an entry
+    /// dropped (like the answers of hidden questions), calculations filled in.
+    func keptEntries(of group: Field) -> [Answers] {
+        guard let application, let matter = currentMatter,
+            case .group(let entries)? = FormValidator.validate(application.answers, form: matter.form, today: today).answers[group.id]
+        else { return [] }
+        return entries
     }
 
     /// The stored answer to the question on screen.
@@ -225,7 +246,7 @@ extension KioskState {
             list.append(entry)
             application!.answers[question.top.id] = .group(list)
             application!.entry = EntryCursor(index: list.count - 1, member: 0)
-            skipUnanswered(forward: true)
+            skipUnasked(forward: true)
             prepareQuestion()
         case 2:
             guard !list.isEmpty else { return }
@@ -234,7 +255,7 @@ extension KioskState {
             application!.error = nil
         case let digit? where digit >= 3 && digit - 3 < list.count:
             application!.entry = EntryCursor(index: digit - 3, member: 0)
-            skipUnanswered(forward: true)
+            skipUnasked(forward: true)
             prepareQuestion()
         case 0:
             previous(question)
@@ -243,14 +264,14 @@ extension KioskState {
         }
     }
 
-    /// Moves the entry cursor past calculated members and notes; leaves the entry when none is left.
-    private mutating func skipUnanswered(forward: Bool) {
-        guard let question, var entry = application?.entry else { return }
-        let members = question.top.fields
-        while entry.member >= 0, entry.member < members.count, !members[entry.member].isAnswered {
-            entry.member += forward ? 1 : -1
-        }
-        application!.entry = (0..<members.count).contains(entry.member) ? entry : nil
+    /// Moves the entry cursor to the nearest member asked in this entry, forward or back, past notes,
+    /// calculated members and members not relevant to the entry's answers; leaves the entry when none is left.
+    private mutating func skipUnasked(forward: Bool) {
+        guard let question, let entry = application?.entry, let matter = currentMatter else { return }
+        let result = FormValidator.validate(application!.answers, form: matter.form, today: today)
+        let asked = question.top.askedMembers(entry: entry.index, result)
+        let member = forward ? asked.first { $0 >= entry.member } : asked.last { $0 <= entry.member }
+        application!.entry = member.map { EntryCursor(index: entry.index, member: $0) }
     }
 
     /// Stores the typed answer; returns false (with the problem shown) when it cannot be stored.
@@ -277,7 +298,7 @@ extension KioskState {
         if var entry = application!.entry {
             entry.member += 1
             application!.entry = entry
-            skipUnanswered(forward: true)
+            skipUnasked(forward: true)
             prepareQuestion()
             return
         }
@@ -298,7 +319,7 @@ extension KioskState {
         if var entry = application!.entry {
             entry.member -= 1
             application!.entry = entry
-            skipUnanswered(forward: false)
+            skipUnasked(forward: false)
             prepareQuestion()
             return
         }

@@ -3,14 +3,14 @@ import KioskCore
 import KioskStore
 import Terminal
 
-/// Prints receipts and service guides (the CUPS adapter implements it once the `Printing` target lands).
+/// Prints receipts, application forms and service guides (`CupsPrinter` on the station's CUPS queues).
 public protocol KioskPrinting: Sendable {
     /// Prints the receipt of a stored application.
     func printReceipt(_ summary: SubmissionSummary, matter: Matter) async -> PrintResult
     /// Prints the A4 application form to sign, with the validated answers in full.
     func printApplicationForm(_ summary: SubmissionSummary, matter: Matter, answers: Answers, assistant: Assistant?) async -> PrintResult
-    /// Prints a matter's service guide.
-    func printGuide(_ guide: ServiceGuide) async -> PrintResult
+    /// Prints a matter's service guide on A4.
+    func printGuide(_ matter: Matter) async -> PrintResult
 }
 
 /// The printer of a kiosk that has none configured: nothing is printed, and nothing pretends it was.
@@ -20,7 +20,7 @@ public struct NoPrinter: KioskPrinting {
     public func printApplicationForm(_ summary: SubmissionSummary, matter: Matter, answers: Answers, assistant: Assistant?) async -> PrintResult {
         .notConfigured
     }
-    public func printGuide(_ guide: ServiceGuide) async -> PrintResult { .notConfigured }
+    public func printGuide(_ matter: Matter) async -> PrintResult { .notConfigured }
 }
 
 /// Forwards the queue to the town center on request (`kiosk run` wires the SyncClient forwarder).
@@ -137,7 +137,7 @@ public struct KioskApp: Sendable {
             return .formPrinted(result)
         case .printGuide(let code):
             guard let matter = environment.catalog.matter(code) else { return .notice(key: "print.notConfigured", arguments: []) }
-            return switch await printer.printGuide(ServiceGuide(matter, language: environment.station.language)) {
+            return switch await printer.printGuide(matter) {
             case .printed: .notice(key: "guide.printed", arguments: [])
             case .notConfigured: .notice(key: "print.notConfigured", arguments: [])
             case .failed(let message, _): .notice(key: "print.failed", arguments: [message])

@@ -117,8 +117,12 @@ struct Step: Hashable {
 extension Application {
     /// The visible questions (notes included, calculated fields left out), given the answers.
     func steps(_ form: Form, today: CalendarDate) -> [Step] {
-        let hidden = FormValidator.validate(answers, form: form, today: today).hidden
-        return form.fields.indices.compactMap { index in
+        steps(form, hidden: FormValidator.validate(answers, form: form, today: today).hidden)
+    }
+
+    /// The visible questions when the top-level fields `hidden` are not asked.
+    func steps(_ form: Form, hidden: Set<String>) -> [Step] {
+        form.fields.indices.compactMap { index in
             let field = form.fields[index]
             guard !hidden.contains(field.id), field.calculate == nil else { return nil }
             return Step(field: index)

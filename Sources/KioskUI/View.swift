@@ -333,8 +333,10 @@ public enum KioskView {
         let field = question.field
         if let entry = application.entry {
             screen.put(
-                text: state.t("form.entry", question.top.label.text(state.language), String(entry.index + 1)), row: row, col: layout.bodyCol,
-                style: numberStyle)
+                text: state.t(
+                    "form.entry", question.top.label.text(state.language), String(entry.index + 1), String(question.memberStep + 1),
+                    String(question.memberCount)),
+                row: row, col: layout.bodyCol, style: numberStyle, clipTo: layout.width - 2)
             row += 1
         }
         var label = field.label.text(state.language)
@@ -346,7 +348,7 @@ public enum KioskView {
         row += 1
         var keyHint = state.t("keys.form")
         if question.field.type == .repeat && application.entry == nil {
-            let entries = state.entries(of: question.top)
+            let entries = state.keptEntries(of: question.top)
             screen.put(text: state.t("form.group.count", String(entries.count)), row: row, col: layout.bodyCol)
             for (index, entry) in entries.prefix(min(7, layout.bodyRows - 8)).enumerated() {
                 screen.put(text: "[ \(index + 3) ]", row: row + 1 + index, col: layout.bodyCol + 2, style: numberStyle)

@@ -13,16 +13,19 @@ public enum PrintError: Error, Equatable, CustomStringConvertible {
     /// The job did not complete in time; it was cancelled.
     case timedOut(jobID: Int, destination: String, after: Duration)
 
-    /// Short Chinese message for the resident, saying what to do next.
-    public var residentMessage: String {
+    /// What went wrong, in a few Chinese words (打印机缺纸, 打印超时).
+    public var summary: String {
         switch self {
-        case let .printerProblem(problem, _, _): problem.residentMessage
-        case .noServer: "打印服务未运行,您的申请已保存,请联系代办员。"
-        case .unknownDestination: "找不到打印机,您的申请已保存,请联系代办员。"
-        case .rejected, .jobEnded: "打印没有完成,您的申请已保存,请联系代办员。"
-        case .timedOut: "打印超时,您的申请已保存,请联系代办员。"
+        case let .printerProblem(problem, _, _): problem.summary
+        case .noServer: "打印服务未运行"
+        case .unknownDestination: "找不到打印机"
+        case .rejected, .jobEnded: "打印没有完成"
+        case .timedOut: "打印超时"
         }
     }
+
+    /// Short Chinese message for the resident, saying what to do next.
+    public var residentMessage: String { "\(summary),您的申请已保存,请联系代办员。" }
 
     /// Precise Chinese message for the assistant, naming the queue or server and the raw cause.
     public var assistantMessage: String {

@@ -19,16 +19,17 @@ public enum PrinterProblem: Sendable, Equatable {
 
     /// Short Chinese message for the resident, saying what to do next.
     public var residentMessage: String {
-        "\(shortChinese),您的申请已保存,请联系代办员。"
+        "\(summary),您的申请已保存,请联系代办员。"
     }
 
     /// Precise Chinese message for the assistant, naming the queue and the raw reasons.
     public func assistantMessage(destination: String, reasons: [String]) -> String {
         let raw = reasons.isEmpty ? "无" : reasons.joined(separator: ", ")
-        return "打印队列 \(destination): \(shortChinese)(printer-state-reasons: \(raw))。\(remedy(destination))"
+        return "打印队列 \(destination): \(summary)(printer-state-reasons: \(raw))。\(remedy(destination))"
     }
 
-    private var shortChinese: String {
+    /// What is wrong, in a few Chinese words (打印机缺纸).
+    public var summary: String {
         switch self {
         case .mediaEmpty: "打印机缺纸"
         case .mediaJam: "打印机卡纸"

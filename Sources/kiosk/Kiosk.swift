@@ -8,7 +8,7 @@ struct Kiosk: AsyncParsableCommand {
         abstract: "Bianmin (便民) village kiosk: matters, forms and the submission queue.",
         subcommands: [
             InitCommand.self, RunCommand.self, CatalogCommand.self, AnswersCommand.self, SubmitCommand.self, QueueCommand.self,
-            ReceiptCommand.self, PrinterCommand.self, EnrollCommand.self, ForwardCommand.self, ExportBundleCommand.self,
-            ImportBundleCommand.self, AssistantCommand.self, AuditCommand.self,
+            ReceiptCommand.self, PrinterCommand.self, GuideCommand.self, EnrollCommand.self, ForwardCommand.self,
+            ExportBundleCommand.self, ImportBundleCommand.self, AssistantCommand.self, AuditCommand.self,
         ])
 }

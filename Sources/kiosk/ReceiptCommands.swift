@@ -158,11 +158,32 @@ struct PrinterCommand: AsyncParsableCommand {
     }
 }
 
-/// Prints how a print went; exit 1 when no paper came out.
-func finish(_ report: PrintReport) throws {
+/// `kiosk guide`: print a matter's service guide for a resident.
+struct GuideCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "guide", abstract: "Print a matter's service guide (办事指南).", subcommands: [Print.self])
+
+    struct Print: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "print",
+            abstract: "Print a matter's service guide on the A4 (forms) printer; `kiosk catalog show` shows it on screen.")
+        @OptionGroup var options: KioskOptions
+        @Argument(help: "The matter code, e.g. MZ-QR-01.") var code: String
+
+        func run() async throws {
+            let configuration = try options.load()
+            let matter = try configuration.matter(code)
+            let report = await DocumentPrinter(station: configuration.station).printGuide(matter)
+            try finish(report, residentMessage: report.guideMessage)
+        }
+    }
+}
+
+/// Prints how a print went; exit 1 when no paper came out, with `residentMessage` (default: the application's) on stderr.
+func finish(_ report: PrintReport, residentMessage: String? = nil) throws {
     print(report.assistantMessage)
     if !report.isPrinted {
-        printError(report.residentMessage)
+        printError(residentMessage ?? report.residentMessage)
         throw ExitCode(1)
     }
 }

@@ -72,7 +72,7 @@ struct RunCommand: AsyncParsableCommand {
             station: configuration.station, catalog: configuration.catalog, strings: strings, search: search, candidates: candidates)
         return KioskApp(
             environment: environment, submitter: submitter, assistants: Assistants(submitter.queue.database),
-            printer: CupsPrinter(station: configuration.station, strings: strings), sync: ForwarderSync(station: configuration.station))
+            printer: CupsPrinter(station: configuration.station), sync: ForwarderSync(station: configuration.station))
     }
 }
 

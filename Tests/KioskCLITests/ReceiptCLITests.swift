@@ -29,12 +29,13 @@ struct PrivateCups {
     struct CupsStartFailure: Error { let output: String }
 }
 
-/// A copy of the demo config whose receipt printer is `receipts`.
-func configWithReceiptPrinter(_ receipts: String) throws -> String {
+/// A copy of the demo config whose printer for `role` (`receipts` or `forms`) is the queue `queue`.
+func configWithPrinter(_ role: String, _ queue: String) throws -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bianmin-config-\(UUID().uuidString)").path
     try FileManager.default.copyItem(atPath: packageRoot.path + "/kiosk-config", toPath: dir)
     let yaml = dir + "/kiosk.yaml"
-    let text = try String(contentsOfFile: yaml, encoding: .utf8).replacingOccurrences(of: "receipts: bianmin-receipt", with: "receipts: \(receipts)")
+    let demoQueue = ["receipts": "bianmin-receipt", "forms": "bianmin-a4"][role]!
+    let text = try String(contentsOfFile: yaml, encoding: .utf8).replacingOccurrences(of: "\(role): \(demoQueue)", with: "\(role): \(queue)")
     try text.write(toFile: yaml, atomically: true, encoding: .utf8)
     return dir
 }
@@ -92,7 +93,7 @@ func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
     @Test func outOfPaperKeepsTheSubmissionAndReprintsLater() throws {
         let cups = try PrivateCups()
         defer { cups.stop() }
-        let config = try configWithReceiptPrinter("bianmin-nopaper")
+        let config = try configWithPrinter("receipts", "bianmin-nopaper")
         let dir = try KioskDataDir()
         let env = ["CUPS_SERVER": cups.server]
         let submitted = try run(
@@ -139,4 +140,54 @@ func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
         let list = try run("kiosk", ["queue", "list", "--json", "--data", dir.path])
         #expect(list.stdout.contains(receipt))
     }
+
+    @Test func guidePrintsOnTheA4QueueWithEveryElement() throws {
+        let cups = try PrivateCups()
+        defer { cups.stop() }
+        let dir = try KioskDataDir()
+        let env = ["CUPS_SERVER": cups.server]
+        let printed = try run("kiosk", ["guide", "print", "mz-qr-01", "--data", dir.path], environment: env)
+        #expect(printed.status == 0, "\(printed.stdout)\(printed.stderr)")
+        #expect(printed.stdout.hasPrefix("已打印:队列 bianmin-a4,任务 "))
+        let text = compact(try pdfText(cups.output("bianmin-a4")))
+        #expect(text.contains("受理机关:XX县新河镇人民政府"))
+        // Every line of the guide `catalog show` prints (title, 【section】 and its lines) is on paper.
+        let guide = try run("kiosk", ["catalog", "show", "MZ-QR-01"]).stdout.split(separator: "\n").filter { !$0.hasPrefix("====") }
+        #expect(guide.count > 20 && guide[0] == "最低生活保障审核")
+        for line in guide {
+            #expect(text.contains(compact(String(line))), "\(line)")
+        }
+
+        // A matter not delegated to the town names where to go as its accepting authority.
+        #expect(try run("kiosk", ["guide", "print", "MZ-QR-03", "--data", dir.path], environment: env).status == 0)
+        #expect(compact(try pdfText(cups.output("bianmin-a4"))).contains("受理机关:县民政局婚姻登记处"))
+    }
+
+    @Test func guidePrintFailuresAreClearAndSpoolWithoutCups() throws {
+        let cups = try PrivateCups()
+        defer { cups.stop() }
+        let dir = try KioskDataDir()
+        let env = ["CUPS_SERVER": cups.server]
+        let noPaper = try run(
+            "kiosk", ["guide", "print", "MZ-QR-01", "--data", dir.path, "--config", try configWithPrinter("forms", "bianmin-nopaper")], environment: env)
+        #expect(noPaper.status == 1)
+        #expect(noPaper.stdout.contains("bianmin-nopaper") && noPaper.stdout.contains("media-empty-error"), "\(noPaper.stdout)")
+        #expect(noPaper.stderr == "打印机缺纸,办事指南没有打印,请联系代办员。\n")
+
+        let unknown = try run("kiosk", ["guide", "print", "NOPE-1", "--data", dir.path], environment: env)
+        #expect(unknown.status == 64 && unknown.stderr.contains("no matter with code 'NOPE-1'"))
+
+        cups.stop()
+        let spooled = try run("kiosk", ["guide", "print", "MZ-QR-01", "--data", dir.path], environment: env)
+        #expect(spooled.status == 1)
+        #expect(spooled.stdout.contains("PDF 已写入待打印目录"))
+        #expect(spooled.stderr == "打印机暂时不能使用,办事指南没有打印,请联系代办员。\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/spool") == ["MZ-QR-01-guide.pdf"])
+        #expect(try pdfText(dir.path + "/spool/MZ-QR-01-guide.pdf").contains("最低生活保障审核"))
+    }
+}
+
+/// Text without white space (pdftotext breaks lines and pages where the layout does).
+func compact(_ text: String) -> String {
+    String(String.UnicodeScalarView(text.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) && $0 != "\u{0C}" }))
 }

@@ -38,6 +38,11 @@ func label(_ zh: String) -> LocalizedText { LocalizedText(zh: zh, en: zh) }
         ]
         let result = FormValidator.validate(answers, form: try householdForm(), today: today)
         #expect(result.issues == [])
+        // The member's relevance is per entry: school is asked of the member without income only.
+        #expect(result.hiddenMembers == ["members.school": [0]])
+        #expect(result.isHidden("school", in: "members", entry: 0))
+        #expect(!result.isHidden("school", in: "members", entry: 1))
+        #expect(!result.isHidden("income", in: "members", entry: 0))
         #expect(result.answers["total"] == .number(900))
         #expect(result.answers["size"] == .number(2))
         #expect(result.answers["per_capita"] == .number(450))

@@ -138,3 +138,43 @@ import Testing
         #expect(try assistants.login(id: "A01", pin: "2468", at: start) == .success(Assistant(id: "A01", name: "王五")))
     }
 }
+
+@Suite(.enabled(if: getuid() == 0, "a private cupsd needs root")) struct GuidePrintingTests {
+    @Test func aTownOnlyMattersGuidePrintsOnA4AndSaysSoWhenCupsIsDown() async throws {
+        let directory = try TemporaryDirectory()
+        let cups = directory.path + "/cups"
+        let script = packageRoot.appendingPathComponent("scripts/cupsd-test.sh").path
+        let started = try command(script, ["start", cups])
+        try #require(started.status == 0, "\(started.output)")
+        defer { _ = try? command(script, ["stop", cups]) }
+        var station = demo.station
+        station.dataDirectory = directory.path
+        let base = try runtime(in: directory, clock: ManualClock(start))
+        let app = KioskApp(
+            environment: base.environment, submitter: base.submitter, assistants: base.assistants,
+            printer: CupsPrinter(station: station, server: cups + "/cups.sock"), clock: base.clock)
+
+        // The matter screen of a matter the village may not accept offers the guide on paper (key 2).
+        var state = KioskState(environment: app.environment, now: start)
+        state.push(.matter(code: "CG-XK-04"))
+        let effects = state.press(.text("2"))
+        #expect(effects == [.printGuide(matter: "CG-XK-04")])
+        let printed = try #require(await app.perform(effects[0]))
+        state.handle(printed)
+        #expect(state.text.contains("办事指南已打印,请取走。"))
+        let text = try command("pdftotext", [cups + "/out/bianmin-a4.pdf", "-"]).output
+        #expect(text.contains("砍伐、迁移城市树木审批"))
+        #expect(text.contains("CG-XK-04"))
+
+        // On the guide screen, key 1 prints; with no CUPS server the PDF is spooled and the resident told.
+        #expect(try command(script, ["stop", cups]).status == 0)
+        state.press(.text("1"))
+        #expect(state.page == .guide(code: "CG-XK-04", page: 0))
+        let again = state.press(.text("1"))
+        #expect(again == [.printGuide(matter: "CG-XK-04")])
+        state.handle(try #require(await app.perform(again[0])))
+        #expect(state.text.contains("打印机暂时不能使用,办事指南没有打印,请联系代办员。"))
+        #expect(state.pending == 0)
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/spool/CG-XK-04-guide.pdf"))
+    }
+}

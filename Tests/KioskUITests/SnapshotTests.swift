@@ -114,6 +114,17 @@ func screens() throws -> [(String, KioskState)] {
         state.prepareQuestion()
         return state
     }()))
+    result.append(("form-group-entry", try { () throws -> KioskState in
+        var state = try formState("MZ-QR-01")
+        let form = demo.catalog.matter("MZ-QR-01")!.form
+        let step = state.application!.steps(form, today: CalendarDate(start)).firstIndex { form.fields[$0.field].id == "members" }!
+        state.application?.step = step
+        state.prepareQuestion()
+        state.press(.text("1"))  // a first member: its name, then its ID number
+        state.type("zhangsan")
+        state.press(.text("1"), .enter)
+        return state
+    }()))
     result.append(("form-note", try formState("MZ-QR-01")))
     let filled: Answers = [
         "name": .text("张三"), "id_number": .text(residentID(born: "19500101")), "phone": .text("13800138000"),

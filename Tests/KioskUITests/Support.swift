@@ -32,17 +32,47 @@ let pinyinEngine: PinyinEngine = {
 /// 2026-03-02 10:00 in China: a fixed "now" so screens and ages never depend on the real date.
 let start = Date(timeIntervalSince1970: 1_772_416_800)
 
-/// The kiosk environment on the demo configuration.
-func environment(idleTimeout: Int = 120) throws -> KioskEnvironment {
+/// The kiosk environment on the demo station, with the demo catalog unless another is given.
+func environment(idleTimeout: Int = 120, catalog: Catalog = demo.catalog) throws -> KioskEnvironment {
     var station = demo.station
     station.idleTimeoutSeconds = idleTimeout
     return KioskEnvironment(
-        station: station, catalog: demo.catalog, strings: try UIStrings.bundled(), search: try MatterSearch.bundled(), candidates: pinyinEngine)
+        station: station, catalog: catalog, strings: try UIStrings.bundled(), search: try MatterSearch.bundled(), candidates: pinyinEngine)
 }
 
 /// A fresh kiosk state at `start`.
-func freshState(idleTimeout: Int = 120) throws -> KioskState {
-    KioskState(environment: try environment(idleTimeout: idleTimeout), now: start)
+func freshState(idleTimeout: Int = 120, catalog: Catalog = demo.catalog) throws -> KioskState {
+    KioskState(environment: try environment(idleTimeout: idleTimeout, catalog: catalog), now: start)
+}
+
+/// A one-matter catalog (TEST-01) whose repeat group `children` asks `school` and `grade` only for a
+/// child marked as at school, never asks the note or the calculated `checked`, and always asks `health` last.
+func relevanceCatalog() throws -> Catalog {
+    func label(_ zh: String) -> LocalizedText { LocalizedText(zh: zh, en: zh) }
+    let form = try Form(fields: [
+        Field(id: "applicant", type: .text, label: label("申请人姓名"), required: true),
+        Field(
+            id: "children", type: .repeat, label: label("子女"), required: true, minimum: 1,
+            fields: [
+                Field(id: "child_name", type: .text, label: label("子女姓名"), required: true),
+                Field(
+                    id: "at_school", type: .singleChoice, label: label("是否在校"), required: true,
+                    choices: [Choice(value: "yes", label: label("在校")), Choice(value: "no", label: label("不在校"))]),
+                Field(id: "school_note", type: .note, label: label("以下填写学校信息")),
+                Field(id: "school", type: .text, label: label("就读学校"), required: true, relevant: try Expression("${at_school} = 'yes'")),
+                Field(id: "checked", type: .text, label: label("已核对"), calculate: try Expression("'yes'")),
+                Field(
+                    id: "grade", type: .integer, label: label("年级"), required: true, relevant: try Expression("${at_school} = 'yes'"),
+                    minimum: 1, maximum: 12),
+                Field(id: "health", type: .text, label: label("健康状况")),
+            ]),
+        Field(id: "phone", type: .phone, label: label("联系电话"), required: true),
+    ])
+    let matter = Matter(
+        code: "TEST-01", name: label("子女教育补助"), department: .civilAffairs, category: .publicService, delegated: true, intake: .village,
+        referTo: nil, completingUnit: label("县民政局"), legalBasis: [], conditions: [], materials: [], timeLimitDays: 5, fee: label("不收费"),
+        visits: 0, delivery: label("短信通知"), phone: "0000-1", complaint: label("12345"), needsSignature: false, form: form)
+    return Catalog(version: "test", county: "XX县", matters: [matter])
 }
 
 /// A valid ID number of someone born on `birth` (YYYYMMDD), in Beijing's Dongcheng district.

@@ -449,3 +449,118 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.page == .home)
     }
 }
+
+/// Relevance inside repeat-group entries, applied live as the entry's answers change.
+@Suite struct RepeatGroupRelevanceTests {
+    /// The form of TEST-01 at its `children` group, the applicant's name already given.
+    func childrenScreen() throws -> KioskState {
+        var state = try freshState(catalog: try relevanceCatalog())
+        state.push(.matter(code: "TEST-01"))
+        state.press(.text("1"))
+        #expect(state.page == .form)
+        state.application?.answers["applicant"] = .text("张三")
+        state.application?.step = 1
+        state.prepareQuestion()
+        #expect(state.text.contains("第2步/共3步"))
+        return state
+    }
+
+    /// Types Latin text into the text question on screen (F2: direct input) and goes on.
+    func answer(_ state: inout KioskState, _ text: String) {
+        state.press(.function(2))
+        state.type(text)
+        state.press(.enter)
+    }
+
+    func kept(_ state: KioskState) -> [Answers] {
+        let form = state.currentMatter!.form
+        guard case .group(let entries)? = FormValidator.validate(state.application!.answers, form: form, today: CalendarDate(start)).answers["children"]
+        else { return [] }
+        return entries
+    }
+
+    @Test func aMemberIsSkippedWhileIrrelevantAndAskedOnceRelevant() throws {
+        var state = try childrenScreen()
+        state.press(.text("1"))
+        #expect(state.application?.entry == EntryCursor(index: 0, member: 0))
+        // Nothing says the child is at school yet: school and grade are not counted.
+        #expect(state.text.contains("子女: 第1条  (第1项/共3项)"))
+        answer(&state, "Xiaoming")
+        #expect(state.application?.entry == EntryCursor(index: 0, member: 1))
+        #expect(state.text.contains("是否在校") && state.text.contains("(第2项/共3项)"))
+        // Live: choosing 在校 adds the two school questions to this entry's count at once, 不在校 takes them away.
+        state.press(.text("1"))
+        #expect(state.text.contains("(第2项/共5项)"))
+        state.press(.text("2"))
+        #expect(state.text.contains("(第2项/共3项)"))
+        state.press(.text("1"), .enter)
+        #expect(state.application?.entry == EntryCursor(index: 0, member: 3))  // past the note
+        #expect(state.text.contains("就读学校") && state.text.contains("(第3项/共5项)"))
+        answer(&state, "Daqiao School")
+        #expect(state.application?.entry == EntryCursor(index: 0, member: 5))  // past the calculated member
+        #expect(state.text.contains("年级") && state.text.contains("(第4项/共5项)"))
+        state.type("13")
+        state.press(.enter)
+        #expect(state.text.contains("不能大于12"))
+        state.press(.control("u"))
+        state.type("3")
+        state.press(.enter)
+        #expect(state.application?.entry == EntryCursor(index: 0, member: 6))
+        #expect(state.text.contains("健康状况") && state.text.contains("(第5项/共5项)"))
+        state.press(.enter)
+        #expect(state.application?.entry == nil)
+        #expect(kept(state).first?["school"] == .text("Daqiao School"))
+        #expect(kept(state).first?["grade"] == .number(3))
+
+        // A second child not at school: from 是否在校 straight to 健康状况, and back again.
+        state.press(.text("1"))
+        answer(&state, "Xiaohong")
+        state.press(.text("2"), .enter)
+        #expect(state.application?.entry == EntryCursor(index: 1, member: 6))
+        #expect(state.text.contains("子女: 第2条  (第3项/共3项)"))
+        state.press(.escape)
+        #expect(state.application?.entry == EntryCursor(index: 1, member: 1))
+        state.press(.enter, .enter)
+        #expect(state.application?.entry == nil)
+        #expect(state.text.contains("已填 2 条"))
+        #expect(state.application?.error == nil)
+    }
+
+    @Test func answersOfAMemberThatBecomesIrrelevantAreDroppedAndComeBackWithIt() throws {
+        var state = try childrenScreen()
+        state.press(.text("1"))
+        answer(&state, "Xiaoming")
+        state.press(.text("1"), .enter)
+        answer(&state, "Daqiao School")
+        state.type("3")
+        state.press(.enter, .enter)
+        #expect(state.text.contains("Daqiao School"))
+
+        // 3 edits the first child: now not at school, the school questions are skipped.
+        state.press(.text("3"), .enter, .text("2"), .enter)
+        #expect(state.application?.entry == EntryCursor(index: 0, member: 6))
+        state.press(.enter)
+        #expect(state.application?.entry == nil)
+        // Like the answers of a hidden top-level question: not shown, not stored.
+        #expect(!state.text.contains("Daqiao School"))
+        #expect(kept(state).first?["school"] == nil)
+        #expect(kept(state).first?["grade"] == nil)
+        #expect(kept(state).first?["at_school"] == .text("no"))
+
+        // At school again: the earlier answers are still there to confirm.
+        state.press(.text("3"), .enter, .text("1"), .enter)
+        #expect(state.application?.entry == EntryCursor(index: 0, member: 3))
+        #expect(state.application?.input?.text == "Daqiao School")
+        state.press(.enter)
+        #expect(state.application?.input?.text == "3")
+
+        // Not at school and on to the review: the school is not among the answers to confirm.
+        state.press(.escape, .escape, .text("2"), .enter, .enter)
+        #expect(state.application?.entry == nil)
+        state.press(.enter)
+        answer(&state, "13800138000")
+        #expect(state.page == .review(page: 0))
+        #expect(state.text.contains("不在校"))
+        #expect(!state.text.contains("Daqiao"))
+    }
+}

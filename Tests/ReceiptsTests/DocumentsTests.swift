@@ -119,4 +119,43 @@ struct DocumentsTests {
         #expect(all.contains("材料清单"))
         #expect(try decodeQR(inPDF: path) == [Samples.qrText])
     }
+
+    @Test("a long service guide: every element's text, headings on the page of their text, numbered pages")
+    func longGuide() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("guide.pdf")
+        let guide = Samples.longGuide()
+        try Documents.serviceGuidePDF(guide).write(to: URL(fileURLWithPath: path))
+
+        let pages = try pdfPages(path)
+        #expect(pages >= 3)
+        #expect(try abs(pdfPageSize(path).width - 595.3) < 1, "A4")
+        let pageTexts = try (1...pages).map { try pdfText(path, page: $0) }
+        for (index, page) in pageTexts.enumerated() {
+            #expect(page.contains("第\(index + 1)页/共\(pages)页"))
+            #expect(page.contains("办事指南 \(Samples.guideCode)"))
+        }
+        // Without the footers, the pages read as one text: nothing is lost at a page break, not even
+        // inside the conditions paragraph, which is taller than a page.
+        let body = compact(pageTexts.map {
+            $0.replacingOccurrences(of: "办事指南 \(Samples.guideCode)", with: "")
+                .replacingOccurrences(of: #"第\d+页/共\d+页"#, with: "", options: .regularExpression)
+        }.joined())
+        #expect(body.hasPrefix("办事指南" + compact(Samples.matterName) + "事项编码:\(Samples.guideCode)受理机关:XX县新河镇人民政府"))
+        for section in guide.sections {
+            #expect(body.contains("【\(section.title)】"), "\(section.title)")
+            for paragraph in section.paragraphs {
+                #expect(body.contains(compact(paragraph)), "\(section.title): \(paragraph.prefix(20))")
+            }
+            // A heading never ends a page: its first paragraph starts on the same page.
+            let page = try #require(pageTexts.first { compact($0).contains("【\(section.title)】") })
+            #expect(compact(page).contains(compact(String(section.paragraphs[0].prefix(10)))), "\(section.title)")
+        }
+        let first = try #require(pageTexts.firstIndex { compact($0).contains(compact(Samples.condition(1))) })
+        let last = try #require(pageTexts.firstIndex { compact($0).contains(compact(Samples.condition(90))) })
+        #expect(last > first, "the long paragraph continues on the next page")
+        // The text is drawn as outlines over invisible text (the glyph-drop workaround): page 1 has ink.
+        #expect(try inkPixels(inPDF: path) > 0)
+    }
 }

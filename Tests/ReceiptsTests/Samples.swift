@@ -54,4 +54,34 @@ enum Samples {
             ],
             assistant: .init(name: "李四", id: "DB-017"))
     }
+
+    static let guideCode = "ZJ-XK-09"
+
+    /// One of the many numbered conditions of the long guide.
+    static func condition(_ index: Int) -> String {
+        "第\(index)项:申请人及其家庭成员在本村无其他宅基地,且原有住房已按规定拆除或交回村集体。"
+    }
+
+    /// A service guide long enough for several pages, with one paragraph taller than a page.
+    static func longGuide() -> ServiceGuideDocument {
+        ServiceGuideDocument(
+            matterName: matterName,
+            matterCode: guideCode,
+            authorityName: "XX县新河镇人民政府",
+            sections: [
+                .init(title: "事项编码", paragraphs: [guideCode]),
+                .init(title: "实施部门", paragraphs: ["住建局"]),
+                .init(title: "办理地点", paragraphs: ["本村便民服务站可以受理(就近办)"]),
+                .init(title: "设定依据", paragraphs: (1...14).map {
+                    "依据\($0):《中华人民共和国土地管理法》第六十二条,农村村民一户只能拥有一处宅基地,"
+                        + "其宅基地的面积不得超过省、自治区、直辖市规定的标准(第\($0)款)。"
+                }),
+                .init(title: "受理条件", paragraphs: [(1...90).map(condition).joined()]),
+                .init(title: "申请材料", paragraphs: (1...12).map { "申请材料\($0):户口簿原件及复印件1份 须带到镇为民服务中心" }),
+                .init(title: "承诺时限", paragraphs: ["20个工作日"]),
+                .init(title: "收费标准", paragraphs: ["不收费"]),
+                .init(title: "咨询电话", paragraphs: ["0000-6130001"]),
+                .init(title: "投诉渠道", paragraphs: ["县政务服务中心投诉电话 0000-12345,或拨打12345政务服务便民热线。"]),
+            ])
+    }
 }

@@ -84,6 +84,11 @@ func pdfText(_ pdfPath: String, page: Int? = nil) throws -> String {
     return try run("pdftotext", pages + [pdfPath, "-"]).output
 }
 
+/// Text without white space (pdftotext breaks lines and pages where the layout does).
+func compact(_ text: String) -> String {
+    String(String.UnicodeScalarView(text.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) && $0 != "\u{0C}" }))
+}
+
 /// Page count from pdfinfo.
 func pdfPages(_ pdfPath: String) throws -> Int {
     let info = try run("pdfinfo", [pdfPath]).output

@@ -21,8 +21,15 @@ public struct ValidationResult: Sendable {
     public var issues: [FieldIssue]
     /// Top-level fields that are not asked, given these answers.
     public var hidden: Set<String>
+    /// Members of repeat-group entries that are not asked, given these answers: `group.member` -> entry indexes (from 0).
+    public var hiddenMembers: [String: Set<Int>]
 
     public var isValid: Bool { issues.isEmpty }
+
+    /// Whether `member` of entry `index` (from 0) of the repeat group `group` is not asked, given these answers.
+    public func isHidden(_ member: String, in group: String, entry index: Int) -> Bool {
+        hiddenMembers["\(group).\(member)"]?.contains(index) == true
+    }
 }
 
 /// Checks answers against a form: relevance, calculations (in dependency order), types, bounds and constraints.
@@ -107,7 +114,7 @@ public enum FormValidator {
             }
             values[field.id] = .group(entries)
         }
-        return ValidationResult(answers: values, issues: issues, hidden: hidden)
+        return ValidationResult(answers: values, issues: issues, hidden: hidden, hiddenMembers: hiddenMembers)
     }
 
     private static func reportUnknown(in answers: Answers, fields: [Field], prefix: String, into issues: inout [FieldIssue]) {
