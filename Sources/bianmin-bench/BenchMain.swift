@@ -4,7 +4,16 @@ import KioskConfig
 /// Runs the benchmarks and prints each figure beside its baseline, measured in the same run.
 @main
 struct BenchMain {
-    static func main() async throws {
+    static func main() async {
+        do {
+            try await run()
+        } catch {
+            FileHandle.standardError.write(Data("bianmin-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run() async throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.contains("--help") {
             print("""
@@ -16,6 +25,7 @@ struct BenchMain {
                   ui      kiosk cold start vs dialog --menu; bytes per typed character; view + diff per frame
                   sync    drain a kiosk backlog to a local center; ingest from many stations vs raw SQLite inserts
                   --dir   where to put scratch files (default: the current directory)
+                Run it from the repository root: it reads kiosk-config/ (or /etc/bianmin/kiosk).
                 """)
             return
         }

@@ -5,8 +5,9 @@ import KioskSecurity
 import KioskStore
 import Testing
 
-/// A fresh data directory initialised with `kiosk init`, and an answers file for a demo matter.
-struct KioskDataDir {
+/// A fresh data directory initialised with `kiosk init`, and an answers file for a demo matter;
+/// removed when the test is done with it.
+final class KioskDataDir: Sendable {
     let path: String
     let answers: String
 
@@ -20,6 +21,8 @@ struct KioskDataDir {
     }
 
     func open() throws -> SubmissionQueue { try StationFiles(dataDirectory: path).openQueue() }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// Starts `kiosk` with `arguments` and returns the running process and its output pipe.
@@ -120,7 +123,10 @@ func checkQueueIntegrity(_ dir: KioskDataDir, printed: [String]) throws {
         let mount = FileManager.default.temporaryDirectory.appendingPathComponent("bianmin-full-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
         #expect(try run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mount], absolute: true).status == 0)
-        defer { _ = try? run("/bin/umount", [mount], absolute: true) }
+        defer {
+            _ = try? run("/bin/umount", [mount], absolute: true)
+            try? FileManager.default.removeItem(atPath: mount)
+        }
         let dir = try KioskDataDir(at: mount + "/data")
         var stored: [String] = []
         var failure: CommandResult?

@@ -29,9 +29,10 @@ struct PrivateCups {
     struct CupsStartFailure: Error { let output: String }
 }
 
-/// A copy of the demo config whose printer for `role` (`receipts` or `forms`) is the queue `queue`.
-func configWithPrinter(_ role: String, _ queue: String) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bianmin-config-\(UUID().uuidString)").path
+/// A copy of the demo config, inside `data` (so it goes with it), whose printer for `role`
+/// (`receipts` or `forms`) is the queue `queue`.
+func configWithPrinter(_ role: String, _ queue: String, in data: KioskDataDir) throws -> String {
+    let dir = data.path + "/config-\(role)-\(queue)"
     try FileManager.default.copyItem(atPath: packageRoot.path + "/kiosk-config", toPath: dir)
     let yaml = dir + "/kiosk.yaml"
     let demoQueue = ["receipts": "bianmin-receipt", "forms": "bianmin-a4"][role]!
@@ -93,8 +94,8 @@ func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
     @Test func outOfPaperKeepsTheSubmissionAndReprintsLater() throws {
         let cups = try PrivateCups()
         defer { cups.stop() }
-        let config = try configWithPrinter("receipts", "bianmin-nopaper")
         let dir = try KioskDataDir()
+        let config = try configWithPrinter("receipts", "bianmin-nopaper", in: dir)
         let env = ["CUPS_SERVER": cups.server]
         let submitted = try run(
             "kiosk", ["submit", "--matter", "RS-GG-01", "--answers", dir.answers, "--data", dir.path, "--config", config, "--print"], environment: env)
@@ -169,7 +170,7 @@ func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
         let dir = try KioskDataDir()
         let env = ["CUPS_SERVER": cups.server]
         let noPaper = try run(
-            "kiosk", ["guide", "print", "MZ-QR-01", "--data", dir.path, "--config", try configWithPrinter("forms", "bianmin-nopaper")], environment: env)
+            "kiosk", ["guide", "print", "MZ-QR-01", "--data", dir.path, "--config", try configWithPrinter("forms", "bianmin-nopaper", in: dir)], environment: env)
         #expect(noPaper.status == 1)
         #expect(noPaper.stdout.contains("bianmin-nopaper") && noPaper.stdout.contains("media-empty-error"), "\(noPaper.stdout)")
         #expect(noPaper.stderr == "打印机缺纸,办事指南没有打印,请联系代办员。\n")

@@ -12,7 +12,7 @@ let demo = try! ConfigurationLoader.load(directory: packageRoot.appendingPathCom
 let demoCenter = packageRoot.appendingPathComponent("kiosk-config/demo-center")
 
 /// A fresh initialised station in a temporary data directory.
-struct TestStation {
+final class TestStation {
     let files: StationFiles
     let identity: StationIdentity
     let submitter: Submitter
@@ -29,6 +29,8 @@ struct TestStation {
     }
 
     var queue: SubmissionQueue { submitter.queue }
+
+    deinit { try? FileManager.default.removeItem(atPath: files.dataDirectory) }
 
     func example(_ code: String) -> (Matter, Answers) {
         let matter = demo.catalog.matter(code)!
