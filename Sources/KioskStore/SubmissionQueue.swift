@@ -58,7 +58,7 @@ public struct SubmissionQueue: Sendable {
         do {
             return try database.writer.write { db in
                 let day = CalendarDate(new.createdAt)
-                let key = String(format: "%02d%02d%02d", day.year % 100, day.month, day.day)
+                let key = (day.year % 100).zeroPadded(2) + day.month.zeroPadded(2) + day.day.zeroPadded(2)
                 let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM receiptCounter WHERE station = ? AND day = ?"), arguments: [new.station, key]) ?? 0
                 try db.cachedStatement(
                     sql: "INSERT INTO receiptCounter (station, day, last) VALUES (?, ?, ?) ON CONFLICT(station, day) DO UPDATE SET last = excluded.last"

@@ -29,7 +29,7 @@ public enum ExpressionValue: Sendable, Hashable {
     public var number: Double? {
         switch self {
         case .number(let n): n
-        case .text(let s): Double(s.trimmingCharacters(in: .whitespaces))
+        case .text(let s): Double(s.trimmingWhitespace())
         case .bool(let b): b ? 1 : 0
         default: nil
         }

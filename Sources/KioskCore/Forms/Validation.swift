@@ -161,7 +161,7 @@ public enum FormValidator {
     /// Checks one answer, normalising it in place (e.g. an ID number's `x` upper-cased).
     private static func check(_ field: Field, _ value: inout AnswerValue?, path: String, context: EvaluationContext, into issues: inout [FieldIssue]) {
         func fail(_ message: LocalizedText) { issues.append(FieldIssue(path: path, message: message)) }
-        if case .text(let s)? = value, s.trimmingCharacters(in: .whitespaces).isEmpty { value = nil }
+        if case .text(let s)? = value, s.trimmingWhitespace().isEmpty { value = nil }
         if case .list(let l)? = value, l.isEmpty { value = nil }
         guard let answer = value else {
             if field.required && field.calculate == nil {
@@ -190,7 +190,7 @@ public enum FormValidator {
             if s.count > field.maxLength {
                 return LocalizedText(zh: "最多\(field.maxLength)个字,现在是\(s.count)个", en: "At most \(field.maxLength) characters, not \(s.count)")
             }
-            normalized = .text(s.trimmingCharacters(in: .whitespaces))
+            normalized = .text(s.trimmingWhitespace())
         case (.integer, .number(let n)) where n == n.rounded(), (.decimal, .number(let n)):
             if let min = field.minimum, n < min {
                 return LocalizedText(zh: "不能小于\(ExpressionValue.format(min))", en: "Must be at least \(ExpressionValue.format(min))")
