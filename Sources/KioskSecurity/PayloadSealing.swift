@@ -42,10 +42,16 @@ public struct CenterPublicKey: Sendable, Equatable {
 public struct CenterKeyPair: Sendable {
     /// The X25519 private key.
     public let privateKey: Curve25519.KeyAgreement.PrivateKey
+    /// The public half.
+    public let publicKey: CenterPublicKey
+    /// The public key's id.
+    public let keyID: String
 
-    /// Wraps a key.
+    /// Wraps a key; the public half and its id are derived once here, not at every payload opened.
     public init(privateKey: Curve25519.KeyAgreement.PrivateKey) {
         self.privateKey = privateKey
+        publicKey = CenterPublicKey(key: privateKey.publicKey)
+        keyID = publicKey.keyID
     }
 
     /// Generates a key pair in memory.
@@ -70,12 +76,6 @@ public struct CenterKeyPair: Sendable {
         }
         return CenterKeyPair(privateKey: key)
     }
-
-    /// The public half.
-    public var publicKey: CenterPublicKey { CenterPublicKey(key: privateKey.publicKey) }
-
-    /// The public key's id.
-    public var keyID: String { publicKey.keyID }
 }
 
 /// What a sealed payload is bound to (HPKE associated data): opening it under any other

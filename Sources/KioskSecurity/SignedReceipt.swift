@@ -29,7 +29,9 @@ public struct SignedReceipt: Sendable, Hashable {
 
     /// Parses QR text (does not verify the signature).
     public init(qrText: String) throws(ReceiptVerificationError) {
-        let text = qrText.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A scanner may add a newline; most texts have nothing to trim (and trimming goes through NSString).
+        let padded = qrText.first?.isWhitespace != false || qrText.last?.isWhitespace != false
+        let text = padded ? qrText.trimmingCharacters(in: .whitespacesAndNewlines) : qrText
         guard text.hasPrefix("BM"), let colon = text.firstIndex(of: ":") else { throw .notBianminReceipt }
         let versionText = text[text.index(text.startIndex, offsetBy: 2)..<colon]
         guard let version = UInt8(versionText) else { throw .notBianminReceipt }
