@@ -127,24 +127,26 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // MARK: Tests
+        // What several test targets need: the package root, a tool runner, temporary directories, a private cupsd.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskConfigTests",
-            dependencies: ["KioskConfig", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["KioskConfig", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
         .testTarget(name: "KioskSecurityTests", dependencies: ["KioskCore", "KioskSecurity"], swiftSettings: swiftSettings),
-        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig", "KioskSecurity"], swiftSettings: swiftSettings),
-        .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing"], swiftSettings: swiftSettings),
+        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig", "KioskSecurity", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskUITests",
-            dependencies: ["KioskUI", "kiosk", "KioskConfig", "KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin", "QRCode"],
+            dependencies: ["KioskUI", "kiosk", "KioskConfig", "KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin", "QRCode", "TestSupport"],
             exclude: ["Snapshots"], swiftSettings: swiftSettings),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TownCenterTests",
             dependencies: [
-                "TownCenter", "SyncProtocol", "KioskSecurity", "KioskCore", "towncenter",
+                "TownCenter", "SyncProtocol", "KioskSecurity", "KioskCore", "towncenter", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -153,11 +155,11 @@ let package = Package(
         .testTarget(
             name: "SyncClientTests",
             dependencies: [
-                "SyncClient", "SyncProtocol", "TownCenter", "KioskStore", "KioskSecurity", "KioskCore", "kiosk", "towncenter",
+                "SyncClient", "SyncProtocol", "TownCenter", "KioskStore", "KioskSecurity", "KioskCore", "kiosk", "towncenter", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "KioskCLITests", dependencies: ["kiosk", "KioskCore", "KioskStore", "KioskSecurity", .product(name: "GRDB", package: "GRDB.swift")], resources: [.copy("Snapshots")], swiftSettings: swiftSettings),
+        .testTarget(name: "KioskCLITests", dependencies: ["kiosk", "KioskCore", "KioskStore", "KioskSecurity", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], resources: [.copy("Snapshots")], swiftSettings: swiftSettings),
     ]
 )

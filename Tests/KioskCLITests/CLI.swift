@@ -1,8 +1,7 @@
 import Foundation
 import Testing
+import TestSupport
 
-/// The package's root folder, found from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// What a finished command printed and how it exited.
 struct CommandResult {

@@ -4,6 +4,7 @@ import KioskCore
 import KioskSecurity
 import KioskStore
 import Testing
+import TestSupport
 
 /// A fresh data directory initialised with `kiosk init`, and an answers file for a demo matter;
 /// removed when the test is done with it.

@@ -1,33 +1,6 @@
 import Foundation
 import Testing
-
-/// A private cupsd (scripts/cupsd-test.sh) with the queues bianmin-a4, bianmin-receipt and bianmin-nopaper.
-struct PrivateCups {
-    let directory: String
-    let server: String
-
-    init() throws {
-        directory = "/tmp/bianmin-cli-cups-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let started = try run("/bin/bash", [packageRoot.path + "/scripts/cupsd-test.sh", "start", directory], absolute: true)
-        guard started.status == 0 else { throw CupsStartFailure(output: started.stdout + started.stderr) }
-        server = directory + "/cups.sock"
-    }
-
-    func output(_ queue: String) -> String { directory + "/out/\(queue).pdf" }
-
-    /// Runs a CUPS admin tool (cupsenable, cupsdisable) against this server.
-    func admin(_ tool: String, _ queue: String) throws -> CommandResult {
-        try run("/usr/sbin/\(tool)", [queue], environment: ["CUPS_SERVER": server], absolute: true)
-    }
-
-    func stop() {
-        _ = try? run("/bin/bash", [packageRoot.path + "/scripts/cupsd-test.sh", "stop", directory], absolute: true)
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-
-    struct CupsStartFailure: Error { let output: String }
-}
+import TestSupport
 
 /// A copy of the demo config, inside `data` (so it goes with it), whose printer for `role`
 /// (`receipts` or `forms`) is the queue `queue`.
@@ -67,16 +40,16 @@ func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
         #expect(submitted.stdout.contains("receipt printed\n") && submitted.stdout.contains("form printed\n"))
         let receipt = String(submitted.stdout.split(separator: "\n")[0].dropFirst("receipt ".count))
 
-        let receiptText = try pdfText(cups.output("bianmin-receipt"))
+        let receiptText = try pdfText(cups.output(of: "bianmin-receipt"))
         #expect(receiptText.contains(receipt))
         #expect(receiptText.contains("城市建筑垃圾处置核准"))
         #expect(receiptText.contains("XX县新河镇人民政府"))
         #expect(receiptText.contains("行政复议"))
-        let formText = try pdfText(cups.output("bianmin-a4"))
+        let formText = try pdfText(cups.output(of: "bianmin-a4"))
         #expect(formText.contains(receipt) && formText.contains("城市建筑垃圾处置核准申请表"))
 
         // The QR printed on paper decodes and verifies offline; a changed character is refused.
-        let (qr, png) = try decodeQR(inPDF: cups.output("bianmin-receipt"))
+        let (qr, png) = try decodeQR(inPDF: cups.output(of: "bianmin-receipt"))
         #expect(qr.hasPrefix("BM1:"))
         let verified = try run("kiosk", ["receipt", "verify", qr, "--data", dir.path])
         #expect(verified.status == 0 && verified.stdout.contains("receipt: \(receipt)"), "\(verified.stdout)")
@@ -107,8 +80,8 @@ func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
         #expect(shown.stdout.contains("\"receipt_print\" : \"failed\"") && shown.stdout.contains("\"state\" : \"queued\""))
 
         // Paper loaded, queue re-enabled: the receipt reprints from the clear metadata.
-        #expect(FileManager.default.createFile(atPath: cups.directory + "/paper-loaded", contents: nil))
-        #expect(try cups.admin("cupsenable", "bianmin-nopaper").status == 0)
+        #expect(FileManager.default.createFile(atPath: cups.directory.file("paper-loaded"), contents: nil))
+        #expect(try cups.admin("cupsenable", ["bianmin-nopaper"]).status == 0)
         let reprinted = try run("kiosk", ["receipt", "print", receipt, "--data", dir.path, "--config", config], environment: env)
         #expect(reprinted.status == 0, "\(reprinted.stdout)\(reprinted.stderr)")
         let after = try run("kiosk", ["queue", "show", receipt, "--json", "--data", dir.path])
@@ -122,7 +95,7 @@ func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
         let first = try run("kiosk", ["submit", "--matter", "RS-GG-01", "--answers", dir.answers, "--data", dir.path], environment: env)
         let receipt = String(first.stdout.split(separator: "\n")[0].dropFirst("receipt ".count))
 
-        #expect(try cups.admin("cupsdisable", "bianmin-receipt").status == 0)
+        #expect(try cups.admin("cupsdisable", ["bianmin-receipt"]).status == 0)
         let paused = try run("kiosk", ["receipt", "print", receipt, "--data", dir.path], environment: env)
         #expect(paused.status == 1)
         #expect(paused.stdout.contains("bianmin-receipt"), "\(paused.stdout)")
@@ -150,7 +123,7 @@ func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
         let printed = try run("kiosk", ["guide", "print", "mz-qr-01", "--data", dir.path], environment: env)
         #expect(printed.status == 0, "\(printed.stdout)\(printed.stderr)")
         #expect(printed.stdout.hasPrefix("已打印:队列 bianmin-a4,任务 "))
-        let text = compact(try pdfText(cups.output("bianmin-a4")))
+        let text = compact(try pdfText(cups.output(of: "bianmin-a4")))
         #expect(text.contains("受理机关:XX县新河镇人民政府"))
         // Every line of the guide `catalog show` prints (title, 【section】 and its lines) is on paper.
         let guide = try run("kiosk", ["catalog", "show", "MZ-QR-01"]).stdout.split(separator: "\n").filter { !$0.hasPrefix("====") }
@@ -161,7 +134,7 @@ func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
 
         // A matter not delegated to the town names where to go as its accepting authority.
         #expect(try run("kiosk", ["guide", "print", "MZ-QR-03", "--data", dir.path], environment: env).status == 0)
-        #expect(compact(try pdfText(cups.output("bianmin-a4"))).contains("受理机关:县民政局婚姻登记处"))
+        #expect(compact(try pdfText(cups.output(of: "bianmin-a4"))).contains("受理机关:县民政局婚姻登记处"))
     }
 
     @Test func guidePrintFailuresAreClearAndSpoolWithoutCups() throws {

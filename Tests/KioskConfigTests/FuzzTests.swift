@@ -4,6 +4,7 @@ import Testing
 
 @testable import KioskConfig
 @testable import KioskCore
+import TestSupport
 
 /// Random inputs to the loader, the answers decoder, the validator and the expression language: only errors, never a crash.
 @Suite struct FuzzTests {

@@ -3,9 +3,8 @@ import Testing
 
 @testable import KioskConfig
 @testable import KioskCore
+import TestSupport
 
-/// The package's root folder, found from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 @Suite struct DemoCatalogTests {
     let configuration: KioskConfiguration

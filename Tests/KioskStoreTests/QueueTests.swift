@@ -6,8 +6,8 @@ import KioskSecurity
 import Testing
 
 @testable import KioskStore
+import TestSupport
 
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let demo = try! ConfigurationLoader.load(directory: packageRoot.appendingPathComponent("kiosk-config"))
 let demoCenter = packageRoot.appendingPathComponent("kiosk-config/demo-center")
 

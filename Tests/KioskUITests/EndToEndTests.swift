@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import QRCode
 import Testing
+import TestSupport
 
 /// `kiosk run` in a real terminal: tmux (its own server socket) at 80x24, keys sent with
 /// `send-keys`, the screen read back with `capture-pane`.
@@ -137,12 +138,8 @@ struct TmuxError: Error {
     @Test(.enabled(if: getuid() == 0, "a private cupsd needs root"))
     func fullApplicationWithPinyinThenCheckProgress() throws {
         let kiosk = try TmuxKiosk()
-        let cups = kiosk.data.path + "/cups"
-        let script = packageRoot.appendingPathComponent("scripts/cupsd-test.sh").path
-        let started = try command(script, ["start", cups])
-        try #require(started.status == 0, "\(started.output)")
-        defer { _ = try? command(script, ["stop", cups]) }
-        try kiosk.startKiosk(cups: cups + "/cups.sock")
+        let cups = try PrivateCups()
+        try kiosk.startKiosk(cups: cups.server)
         try kiosk.waitFor("欢迎使用村便民服务站")
         try kiosk.send("1")
         try kiosk.waitFor("按部门查找")
@@ -191,7 +188,7 @@ struct TmuxError: Error {
         #expect(receiptScreen.contains("您的申请已经保存"))
         let receipt = try #require(receiptOnScreen(receiptScreen))
         // The receipt came out of the test cupsd's receipt queue, with the number on it.
-        let printed = try command("pdftotext", ["-layout", cups + "/out/bianmin-receipt.pdf", "-"])
+        let printed = try command("pdftotext", ["-layout", cups.output(of: "bianmin-receipt"), "-"])
         #expect(printed.status == 0)
         #expect(printed.output.contains(receipt))
         #expect(printed.output.contains("老年人优待证办理"))

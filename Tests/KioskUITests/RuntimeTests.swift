@@ -6,6 +6,7 @@ import Terminal
 import Testing
 
 @testable import KioskUI
+import TestSupport
 
 /// The runtime's effects against a real data directory (SQLite queue, sealing, signing).
 @Suite struct RuntimeTests {
@@ -142,17 +143,13 @@ import Testing
 @Suite(.enabled(if: getuid() == 0, "a private cupsd needs root")) struct GuidePrintingTests {
     @Test func aTownOnlyMattersGuidePrintsOnA4AndSaysSoWhenCupsIsDown() async throws {
         let directory = try TemporaryDirectory()
-        let cups = directory.path + "/cups"
-        let script = packageRoot.appendingPathComponent("scripts/cupsd-test.sh").path
-        let started = try command(script, ["start", cups])
-        try #require(started.status == 0, "\(started.output)")
-        defer { _ = try? command(script, ["stop", cups]) }
+        let cups = try PrivateCups()
         var station = demo.station
         station.dataDirectory = directory.path
         let base = try runtime(in: directory, clock: ManualClock(start))
         let app = KioskApp(
             environment: base.environment, submitter: base.submitter, assistants: base.assistants,
-            printer: CupsPrinter(station: station, server: cups + "/cups.sock"), clock: base.clock)
+            printer: CupsPrinter(station: station, server: cups.server), clock: base.clock)
 
         // The matter screen of a matter the village may not accept offers the guide on paper (key 2).
         var state = KioskState(environment: app.environment, now: start)
@@ -162,12 +159,12 @@ import Testing
         let printed = try #require(await app.perform(effects[0]))
         state.handle(printed)
         #expect(state.text.contains("办事指南已打印,请取走。"))
-        let text = try command("pdftotext", [cups + "/out/bianmin-a4.pdf", "-"]).output
+        let text = try command("pdftotext", [cups.output(of: "bianmin-a4"), "-"]).output
         #expect(text.contains("砍伐、迁移城市树木审批"))
         #expect(text.contains("CG-XK-04"))
 
         // On the guide screen, key 1 prints; with no CUPS server the PDF is spooled and the resident told.
-        #expect(try command(script, ["stop", cups]).status == 0)
+        cups.stop()
         state.press(.text("1"))
         #expect(state.page == .guide(code: "CG-XK-04", page: 0))
         let again = state.press(.text("1"))

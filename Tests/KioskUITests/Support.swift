@@ -7,9 +7,8 @@ import Terminal
 import Testing
 
 @testable import KioskUI
+import TestSupport
 
-/// The package's root folder, found from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// The demo station and catalog in `kiosk-config/`.
 let demo: KioskConfiguration = {
@@ -115,19 +114,6 @@ func expectSnapshot(_ name: String, _ screen: Screen, sourceLocation: SourceLoca
     }
     let expected = try String(contentsOf: url, encoding: .utf8)
     #expect(actual == expected, "snapshot \(name) differs; BIANMIN_RECORD=1 rewrites it", sourceLocation: sourceLocation)
-}
-
-/// A temporary directory removed at the end of the test.
-final class TemporaryDirectory {
-    let url: URL
-    var path: String { url.path }
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("bianmin-ui-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
 }
 
 /// A kiosk runtime on a fresh, initialised data directory of the demo station, with a manual clock.

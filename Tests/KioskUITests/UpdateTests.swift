@@ -4,6 +4,7 @@ import KioskSecurity
 import KioskStore
 import Terminal
 import Testing
+import TestSupport
 
 @testable import KioskUI
 

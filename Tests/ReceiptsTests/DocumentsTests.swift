@@ -2,6 +2,7 @@ import Documents
 import Foundation
 import QRCode
 import Testing
+import TestSupport
 
 @Suite("PDF documents")
 struct DocumentsTests {
@@ -19,7 +20,7 @@ struct DocumentsTests {
         #expect(text.contains("申请表未能打印"))
         #expect(try pdfPages(path) == 1)
 
-        let fonts = try run("pdffonts", [path]).output.split(separator: "\n").dropFirst(2)
+        let fonts = try runTool("pdffonts", [path]).output.split(separator: "\n").dropFirst(2)
         #expect(!fonts.isEmpty)
         for font in fonts {
             #expect(font.contains("NotoSansCJK"), "only Noto Sans CJK: \(font)")

@@ -2,56 +2,13 @@ import Documents
 import Foundation
 import Printing
 import Testing
-
-/// A private cupsd started by scripts/cupsd-test.sh in its own directory, for one test.
-struct PrivateCUPS {
-    static let script = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scripts/cupsd-test.sh").path
-
-    let directory: TemporaryDirectory
-    var server: String { directory.file("cups.sock") }
-
-    init() throws {
-        directory = try TemporaryDirectory()
-        let started = try run(Self.script, ["start", directory.path])
-        guard started.status == 0 else {
-            directory.remove()
-            throw Failure(message: "cupsd-test.sh start failed: \(started.errorOutput)")
-        }
-        #expect(started.output.contains("export CUPS_SERVER=\(server)"))
-    }
-
-    func stop() throws {
-        try run(Self.script, ["stop", directory.path])
-    }
-
-    func shutDown() {
-        try? stop()
-        directory.remove()
-    }
-
-    /// The PDF the file queue `queue` last wrote.
-    func output(of queue: String) -> String { directory.file("out/\(queue).pdf") }
-
-    /// Runs a CUPS admin tool against this scheduler.
-    @discardableResult
-    func admin(_ tool: String, _ arguments: [String]) throws -> ToolResult {
-        try run(tool, arguments, environment: ["CUPS_SERVER": server])
-    }
-
-    struct Failure: Error, CustomStringConvertible {
-        let message: String
-        var description: String { message }
-    }
-}
+import TestSupport
 
 @Suite("Printing through a private cupsd", .enabled(if: getuid() == 0, "a private cupsd needs root"))
 struct PrintingTests {
     @Test("receipt and form print through file queues; the output keeps text and QR")
     func printsReceiptAndForm() async throws {
-        let cups = try PrivateCUPS()
-        defer { cups.shutDown() }
+        let cups = try PrivateCups()
         let receipt = Printer(destination: "bianmin-receipt", server: cups.server)
         let outcome = try await receipt.print(
             pdf: Documents.receiptPDF(Samples.receipt()), title: "受理回执 \(Samples.receiptNumber)",
@@ -77,8 +34,7 @@ struct PrintingTests {
 
     @Test("out of paper: the media-empty problem, no job left behind, prints once paper is loaded")
     func outOfPaper() async throws {
-        let cups = try PrivateCUPS()
-        defer { cups.shutDown() }
+        let cups = try PrivateCups()
         let printer = Printer(destination: "bianmin-nopaper", server: cups.server)
         let error = await #expect(throws: PrintError.self) {
             try await printer.print(pdf: Documents.receiptPDF(Samples.receipt()), title: "回执",
@@ -121,8 +77,7 @@ struct PrintingTests {
 
     @Test("a disabled queue reports the paused problem")
     func disabledQueue() async throws {
-        let cups = try PrivateCUPS()
-        defer { cups.shutDown() }
+        let cups = try PrivateCups()
         let printer = Printer(destination: "bianmin-a4", server: cups.server)
         #expect(try printer.status().problem == nil)
         #expect(try cups.admin("cupsdisable", ["bianmin-a4"]).status == 0)
@@ -139,12 +94,11 @@ struct PrintingTests {
 
     @Test("an unknown queue and a dead scheduler give their own errors")
     func unknownAndDead() async throws {
-        let cups = try PrivateCUPS()
-        defer { cups.shutDown() }
+        let cups = try PrivateCups()
         #expect(throws: PrintError.unknownDestination("no-such-queue", server: cups.server)) {
             try Printer(destination: "no-such-queue", server: cups.server).status()
         }
-        try cups.stop()
+        cups.stop()
         let printer = Printer(destination: "bianmin-a4", server: cups.server)
         await #expect(throws: PrintError.noServer(server: cups.server)) {
             try await printer.print(pdf: Data("%PDF-1.4".utf8), title: "x", media: .a4, copies: 1, timeout: .seconds(10))

@@ -2,6 +2,7 @@ import Documents
 import Foundation
 import QRCode
 import Testing
+import TestSupport
 
 @Suite("QR codes")
 struct QRCodeTests {

@@ -8,6 +8,7 @@ import SyncClient
 import SyncProtocol
 import Testing
 import TownCenter
+import TestSupport
 
 @Suite("transfer bundle format")
 struct TransferBundleFormatTests {

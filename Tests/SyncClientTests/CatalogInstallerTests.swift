@@ -3,6 +3,7 @@ import Foundation
 import SyncClient
 import SyncProtocol
 import Testing
+import TestSupport
 
 @Suite("Applying a catalog bundle")
 struct CatalogInstallerTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Printing at the town center", .serialized, .enabled(if: getuid() == 0, "a private cupsd needs root"))
 struct CenterPrintTests {
@@ -7,11 +8,7 @@ struct CenterPrintTests {
     func printFormAtCenter() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let cups = directory.appendingPathComponent("cups").path
-        try FileManager.default.createDirectory(atPath: cups, withIntermediateDirectories: true)
-        let script = packageRoot.appendingPathComponent("scripts/cupsd-test.sh").path
-        #expect(try run("/bin/bash", [script, "start", cups]).status == 0)
-        defer { _ = try? run("/bin/bash", [script, "stop", cups]) }
+        let cups = try PrivateCups()
 
         let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
         let kiosk = try KioskFixture(in: directory)
@@ -32,9 +29,9 @@ struct CenterPrintTests {
 
         let printed = try run(
             "towncenter", ["submissions", "print", receipt, "--data", center.data, "--authority", "XX县新河镇人民政府"],
-            environment: ["CUPS_SERVER": cups + "/cups.sock"])
+            environment: ["CUPS_SERVER": cups.server])
         #expect(printed.status == 0, "\(printed.stderr)")
-        let text = try run("/usr/bin/pdftotext", [cups + "/out/bianmin-a4.pdf", "-"]).stdout
+        let text = try run("/usr/bin/pdftotext", [cups.output(of: "bianmin-a4"), "-"]).stdout
         #expect(text.contains(receipt) && text.contains("城市建筑垃圾处置核准申请表") && text.contains("XX县新河镇人民政府"))
         #expect(text.contains("张三"))
     }

@@ -8,6 +8,7 @@ import SyncClient
 import SyncProtocol
 import Testing
 import TownCenter
+import TestSupport
 
 @Suite("Forwarding to a real town center", .serialized)
 struct ForwarderTests {

@@ -5,6 +5,7 @@ import KioskStore
 import SyncClient
 import Testing
 import TownCenter
+import TestSupport
 
 @Suite("kiosk enroll and kiosk forward", .serialized)
 struct KioskCommandTests {

@@ -7,9 +7,8 @@ import SyncClient
 import SyncProtocol
 import Testing
 import TownCenter
+import TestSupport
 
-/// The package's root folder, found from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// The built executables (`BIANMIN_BIN` overrides the folder).
 let binaries = ProcessInfo.processInfo.environment["BIANMIN_BIN"].map { URL(fileURLWithPath: $0) }

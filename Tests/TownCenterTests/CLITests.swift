@@ -3,6 +3,7 @@ import KioskSecurity
 import SyncProtocol
 import Testing
 import TownCenter
+import TestSupport
 
 /// What a finished command printed and how it exited.
 struct CommandResult {

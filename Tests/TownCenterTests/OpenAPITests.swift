@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import TownCenter
+import TestSupport
 
 @Suite("openapi.yaml")
 struct OpenAPITests {

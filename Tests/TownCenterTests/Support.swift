@@ -7,9 +7,8 @@ import Logging
 import SyncProtocol
 import Testing
 import TownCenter
+import TestSupport
 
-/// The package's root folder, found from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// The demo catalog folder.
 let demoCatalog = packageRoot.appendingPathComponent("kiosk-config/catalog")

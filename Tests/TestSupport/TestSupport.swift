@@ -1,0 +1,128 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The package's root folder, found from this file's path.
+public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Output of a finished command-line tool.
+public struct ToolResult: Sendable {
+    public let status: Int32
+    public let output: String
+    public let errorOutput: String
+}
+
+/// Runs a tool (from PATH, or a path) and waits for it; its output goes through files.
+///
+/// posix_spawn and waitpid rather than Foundation's Process, which hung here with concurrent tests
+/// (children left unreaped).
+@discardableResult
+public func runTool(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ToolResult {
+    let outputPath = "/tmp/bianmin-run-\(UUID().uuidString)"
+    let errorPath = outputPath + ".err"
+    defer {
+        unlink(outputPath)
+        unlink(errorPath)
+    }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    let argv = ([tool] + arguments).map { strdup($0) } + [nil]
+    let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    // The test runner blocks signals on its threads; a child (cupsd) must not inherit that mask.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t()
+    sigemptyset(&noSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+    var pid: pid_t = 0
+    let spawned = posix_spawnp(&pid, tool, &actions, &attributes, argv, envp)
+    guard spawned == 0 else { throw SpawnFailure(tool: tool, code: spawned) }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+    // WIFEXITED/WEXITSTATUS are macros Swift cannot import.
+    let exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + status & 0x7f
+    return ToolResult(
+        status: exitStatus,
+        output: String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self),
+        errorOutput: String(decoding: FileManager.default.contents(atPath: errorPath) ?? Data(), as: UTF8.self))
+}
+
+/// A tool that could not be started.
+public struct SpawnFailure: Error, CustomStringConvertible {
+    public let tool: String
+    public let code: Int32
+    public var description: String { "cannot start \(tool): \(String(cString: strerror(code)))" }
+}
+
+/// A fresh directory under /tmp, removed by `remove()` or when released. World-traversable so
+/// CUPS filters (user lp) can reach a private ServerBin inside it.
+public final class TemporaryDirectory: Sendable {
+    public let path: String
+
+    public init() throws {
+        path = "/tmp/bianmin-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+    }
+
+    /// The directory as a file URL.
+    public var url: URL { URL(fileURLWithPath: path) }
+
+    /// The path of `name` inside the directory.
+    public func file(_ name: String) -> String { "\(path)/\(name)" }
+
+    public func remove() { try? FileManager.default.removeItem(atPath: path) }
+
+    deinit { remove() }
+}
+
+/// A private cupsd (scripts/cupsd-test.sh) in its own directory, with the file-backed queues
+/// bianmin-a4, bianmin-receipt and the out-of-paper bianmin-nopaper.
+public final class PrivateCups: Sendable {
+    static let script = packageRoot.appendingPathComponent("scripts/cupsd-test.sh").path
+
+    /// Where the scheduler keeps its configuration, socket and printed files.
+    public let directory: TemporaryDirectory
+    /// The scheduler's socket, for `CUPS_SERVER`.
+    public var server: String { directory.file("cups.sock") }
+
+    /// Starts the scheduler; throws with the script's output when it does not start.
+    public init() throws {
+        directory = try TemporaryDirectory()
+        let started = try runTool(Self.script, ["start", directory.path])
+        guard started.status == 0, started.output.contains("export CUPS_SERVER=\(directory.file("cups.sock"))") else {
+            throw StartFailure(output: started.output + started.errorOutput)
+        }
+    }
+
+    /// The PDF the file queue `queue` last wrote.
+    public func output(of queue: String) -> String { directory.file("out/\(queue).pdf") }
+
+    /// Runs a CUPS admin tool (cupsenable, cupsdisable, lpstat...) against this scheduler.
+    @discardableResult
+    public func admin(_ tool: String, _ arguments: [String]) throws -> ToolResult {
+        try runTool(tool, arguments, environment: ["CUPS_SERVER": server])
+    }
+
+    /// Stops the scheduler; its files stay until the directory is released.
+    public func stop() {
+        _ = try? runTool(Self.script, ["stop", directory.path])
+    }
+
+    deinit { stop() }
+
+    /// The script's output when cupsd did not start.
+    public struct StartFailure: Error, CustomStringConvertible {
+        public let output: String
+        public var description: String { "cupsd-test.sh start failed: \(output)" }
+    }
+}
