@@ -18,8 +18,8 @@ final class TmuxKiosk {
     init() throws {
         data = try TemporaryDirectory()
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build the kiosk first: swift build --product kiosk")
-        let initialised = try command(binary, ["init", "--config", config, "--data", data.path])
-        try #require(initialised.status == 0, "\(initialised.output)")
+        let initialised = try runTool(binary, ["init", "--config", config, "--data", data.path])
+        try #require(initialised.status == 0, "\(initialised.output)\(initialised.errorOutput)")
     }
 
     /// The tmux server's and the pane's process ids, to end exactly what the test started.
@@ -27,7 +27,7 @@ final class TmuxKiosk {
     private var panePID: pid_t?
 
     deinit {
-        _ = try? command("tmux", ["-L", socket, "kill-server"])
+        _ = try? runTool("tmux", ["-L", socket, "kill-server"])
         // The pane's process group (shell, kiosk, sleep), then the server, should they linger.
         if let panePID { kill(-panePID, SIGKILL) }
         if let serverPID { kill(serverPID, SIGKILL) }
@@ -36,9 +36,9 @@ final class TmuxKiosk {
 
     /// Starts `shellCommand` in a new 80x24 session.
     func start(_ shellCommand: String) throws {
-        let result = try command("tmux", ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "kiosk", "-x", "80", "-y", "24", shellCommand])
-        try #require(result.status == 0, "\(result.output)")
-        let ids = try command("tmux", ["-L", socket, "display-message", "-p", "-t", "kiosk", "#{pid} #{pane_pid}"]).output
+        let result = try runTool("tmux", ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "kiosk", "-x", "80", "-y", "24", shellCommand])
+        try #require(result.status == 0, "\(result.output)\(result.errorOutput)")
+        let ids = try runTool("tmux", ["-L", socket, "display-message", "-p", "-t", "kiosk", "#{pid} #{pane_pid}"]).output
             .split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         if ids.count == 2 { (serverPID, panePID) = (ids[0], ids[1]) }
     }
@@ -51,7 +51,7 @@ final class TmuxKiosk {
     /// Sends tmux key names (`Enter`, `Escape`, `F2`) or, with `literal`, text.
     func send(_ keys: String..., literal: Bool = false) throws {
         for key in keys {
-            _ = try command("tmux", ["-L", socket, "send-keys", "-t", "kiosk"] + (literal ? ["-l", key] : [key]))
+            _ = try runTool("tmux", ["-L", socket, "send-keys", "-t", "kiosk"] + (literal ? ["-l", key] : [key]))
             // One key at a time, as a person types: a lone Esc must not merge with the next key.
             usleep(literal ? 150_000 : 120_000)
         }
@@ -59,7 +59,7 @@ final class TmuxKiosk {
 
     /// The pane's text now.
     func screen() throws -> String {
-        try command("tmux", ["-L", socket, "capture-pane", "-p", "-t", "kiosk"]).output
+        try runTool("tmux", ["-L", socket, "capture-pane", "-p", "-t", "kiosk"]).output
     }
 
     /// Waits until the pane shows `text` (up to `seconds`); returns the screen.
@@ -75,56 +75,6 @@ final class TmuxKiosk {
         Issue.record("the screen never showed '\(text)':\n\(last)", sourceLocation: sourceLocation)
         return last
     }
-}
-
-/// Runs a program to completion; stdout and stderr together.
-///
-/// Spawned directly, with every descriptor above 2 closed and output going to a file: the tmux
-/// server that `new-session` starts lives on and would otherwise keep open whatever it
-/// inherited (pipes, or the socket `Foundation.Process` watches to see its child exit).
-func command(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let path = program.hasPrefix("/") ? program : "/usr/bin/\(program)"
-    let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("bianmin-ui-out-\(UUID().uuidString)").path
-    let fd = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    try #require(fd >= 0)
-    defer {
-        close(fd)
-        unlink(outputPath)
-    }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_adddup2(&actions, fd, 1)
-    posix_spawn_file_actions_adddup2(&actions, fd, 2)
-    // glibc 2.34+; the Glibc module hides it behind a feature macro.
-    guard let closeFrom = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else {
-        throw TmuxError(message: "this libc cannot close inherited descriptors in a spawned child")
-    }
-    _ = unsafeBitCast(closeFrom, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)(&actions, 3)
-    // Signals the test process ignores would stay ignored in the child (and in the tmux server).
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var defaults = sigset_t()
-    sigfillset(&defaults)
-    posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
-    try #require(spawned == 0, "cannot run \(path): \(String(cString: strerror(spawned)))")
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-    let exited = status & 0x7F == 0
-    return (exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), output)
-}
-
-/// A tool the end-to-end tests need is missing.
-struct TmuxError: Error {
-    var message: String
 }
 
 @Suite(.serialized) struct EndToEndTests {
@@ -188,12 +138,12 @@ struct TmuxError: Error {
         #expect(receiptScreen.contains("您的申请已经保存"))
         let receipt = try #require(receiptOnScreen(receiptScreen))
         // The receipt came out of the test cupsd's receipt queue, with the number on it.
-        let printed = try command("pdftotext", ["-layout", cups.output(of: "bianmin-receipt"), "-"])
+        let printed = try runTool("pdftotext", ["-layout", cups.output(of: "bianmin-receipt"), "-"])
         #expect(printed.status == 0)
         #expect(printed.output.contains(receipt))
         #expect(printed.output.contains("老年人优待证办理"))
 
-        let listed = try command(kiosk.binary, ["queue", "list", "--json", "--config", kiosk.config, "--data", kiosk.data.path])
+        let listed = try runTool(kiosk.binary, ["queue", "list", "--json", "--config", kiosk.config, "--data", kiosk.data.path])
         #expect(listed.status == 0)
         let items = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])
         #expect(items.count == 1)
@@ -241,9 +191,9 @@ struct TmuxError: Error {
         usleep(200_000)
         #expect(try String(contentsOfFile: status, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == "status=78")
         // -J joins the lines the long message wrapped onto.
-        let screen = try command("tmux", ["-L", kiosk.socket, "capture-pane", "-p", "-J", "-t", "kiosk"]).output
+        let screen = try runTool("tmux", ["-L", kiosk.socket, "capture-pane", "-p", "-J", "-t", "kiosk"]).output
         #expect(screen.contains("no station key or database in \(uninitialised) (run `kiosk init`)"))
-        let alternate = try command("tmux", ["-L", kiosk.socket, "display-message", "-p", "-t", "kiosk", "#{alternate_on}"]).output
+        let alternate = try runTool("tmux", ["-L", kiosk.socket, "display-message", "-p", "-t", "kiosk", "#{alternate_on}"]).output
         #expect(alternate.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 
@@ -262,7 +212,7 @@ struct TmuxError: Error {
         try kiosk.waitFor("欢迎使用村便民服务站")
         try kiosk.send("1")
         try kiosk.waitFor("按部门查找")
-        let alternate = try command("tmux", ["-L", kiosk.socket, "display-message", "-p", "-t", "kiosk", "#{alternate_on}"]).output
+        let alternate = try runTool("tmux", ["-L", kiosk.socket, "display-message", "-p", "-t", "kiosk", "#{alternate_on}"]).output
         #expect(alternate.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
 
         let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -274,9 +224,9 @@ struct TmuxError: Error {
         let settingsAfter = try String(contentsOfFile: after, encoding: .utf8)
         #expect(settingsBefore == settingsAfter)
         #expect(settingsAfter.contains(" icanon") && settingsAfter.contains(" echo"))
-        let leftAlternate = try command("tmux", ["-L", kiosk.socket, "display-message", "-p", "-t", "kiosk", "#{alternate_on}"]).output
+        let leftAlternate = try runTool("tmux", ["-L", kiosk.socket, "display-message", "-p", "-t", "kiosk", "#{alternate_on}"]).output
         #expect(leftAlternate.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
-        let cursorShown = try command("tmux", ["-L", kiosk.socket, "display-message", "-p", "-t", "kiosk", "#{cursor_flag}"]).output
+        let cursorShown = try runTool("tmux", ["-L", kiosk.socket, "display-message", "-p", "-t", "kiosk", "#{cursor_flag}"]).output
         #expect(cursorShown.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 }

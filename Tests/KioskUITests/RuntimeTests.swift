@@ -128,12 +128,12 @@ import TestSupport
         let data = try TemporaryDirectory()
         let kiosk = packageRoot.appendingPathComponent(".build/debug/kiosk").path
         let config = packageRoot.appendingPathComponent("kiosk-config").path
-        #expect(try command(kiosk, ["init", "--config", config, "--data", data.path]).status == 0)
-        let added = try command("/bin/sh", ["-c", "echo 2468 | \(kiosk) assistant add --id A01 --name 王五 --config \(config) --data \(data.path)"])
-        #expect(added.status == 0, "\(added.output)")
-        let rejected = try command("/bin/sh", ["-c", "echo 24x8 | \(kiosk) assistant add --id A02 --name 李四 --config \(config) --data \(data.path)"])
+        #expect(try runTool(kiosk, ["init", "--config", config, "--data", data.path]).status == 0)
+        let added = try runTool("/bin/sh", ["-c", "echo 2468 | \(kiosk) assistant add --id A01 --name 王五 --config \(config) --data \(data.path)"])
+        #expect(added.status == 0, "\(added.output)\(added.errorOutput)")
+        let rejected = try runTool("/bin/sh", ["-c", "echo 24x8 | \(kiosk) assistant add --id A02 --name 李四 --config \(config) --data \(data.path)"])
         #expect(rejected.status == 64)
-        let listed = try command(kiosk, ["assistant", "list", "--config", config, "--data", data.path])
+        let listed = try runTool(kiosk, ["assistant", "list", "--config", config, "--data", data.path])
         #expect(listed.output == "A01  王五\n")
         let assistants = Assistants(try AppDatabase.open(at: data.path + "/kiosk.sqlite"))
         #expect(try assistants.login(id: "A01", pin: "2468", at: start) == .success(Assistant(id: "A01", name: "王五")))
@@ -159,7 +159,7 @@ import TestSupport
         let printed = try #require(await app.perform(effects[0]))
         state.handle(printed)
         #expect(state.text.contains("办事指南已打印,请取走。"))
-        let text = try command("pdftotext", [cups.output(of: "bianmin-a4"), "-"]).output
+        let text = try runTool("pdftotext", [cups.output(of: "bianmin-a4"), "-"]).output
         #expect(text.contains("砍伐、迁移城市树木审批"))
         #expect(text.contains("CG-XK-04"))
 

@@ -17,7 +17,9 @@ public struct ToolResult: Sendable {
 /// Runs a tool (from PATH, or a path) and waits for it; its output goes through files.
 ///
 /// posix_spawn and waitpid rather than Foundation's Process, which hung here with concurrent tests
-/// (children left unreaped).
+/// (children left unreaped). The child gets every descriptor above 2 closed, no blocked signals and
+/// default signal dispositions: a daemon it starts (cupsd, a tmux server) lives on and would
+/// otherwise keep the test's pipes open or ignore SIGTERM.
 @discardableResult
 public func runTool(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ToolResult {
     let outputPath = "/tmp/bianmin-run-\(UUID().uuidString)"
@@ -32,18 +34,26 @@ public func runTool(_ tool: String, _ arguments: [String], environment: [String:
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    // glibc 2.34+; the Glibc module hides it behind a feature macro.
+    guard let closeFrom = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else {
+        throw SpawnFailure(tool: tool, code: ENOSYS)
+    }
+    _ = unsafeBitCast(closeFrom, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)(&actions, 3)
     let argv = ([tool] + arguments).map { strdup($0) } + [nil]
     let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer { (argv + envp).forEach { free($0) } }
-    // The test runner blocks signals on its threads; a child (cupsd) must not inherit that mask.
+    // The test runner blocks signals on its threads, and ignores some: a child must inherit neither.
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
     var noSignals = sigset_t()
     sigemptyset(&noSignals)
     posix_spawnattr_setsigmask(&attributes, &noSignals)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+    var allSignals = sigset_t()
+    sigfillset(&allSignals)
+    posix_spawnattr_setsigdefault(&attributes, &allSignals)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
     let spawned = posix_spawnp(&pid, tool, &actions, &attributes, argv, envp)
     guard spawned == 0 else { throw SpawnFailure(tool: tool, code: spawned) }
