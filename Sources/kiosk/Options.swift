@@ -17,8 +17,7 @@ struct KioskOptions: ParsableArguments {
         do {
             return try loadQuietly()
         } catch {
-            printError(error.message)
-            throw ExitCode(error.exitCode)
+            throw error.report()
         }
     }
 
@@ -43,6 +42,12 @@ struct KioskOptions: ParsableArguments {
 struct CommandFailure: Error {
     var message: String
     var exitCode: Int32
+
+    /// Prints the message to standard error and returns the exit status to throw.
+    func report() -> ExitCode {
+        printError(message)
+        return ExitCode(exitCode)
+    }
 }
 
 /// Writes a line to standard error.

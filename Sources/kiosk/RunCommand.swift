@@ -44,8 +44,7 @@ struct RunCommand: AsyncParsableCommand {
             app = try makeApp(strings: strings, warnings: &warnings)
         } catch {
             session.restore()
-            printError(error.message)
-            throw ExitCode(error.exitCode)
+            throw error.report()
         }
         await app.run(on: session)
         warnings.forEach(printError)

@@ -121,8 +121,7 @@ extension KioskOptions {
         do {
             return try submitterQuietly(configuration)
         } catch {
-            printError(error.message)
-            throw ExitCode(error.exitCode)
+            throw error.report()
         }
     }
 
