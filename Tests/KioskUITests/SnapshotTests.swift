@@ -17,6 +17,15 @@ func sampleSummary(decision: Decision? = nil, reason: String? = nil) throws -> S
         forwardAttempts: 0, lastError: nil, acknowledgedAt: nil, purgedAt: nil)
 }
 
+/// The application form of `code` at its first question whose field matches.
+func formState(_ code: String, atFirst matches: (Field) -> Bool) throws -> KioskState {
+    var state = try formState(code)
+    let form = demo.catalog.matter(code)!.form
+    let steps = state.application!.steps(form, today: CalendarDate(start))
+    state.application?.step = try #require(steps.firstIndex { matches(form.fields[$0.field]) })
+    return state
+}
+
 /// Every screen at 80x24, by name.
 func screens() throws -> [(String, KioskState)] {
     var result: [(String, KioskState)] = []
@@ -97,28 +106,19 @@ func screens() throws -> [(String, KioskState)] {
     }()))
     result.append(("form-date", try { () throws -> KioskState in
         let code = demo.catalog.matters.first { matter in matter.acceptsAtVillage && matter.form.fields.contains { $0.type == .date && $0.relevant == nil } }!.code
-        var state = try formState(code)
-        let form = demo.catalog.matter(code)!.form
-        let step = state.application!.steps(form, today: CalendarDate(start)).firstIndex { form.fields[$0.field].type == .date }!
-        state.application?.step = step
+        var state = try formState(code, atFirst: { $0.type == .date })
         state.prepareQuestion()
         state.type("1950030")
         return state
     }()))
     result.append(("form-group", try { () throws -> KioskState in
-        var state = try formState("MZ-QR-01")
-        let form = demo.catalog.matter("MZ-QR-01")!.form
-        let step = state.application!.steps(form, today: CalendarDate(start)).firstIndex { form.fields[$0.field].id == "members" }!
-        state.application?.step = step
+        var state = try formState("MZ-QR-01", atFirst: { $0.id == "members" })
         state.application?.answers["members"] = .group([["member_name": .text("张三"), "member_id_number": .text(residentID(born: "19500101")), "relationship": .text("self"), "income": .number(800)]])
         state.prepareQuestion()
         return state
     }()))
     result.append(("form-group-entry", try { () throws -> KioskState in
-        var state = try formState("MZ-QR-01")
-        let form = demo.catalog.matter("MZ-QR-01")!.form
-        let step = state.application!.steps(form, today: CalendarDate(start)).firstIndex { form.fields[$0.field].id == "members" }!
-        state.application?.step = step
+        var state = try formState("MZ-QR-01", atFirst: { $0.id == "members" })
         state.prepareQuestion()
         state.press(.text("1"))  // a first member: its name, then its ID number
         state.type("zhangsan")
@@ -130,31 +130,19 @@ func screens() throws -> [(String, KioskState)] {
         "name": .text("张三"), "id_number": .text(residentID(born: "19500101")), "phone": .text("13800138000"),
         "address": .text("大桥村5号"), "residence": .text("local"), "pickup": .text("village"),
     ]
-    result.append(("materials", try { () throws -> KioskState in
+    /// The filled application of MZ-QT-01 on `page`.
+    func filledForm(on page: Page) throws -> KioskState {
         var state = try formState("MZ-QT-01")
         state.application?.answers = filled
-        state.push(.materials)
+        state.push(page)
         return state
-    }()))
-    result.append(("review", try { () throws -> KioskState in
-        var state = try formState("MZ-QT-01")
-        state.application?.answers = filled
-        state.push(.review(page: 0))
-        return state
-    }()))
-    result.append(("confirm", try { () throws -> KioskState in
-        var state = try formState("MZ-QT-01")
-        state.application?.answers = filled
-        state.push(.confirm)
-        return state
-    }()))
-    result.append(("working", try { () throws -> KioskState in
-        var state = try formState("MZ-QT-01")
-        state.application?.answers = filled
-        state.push(.confirm)
-        state.press(.text("1"))
-        return state
-    }()))
+    }
+    result.append(("materials", try filledForm(on: .materials)))
+    result.append(("review", try filledForm(on: .review(page: 0))))
+    result.append(("confirm", try filledForm(on: .confirm)))
+    var working = try filledForm(on: .confirm)
+    working.press(.text("1"))
+    result.append(("working", working))
     try add("receipt-print-pending") {
         $0.page = .working
         $0.handle(.submitted(.success(try sampleSummary())))
