@@ -12,12 +12,15 @@ public struct AppDatabase: Sendable {
         // Another process (the forwarder, the text-mode kiosk) may hold the write lock for a moment.
         config.busyMode = .timeout(15)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             // Purged payloads are overwritten, not left in free pages.
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         do {
             let pool = try DatabasePool(path: path, configuration: config)
+            // Every commit synced to disk. Set here, not in prepareDatabase: the pool turns WAL
+            // on after that and with it `synchronous = NORMAL`, which may lose the last commits
+            // (receipts already printed) when the power fails.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             let database = AppDatabase(writer: pool)
             try migrator.migrate(pool)
             return database

@@ -12,11 +12,12 @@ public struct CenterDatabase: Sendable {
     public init(path: String) throws(CenterError) {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         do {
-            writer = try DatabasePool(path: path, configuration: configuration)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            // Every commit synced (an acknowledgement promises the item is stored). Set after the
+            // pool turns WAL on, which sets `synchronous = NORMAL`.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            writer = pool
             try Self.migrator.migrate(writer)
         } catch {
             throw .database(String(describing: error))

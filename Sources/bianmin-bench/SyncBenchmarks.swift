@@ -129,9 +129,8 @@ enum SyncBenchmarks {
     /// Rows per second for plain batched inserts of `rows` into a fresh database with the
     /// center's durability (WAL, synchronous FULL), `batch` rows per transaction.
     static func rawInsertRate(rows: [SubmissionItem], batch: Int, in directory: String) throws -> Double {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        let pool = try DatabasePool(path: directory + "/baseline.sqlite", configuration: configuration)
+        let pool = try DatabasePool(path: directory + "/baseline.sqlite")
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }  // after the pool's own NORMAL
         try pool.write { db in
             try db.execute(sql: """
                 CREATE TABLE submission (uuid TEXT PRIMARY KEY, station TEXT, receipt TEXT UNIQUE, matter TEXT, catalog_version TEXT,

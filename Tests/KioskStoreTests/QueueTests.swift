@@ -39,6 +39,16 @@ final class TestStation {
 }
 
 @Suite struct QueueTests {
+    /// WAL with every commit synced: the pool's own `synchronous = NORMAL` must not win.
+    @Test func everyCommitIsSyncedToDisk() throws {
+        let station = try TestStation()
+        let (mode, synchronous) = try station.queue.database.writer.writeWithoutTransaction { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        #expect(mode == "wal")
+        #expect(synchronous == 2)  // FULL
+    }
+
     @Test func submissionIsSealedSignedAndNumbered() throws {
         let station = try TestStation()
         let (matter, answers) = station.example("RS-GG-01")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import KioskSecurity
 import SyncProtocol
 import Testing
@@ -6,6 +7,14 @@ import TownCenter
 
 @Suite("Submissions over HTTP")
 struct SubmissionTests {
+    @Test("the center's database syncs every commit: an acknowledgement means stored on disk")
+    func everyCommitIsSyncedToDisk() async throws {
+        let (center, directory) = try await makeCenter()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let synchronous = try await center.database.writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        #expect(synchronous == 2)  // FULL, not the pool's own NORMAL
+    }
+
     /// Enrols a station and returns it with a batch of `count` good items.
     func enrolled(_ center: RunningCenter, count: Int = 3) async throws -> (TestStation, [SubmissionItem]) {
         let station = TestStation()
