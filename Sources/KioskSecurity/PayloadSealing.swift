@@ -1,5 +1,6 @@
 @preconcurrency import Crypto
 import Foundation
+import Synchronization
 import KioskCore
 
 /// The town center's X25519 public key, to which submissions are sealed.
@@ -172,13 +173,71 @@ public enum PayloadSealer {
     public static func seal(
         _ plaintext: Data, to center: CenterPublicKey, associated: SealContext
     ) throws(SealError) -> SealedPayload {
+        try SealingContext(to: center).seal(plaintext, associated: associated)
+    }
+}
+
+/// One HPKE sender context with its key agreement done (a fresh ephemeral key), good for
+/// sealing exactly one payload.
+///
+/// Not copyable, so it cannot seal twice. `@unchecked Sendable`: `HPKE.Sender` is a value type
+/// that the crypto library does not mark `Sendable`; a context is only ever handed over whole.
+public struct SealingContext: ~Copyable, @unchecked Sendable {
+    private let keyID: String
+    private var sender: HPKE.Sender
+
+    /// Generates an ephemeral key and agrees a key with `center` (the costly part of sealing).
+    public init(to center: CenterPublicKey) throws(SealError) {
         do {
-            var sender = try HPKE.Sender(
-                recipientKey: center.key, ciphersuite: SealingSuite.ciphersuite, info: SealingSuite.info)
-            let ciphertext = try sender.seal(plaintext, authenticating: associated.associatedData)
-            return SealedPayload(keyID: center.keyID, encapsulatedKey: sender.encapsulatedKey, ciphertext: ciphertext)
+            sender = try HPKE.Sender(recipientKey: center.key, ciphersuite: SealingSuite.ciphersuite, info: SealingSuite.info)
         } catch {
             throw .sealFailed(String(describing: error))
+        }
+        keyID = center.keyID
+    }
+
+    /// Seals `plaintext` bound to `associated`, using up the context.
+    public consuming func seal(_ plaintext: Data, associated: SealContext) throws(SealError) -> SealedPayload {
+        do {
+            let ciphertext = try sender.seal(plaintext, authenticating: associated.associatedData)
+            return SealedPayload(keyID: keyID, encapsulatedKey: sender.encapsulatedKey, ciphertext: ciphertext)
+        } catch {
+            throw .sealFailed(String(describing: error))
+        }
+    }
+}
+
+/// Seals to one center key, keeping the next sealing context prepared in the background, so a
+/// submission waits only for the symmetric encryption; the key agreement happens while the
+/// resident is still answering, or while the previous submission waits for the disk.
+public final class PreparedSealer: Sendable {
+    /// The key payloads are sealed to.
+    public let center: CenterPublicKey
+    private let prepared = Mutex<SealingContext?>(nil)
+
+    /// A sealer for `center`; starts preparing the first context at once.
+    public init(center: CenterPublicKey) {
+        self.center = center
+        prepareNext()
+    }
+
+    /// Seals `plaintext` bound to `associated` with the prepared context (or a new one if none is
+    /// ready), then prepares the next; no context is ever used twice.
+    public func seal(_ plaintext: Data, associated: SealContext) throws(SealError) -> SealedPayload {
+        defer { prepareNext() }
+        if let ready = prepared.withLock({ $0.take() }) {
+            return try ready.seal(plaintext, associated: associated)
+        }
+        return try SealingContext(to: center).seal(plaintext, associated: associated)
+    }
+
+    private func prepareNext() {
+        DispatchQueue.global(qos: .utility).async { [self] in
+            guard prepared.withLock({ $0 == nil }) else { return }
+            var context = try? SealingContext(to: center)
+            prepared.withLock { slot in
+                if slot == nil { slot = context.take() }
+            }
         }
     }
 }

@@ -56,7 +56,8 @@ public struct Submitter: Sendable {
     public var station: StationConfig.Station
     public var catalogVersion: String
     public var identity: StationIdentity
-    public var centerKey: CenterPublicKey
+    /// Seals to the town center's key, with the key agreement prepared ahead.
+    public let sealer: PreparedSealer
     public var queue: SubmissionQueue
     public var clock: any WallClock
 
@@ -64,7 +65,7 @@ public struct Submitter: Sendable {
         self.station = station
         self.catalogVersion = catalogVersion
         self.identity = identity
-        self.centerKey = centerKey
+        sealer = PreparedSealer(center: centerKey)
         self.queue = queue
         self.clock = clock
     }
@@ -79,8 +80,8 @@ public struct Submitter: Sendable {
         let uuid = UUID()
         let sealed: SealedPayload
         do {
-            sealed = try PayloadSealer.seal(
-                AnswersJSON.encode(result.answers), to: centerKey, associated: SealContext(uuid: uuid, station: station.id, matter: matter.code))
+            sealed = try sealer.seal(
+                AnswersJSON.encode(result.answers), associated: SealContext(uuid: uuid, station: station.id, matter: matter.code))
         } catch {
             throw .crypto("\(error)")
         }

@@ -75,4 +75,22 @@ import Testing
             }
         }
     }
+
+    @Test func preparedSealerNeverReusesAContext() async throws {
+        let sealer = PreparedSealer(center: center.publicKey)
+        let contexts = (0..<40).map { SealContext(uuid: UUID(), station: "XH03", matter: "RS-GG-0\($0 % 3)") }
+        // Half one after another (each taking the context prepared after the last), half at once.
+        var sealed = try contexts.prefix(20).map { try sealer.seal(answers, associated: $0) }
+        sealed += try await withThrowingTaskGroup(of: (Int, SealedPayload).self) { group in
+            for index in 20..<40 {
+                group.addTask { (index, try sealer.seal(self.answers, associated: contexts[index])) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        #expect(Set(sealed.map(\.encapsulatedKey)).count == contexts.count)
+        for (payload, context) in zip(sealed, contexts) {
+            #expect(payload.keyID == center.keyID)
+            #expect(try PayloadOpener.open(payload, with: center, associated: context) == answers)
+        }
+    }
 }
