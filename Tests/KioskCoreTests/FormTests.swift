@@ -137,4 +137,38 @@ func label(_ zh: String) -> LocalizedText { LocalizedText(zh: zh, en: zh) }
         #expect(throws: AnswersFormatError.self) { try AnswersJSON.decode(Data("[1]".utf8)) }
         #expect(throws: AnswersFormatError.self) { try AnswersJSON.decode(Data("{\"a\": ".utf8)) }
     }
+
+    /// The direct writer gives the bytes `JSONEncoder` gives, on random answers with every kind of
+    /// value, control characters and quotes included, and they decode back to the same answers
+    /// (groups have entries: an empty group reads back as an empty list).
+    @Test func compactAnswersJSONMatchesJSONEncoder() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var generator = SystemRandomNumberGenerator()
+        let keys = ["a", "B", "a10", "a2", "_x", "张", "id_number"]
+        let characters: [Character] = ["a", "张", "\"", "\\", "/", "\n", "\r", "\t", "\u{8}", "\u{c}", "\u{1}", "\u{1f}", "\u{7f}", "\u{2028}", "😀", "e\u{301}"]
+        let numbers: [Double] = [0, -0.0, 3, -17, 1.5, 0.1 + 0.2, 1e-7, 1e15, -1e16, 1e20, 123456789.125, 999_999_999_999_999]
+        func text() -> String { String((0..<Int.random(in: 0...6, using: &generator)).map { _ in characters.randomElement(using: &generator)! }) }
+        func randomAnswers(depth: Int) -> Answers {
+            var answers: Answers = [:]
+            for _ in 0..<Int.random(in: 0...4, using: &generator) {
+                let value: AnswerValue = switch Int.random(in: 0..<(depth > 0 ? 4 : 3), using: &generator) {
+                case 0: .text(text())
+                case 1: .number(numbers.randomElement(using: &generator)!)
+                case 2: .list((0..<Int.random(in: 0...3, using: &generator)).map { _ in text() })
+                default: .group((1..<Int.random(in: 2...3, using: &generator)).map { _ in randomAnswers(depth: depth - 1) })
+                }
+                answers[keys.randomElement(using: &generator)!] = value
+            }
+            return answers
+        }
+        for _ in 0..<500 {
+            let sample = randomAnswers(depth: 1)
+            let data = AnswersJSON.encode(sample)
+            let expected = try encoder.encode(sample)
+            if data != expected { Issue.record("\(String(decoding: data, as: UTF8.self)) != \(String(decoding: expected, as: UTF8.self))") }
+            let decoded = try AnswersJSON.decode(data)
+            if decoded != sample { Issue.record("\(decoded) != \(sample)") }
+        }
+    }
 }

@@ -17,6 +17,25 @@ import KioskCore
         }
     }
 
+    /// The shortcut for common characters agrees with the Unicode tables on every scalar.
+    @Test func controlOrFormatMatchesTheGeneralCategory() {
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let category = scalar.properties.generalCategory
+            if scalar.isControlOrFormat != (category == .control || category == .format) {
+                Issue.record("U+\(String(value, radix: 16)) \(category)")
+            }
+        }
+    }
+
+    @Test func asciiDigitValueIsForASCIIDigitsOnly() {
+        for character in "0123456789" { #expect(character.asciiDigitValue == character.wholeNumberValue) }
+        for character: Character in ["a", "X", "-", "\r\n", "٣", "４", "三", "²"] {
+            #expect(character.asciiDigitValue == nil)
+            #expect(!character.isASCIIDigit)
+        }
+    }
+
     @Test func zeroPaddedPadsToTheWidthOnly() {
         #expect(7.zeroPadded(2) == "07")
         #expect(26.zeroPadded(2) == "26")

@@ -33,6 +33,9 @@ import Testing
         ("110101203001011234", .futureBirthDate),
         ("1101011990030712", .length(16)),
         ("11010119900307123A", .characters),
+        ("1101011990030712X4", .characters),
+        ("11010119900307123４", .characters),  // a full-width digit: 18 characters, but not ASCII
+        ("11010119900307１2", .length(16)),
         ("990101199003071234", .region),
     ])
     func invalidNumbers(_ text: String, _ problem: ResidentID.Problem) {

@@ -33,11 +33,14 @@ public enum AnswerValue: Sendable, Hashable, Codable {
         switch self {
         case .text(let s): try container.encode(s)
         case .number(let n):
-            if n == n.rounded(), abs(n) < 1e15 { try container.encode(Int64(n)) } else { try container.encode(n) }
+            if let whole = Self.wholeNumber(n) { try container.encode(whole) } else { try container.encode(n) }
         case .list(let l): try container.encode(l)
         case .group(let g): try container.encode(g)
         }
     }
+
+    /// A number written without a fraction when it has none (and is small enough to be exact).
+    static func wholeNumber(_ n: Double) -> Int64? { n == n.rounded() && abs(n) < 1e15 ? Int64(n) : nil }
 }
 
 /// A set of answers keyed by field id.
@@ -69,10 +72,73 @@ public enum AnswersJSON {
         }
     }
 
-    /// Encodes answers as stable (sorted-key) JSON.
+    /// Encodes answers as stable (sorted-key) JSON: compact for sealing, written directly (the
+    /// same bytes as `JSONEncoder` with sorted keys, at a fraction of its cost on the submit path),
+    /// or pretty-printed for people.
     public static func encode(_ answers: Answers, pretty: Bool = false) -> Data {
+        guard pretty else {
+            var writer = CompactWriter()
+            writer.write(answers)
+            return Data(writer.bytes)
+        }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return (try? encoder.encode(answers)) ?? Data("{}".utf8)
+    }
+
+    private struct CompactWriter {
+        var bytes: [UInt8] = []
+
+        mutating func write(_ answers: Answers) {
+            bytes.append(UInt8(ascii: "{"))
+            for (index, key) in answers.keys.sorted().enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(key)
+                bytes.append(UInt8(ascii: ":"))
+                write(answers[key]!)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+
+        mutating func write(_ value: AnswerValue) {
+            switch value {
+            case .text(let text): write(text)
+            case .number(let n):
+                // Answers hold finite numbers only (JSON has no others; calculations drop them).
+                // Large whole numbers as JSONEncoder writes them: the shortest form, without ".0".
+                let written = AnswerValue.wholeNumber(n).map(String.init) ?? (n.isFinite ? "\(n)" : "null")
+                bytes += (written.hasSuffix(".0") ? written.dropLast(2) : Substring(written)).utf8
+            case .list(let list): writeArray(list) { $0.write($1) }
+            case .group(let entries): writeArray(entries) { $0.write($1) }
+            }
+        }
+
+        mutating func writeArray<Element>(_ elements: [Element], _ writeElement: (inout CompactWriter, Element) -> Void) {
+            bytes.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                writeElement(&self, element)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+
+        mutating func write(_ text: String) {
+            bytes.append(UInt8(ascii: "\""))
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), byte]
+                case 0x0A: bytes += Array("\\n".utf8)
+                case 0x0D: bytes += Array("\\r".utf8)
+                case 0x09: bytes += Array("\\t".utf8)
+                case 0x08: bytes += Array("\\b".utf8)
+                case 0x0C: bytes += Array("\\f".utf8)
+                case ..<0x20: bytes += Array("\\u00".utf8) + [Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]]
+                default: bytes.append(byte)
+                }
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+
+        static let hex = Array("0123456789abcdef".utf8)
     }
 }

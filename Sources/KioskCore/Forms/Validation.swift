@@ -58,33 +58,30 @@ public enum FormValidator {
 
         var hidden: Set<String> = []
         var hiddenMembers: [String: Set<Int>] = [:]  // "group.member" -> hidden entry indices
-        // The top-level values as expressions, rebuilt only after an answer changed.
-        var cached: [String: ExpressionValue]?
-        func topValues() -> [String: ExpressionValue] {
-            if let cached { return cached }
-            let fresh = expressionValues(values, form.fields)
-            cached = fresh
-            return fresh
+        // The top-level values as expressions, kept in step with `values`.
+        var expressions = expressionValues(values, form.fields)
+        func set(_ value: AnswerValue?, of field: Field) {
+            values[field.id] = value
+            expressions[field.id] = value.map { expressionValue($0, of: field) }
         }
         for path in form.order {
             let top = form.fields[path.top]
             if hidden.contains(top.id) { continue }
             guard let m = path.member else {
                 guard top.relevant != nil || top.calculate != nil else { continue }
-                let context = EvaluationContext(values: topValues(), today: today)
+                let context = EvaluationContext(values: expressions, today: today)
                 if let relevant = top.relevant, !relevant.isTrue(in: context) {
                     hidden.insert(top.id)
-                    values[top.id] = nil
+                    set(nil, of: top)
                 } else if let calculate = top.calculate {
-                    values[top.id] = answerValue(calculate.evaluate(in: context))
+                    set(answerValue(calculate.evaluate(in: context)), of: top)
                 }
-                cached = nil
                 continue
             }
             let member = top.fields[m]
             guard member.relevant != nil || member.calculate != nil, case .group(var entries)? = values[top.id] else { continue }
             for i in entries.indices {
-                let context = EvaluationContext(values: topValues(), entry: expressionValues(entries[i], top.fields), today: today)
+                let context = EvaluationContext(values: expressions, entry: expressionValues(entries[i], top.fields), today: today)
                 if let relevant = member.relevant, !relevant.isTrue(in: context) {
                     hiddenMembers["\(top.id).\(member.id)", default: []].insert(i)
                     entries[i][member.id] = nil
@@ -92,11 +89,10 @@ public enum FormValidator {
                     entries[i][member.id] = answerValue(calculate.evaluate(in: context))
                 }
             }
-            values[top.id] = .group(entries)
-            cached = nil
+            set(.group(entries), of: top)
         }
 
-        let topContext = topValues()
+        let topContext = expressions
         for field in form.fields where !hidden.contains(field.id) {
             if field.type == .note {
                 values[field.id] = nil
@@ -119,7 +115,7 @@ public enum FormValidator {
 
     private static func reportUnknown(in answers: Answers, fields: [Field], prefix: String, into issues: inout [FieldIssue]) {
         let known = Set(fields.map(\.id))
-        for key in answers.keys.sorted() where !known.contains(key) {
+        for key in answers.keys.filter({ !known.contains($0) }).sorted() {
             issues.append(FieldIssue(path: prefix + key, message: LocalizedText(zh: "表单中没有这一项", en: "This form has no such field")))
         }
     }
@@ -133,17 +129,22 @@ public enum FormValidator {
     /// The answers as expression values (dates as dates, groups as entries).
     static func expressionValues(_ answers: Answers, _ fields: [Field]) -> [String: ExpressionValue] {
         var out: [String: ExpressionValue] = [:]
+        out.reserveCapacity(answers.count)
         for field in fields {
-            guard let value = answers[field.id] else { continue }
-            switch (field.type, value) {
-            case (.date, .text(let s)): out[field.id] = CalendarDate(iso: s).map(ExpressionValue.date) ?? .text(s)
-            case (_, .text(let s)): out[field.id] = .text(s)
-            case (_, .number(let n)): out[field.id] = .number(n)
-            case (_, .list(let l)): out[field.id] = .list(l)
-            case (_, .group(let entries)): out[field.id] = .group(entries.map { expressionValues($0, field.fields) })
-            }
+            if let value = answers[field.id] { out[field.id] = expressionValue(value, of: field) }
         }
         return out
+    }
+
+    /// One answer as an expression value.
+    static func expressionValue(_ value: AnswerValue, of field: Field) -> ExpressionValue {
+        switch (field.type, value) {
+        case (.date, .text(let s)): CalendarDate(iso: s).map(ExpressionValue.date) ?? .text(s)
+        case (_, .text(let s)): .text(s)
+        case (_, .number(let n)): .number(n)
+        case (_, .list(let l)): .list(l)
+        case (_, .group(let entries)): .group(entries.map { expressionValues($0, field.fields) })
+        }
     }
 
     static func answerValue(_ value: ExpressionValue) -> AnswerValue? {
@@ -176,7 +177,7 @@ public enum FormValidator {
         }
         if let constraint = field.constraint {
             var context = context
-            context.current = expressionValues(["_": value!], [Field(id: "_", type: field.type, label: field.label, fields: field.fields)])["_"] ?? .none
+            context.current = expressionValue(value!, of: field)
             if !constraint.expression.isTrue(in: context) { fail(constraint.message) }
         }
     }
@@ -184,7 +185,7 @@ public enum FormValidator {
     private static func typeProblem(_ field: Field, _ answer: AnswerValue, today: CalendarDate, normalized: inout AnswerValue?) -> LocalizedText? {
         switch (field.type, answer) {
         case (.text, .text(let s)):
-            if s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) {
+            if s.unicodeScalars.contains(where: \.isControlOrFormat) {
                 return LocalizedText(zh: "不能包含控制字符", en: "Control characters are not allowed")
             }
             if s.count > field.maxLength {

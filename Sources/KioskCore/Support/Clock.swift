@@ -120,8 +120,3 @@ extension TimeZone {
     /// China Standard Time (UTC+8), the county's time zone.
     public static let china = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
 }
-
-extension Character {
-    /// Whether this is one of the ASCII digits 0-9.
-    public var isASCIIDigit: Bool { isASCII && isNumber }
-}

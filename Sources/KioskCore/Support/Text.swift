@@ -6,13 +6,38 @@ extension String {
     /// `trimmingCharacters(in:)` takes on Linux.
     public func trimmingWhitespace() -> String {
         func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-            scalar == "\t" || scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
+            if scalar.isCommonVisible { return false }
+            return scalar == "\t" || scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
         }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !isWhitespace($0) }) else { return "" }
         let last = scalars.lastIndex(where: { !isWhitespace($0) })!
         return String(scalars[first...last])
     }
+}
+
+extension Unicode.Scalar {
+    /// Whether this is a control (Cc) or format (Cf) character, which no typed answer may hold.
+    public var isControlOrFormat: Bool {
+        if isCommonVisible { return false }
+        let category = properties.generalCategory
+        return category == .control || category == .format
+    }
+
+    /// Printable ASCII other than space, or a CJK ideograph: what residents type almost always,
+    /// decided without the Unicode property tables.
+    var isCommonVisible: Bool { (0x21..<0x7F).contains(value) || (0x3400...0x9FFF).contains(value) }
+}
+
+extension Character {
+    /// The value of an ASCII digit 0-9, or nil for any other character.
+    public var asciiDigitValue: Int? {
+        guard let ascii = asciiValue, (0x30...0x39).contains(ascii) else { return nil }
+        return Int(ascii - 0x30)
+    }
+
+    /// Whether this is one of the ASCII digits 0-9.
+    public var isASCIIDigit: Bool { asciiDigitValue != nil }
 }
 
 extension BinaryInteger {

@@ -6,7 +6,7 @@ public enum PhoneNumber {
         if s.hasPrefix("+86") { s.removeFirst(3) } else if s.hasPrefix("0086") { s.removeFirst(4) }
         guard s.allSatisfy({ $0.isASCIIDigit || $0 == "-" }) else { return nil }
         let digits = s.filter(\.isASCIIDigit)
-        if !s.contains("-"), digits.count == 11, digits.hasPrefix("1"),
+        if digits.count == s.count, digits.count == 11, digits.hasPrefix("1"),
             let second = digits.dropFirst().first, ("3"..."9").contains(second)
         {
             return digits
@@ -59,12 +59,12 @@ public enum BankCard {
     public static func isValid(_ text: String) -> Bool {
         let s = text.filter { $0 != " " }
         guard (12...19).contains(s.count), s.allSatisfy(\.isASCIIDigit) else { return false }
-        return luhnSum(s.compactMap(\.wholeNumberValue)) % 10 == 0
+        return luhnSum(s.compactMap(\.asciiDigitValue)) % 10 == 0
     }
 
     /// The digit that makes `prefix` + digit pass the Luhn check.
     public static func checkDigit(for prefix: String) -> Int {
-        let sum = luhnSum(prefix.compactMap(\.wholeNumberValue) + [0])
+        let sum = luhnSum(prefix.compactMap(\.asciiDigitValue) + [0])
         return (10 - sum % 10) % 10
     }
 

@@ -30,31 +30,38 @@ public struct ResidentID: Sendable, Hashable, CustomStringConvertible {
     /// The check character for the first 17 digits.
     public static func checkCharacter(for first17: some Collection<Character>) -> Character? {
         guard first17.count == 17 else { return nil }
-        var sum = 0
-        for (digit, weight) in zip(first17, weights) {
-            guard let d = digit.wholeNumberValue, digit.isASCIIDigit else { return nil }
-            sum += d * weight
+        var digits: [Int] = []
+        for character in first17 {
+            guard let digit = character.asciiDigitValue else { return nil }
+            digits.append(digit)
         }
-        return checkCharacters[sum % 11]
+        return checkCharacter(digits: digits)
+    }
+
+    private static func checkCharacter(digits: some Sequence<Int>) -> Character {
+        checkCharacters[zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 } % 11]
     }
 
     /// Validates `text` (a lower-case `x` is accepted); `today` bounds the birth date.
     public init(_ text: String, today: CalendarDate) throws(Problem) {
-        let chars = Array(text.uppercased())
-        guard chars.count == 18 else { throw .length(chars.count) }
-        guard chars[..<17].allSatisfy(\.isASCIIDigit), chars[17].isASCIIDigit || chars[17] == "X" else {
-            throw .characters
+        // Digit values, with 10 for the check character X; worked on bytes, as only ASCII is valid.
+        let bytes = Array(text.utf8)
+        guard bytes.count == 18, bytes.allSatisfy({ $0 < 0x80 }) else {
+            let count = text.count
+            throw count == 18 ? .characters : .length(count)
         }
-        let digits = chars.map { $0.wholeNumberValue ?? 10 }
+        let digits = bytes.map { byte in (0x30...0x39).contains(byte) ? Int(byte - 0x30) : byte | 0x20 == UInt8(ascii: "x") ? 10 : -1 }
+        guard digits[..<17].allSatisfy({ $0 >= 0 && $0 < 10 }), digits[17] >= 0 else { throw .characters }
         guard ResidentID.provinces.contains(digits[0] * 10 + digits[1]) else { throw .region }
         let year = digits[6...9].reduce(0) { $0 * 10 + $1 }
         let month = digits[10] * 10 + digits[11]
         let day = digits[12] * 10 + digits[13]
         guard year >= 1800, let birth = CalendarDate(year: year, month: month, day: day) else { throw .birthDate }
         guard birth <= today else { throw .futureBirthDate }
-        let expected = ResidentID.checkCharacter(for: chars[..<17])!
-        guard chars[17] == expected else { throw .checkCharacter(expected: expected) }
-        value = String(chars)
+        let expected = ResidentID.checkCharacter(digits: digits[..<17])
+        let last: Character = digits[17] == 10 ? "X" : Character(Unicode.Scalar(bytes[17]))
+        guard last == expected else { throw .checkCharacter(expected: expected) }
+        value = String(decoding: bytes[..<17], as: UTF8.self) + String(last)
         birthDate = birth
         sex = digits[16] % 2 == 1 ? .male : .female
     }
