@@ -12,10 +12,8 @@ struct CommandResult {
 
 /// Runs a built executable of this package (`kiosk`, `towncenter`), or an `absolute` path, with `arguments`.
 func run(_ program: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], in directory: URL = packageRoot, absolute: Bool = false) throws -> CommandResult {
-    let binaries = ProcessInfo.processInfo.environment["BIANMIN_BIN"].map { URL(fileURLWithPath: $0) }
-        ?? packageRoot.appendingPathComponent(".build/debug")
     let process = Process()
-    process.executableURL = absolute ? URL(fileURLWithPath: program) : binaries.appendingPathComponent(program)
+    process.executableURL = absolute ? URL(fileURLWithPath: program) : builtProducts.appendingPathComponent(program)
     process.arguments = arguments
     process.currentDirectoryURL = directory
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

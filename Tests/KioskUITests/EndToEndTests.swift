@@ -11,8 +11,7 @@ import TestSupport
 final class TmuxKiosk {
     let socket = "bianmin-ui-\(UUID().uuidString.prefix(8))"
     let data: TemporaryDirectory
-    let binary = (ProcessInfo.processInfo.environment["BIANMIN_BIN"].map { URL(fileURLWithPath: $0) }
-        ?? packageRoot.appendingPathComponent(".build/debug")).appendingPathComponent("kiosk").path
+    let binary = builtProducts.appendingPathComponent("kiosk").path
     let config = packageRoot.appendingPathComponent("kiosk-config").path
 
     init() throws {

@@ -367,7 +367,7 @@ struct BundleTransferTests {
         #expect(plain.status == 0 && !plain.stderr.contains("%"))
         let tty = rig.stick + "/tty"
         try FileManager.default.createDirectory(atPath: tty, withIntermediateDirectories: true)
-        let command = ([binaries.appendingPathComponent("kiosk").path, "export", "--to", tty] + rig.common).joined(separator: " ")
+        let command = ([builtProducts.appendingPathComponent("kiosk").path, "export", "--to", tty] + rig.common).joined(separator: " ")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qec", command, "/dev/null"]

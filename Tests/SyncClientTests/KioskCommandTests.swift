@@ -36,7 +36,7 @@ struct KioskCommandTests {
         var kills = 0
         for _ in 0..<12 {
             let process = Process()
-            process.executableURL = binaries.appendingPathComponent("kiosk")
+            process.executableURL = builtProducts.appendingPathComponent("kiosk")
             process.arguments = ["forward", "--once", "--batch", "10"] + common
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -85,7 +85,7 @@ struct KioskCommandTests {
         let kiosk = try KioskFixture(in: directory)
         _ = try await kiosk.enroll(at: center)
         let process = Process()
-        process.executableURL = binaries.appendingPathComponent("kiosk")
+        process.executableURL = builtProducts.appendingPathComponent("kiosk")
         process.arguments = ["forward", "--interval", "0.2", "--config", try config(in: directory), "--data", kiosk.dataDirectory]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

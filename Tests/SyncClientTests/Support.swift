@@ -10,10 +10,6 @@ import TownCenter
 import TestSupport
 
 
-/// The built executables (`BIANMIN_BIN` overrides the folder).
-let binaries = ProcessInfo.processInfo.environment["BIANMIN_BIN"].map { URL(fileURLWithPath: $0) }
-    ?? packageRoot.appendingPathComponent(".build/debug")
-
 /// Submissions per fault test (300 in CI; `scripts/sync-fault-soak.sh` sets 2,000).
 let faultCount = ProcessInfo.processInfo.environment["BIANMIN_SYNC_COUNT"].flatMap(Int.init) ?? 300
 
@@ -28,7 +24,7 @@ func temporaryDirectory() throws -> URL {
 @discardableResult
 func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = program.hasPrefix("/") ? URL(fileURLWithPath: program) : binaries.appendingPathComponent(program)
+    process.executableURL = program.hasPrefix("/") ? URL(fileURLWithPath: program) : builtProducts.appendingPathComponent(program)
     process.arguments = arguments
     process.currentDirectoryURL = packageRoot
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -48,60 +44,23 @@ func run(_ program: String, _ arguments: [String], environment: [String: String]
 /// A `towncenter serve` process that tests can SIGKILL and restart on the same port.
 final class CenterProcess: @unchecked Sendable {
     let data: String
-    private(set) var port = 0
-    private var process: Process?
-    private let lock = NSLock()
-    private var output = ""
+    private var served: ServedCenter!
 
     /// Creates a center in `data` (demo catalog) and starts serving on a free port.
     init(data: String) throws {
         self.data = data
         let created = try run("towncenter", ["init", "--data", data, "--catalog", packageRoot.appendingPathComponent("kiosk-config/catalog").path])
         guard created.status == 0 else { throw Failure("towncenter init failed: \(created.stderr)") }
-        try start()
+        served = try ServedCenter(data: data)
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { served.url }
 
-    /// Starts serving (on the previous port after a kill).
-    func start() throws {
-        lock.withLock { output = "" }
-        let process = Process()
-        process.executableURL = binaries.appendingPathComponent("towncenter")
-        process.arguments = ["serve", "--data", data, "--port", String(port)]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard !data.isEmpty else {
-                handle.readabilityHandler = nil  // end of file: stop polling
-                return
-            }
-            self?.lock.withLock { self?.output += String(decoding: data, as: UTF8.self) }
-        }
-        try process.run()
-        self.process = process
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let text = lock.withLock { output }
-            if let range = text.range(of: "listening on http://127.0.0.1:"),
-               let bound = Int(text[range.upperBound...].prefix { $0.isNumber }) {
-                port = bound
-                return
-            }
-            guard process.isRunning else { break }
-            usleep(10_000)
-        }
-        throw Failure("towncenter serve did not start")
-    }
+    /// Starts serving again, on the same port, after a kill.
+    func start() throws { try served.start() }
 
     /// Kills the server at once (power cut).
-    func kill() {
-        guard let process, process.isRunning else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
+    func kill() { served.kill() }
 
     /// A one-time token for `station`.
     func token(for station: String) throws -> String {
@@ -113,8 +72,6 @@ final class CenterProcess: @unchecked Sendable {
 
     /// The center's database, opened beside the running server.
     func open() throws -> Center { try Center.open(dataDirectory: data) }
-
-    deinit { kill() }
 }
 
 /// A test failure with a message.

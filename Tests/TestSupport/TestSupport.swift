@@ -7,6 +7,10 @@ import Glibc
 /// The package's root folder, found from this file's path.
 public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+/// The folder of the package's built executables (`BIANMIN_BIN` overrides it).
+public let builtProducts = ProcessInfo.processInfo.environment["BIANMIN_BIN"].map { URL(fileURLWithPath: $0) }
+    ?? packageRoot.appendingPathComponent(".build/debug")
+
 /// Output of a finished command-line tool.
 public struct ToolResult: Sendable {
     public let status: Int32
@@ -134,5 +138,80 @@ public final class PrivateCups: Sendable {
     public struct StartFailure: Error, CustomStringConvertible {
         public let output: String
         public var description: String { "cupsd-test.sh start failed: \(output)" }
+    }
+}
+
+/// A `towncenter serve` process on 127.0.0.1, found ready by its `listening on` line.
+public final class ServedCenter: @unchecked Sendable {
+    /// The center's data directory.
+    public let data: String
+    /// The bound port (chosen by the server on the first start, kept on restarts).
+    public private(set) var port = 0
+    /// The running process.
+    public private(set) var process = Process()
+    private let lock = NSLock()
+    private var output = ""
+
+    /// Serves `data` (already initialised) on a free port; throws when no port is announced.
+    public init(data: String) throws {
+        self.data = data
+        try start()
+    }
+
+    /// The base URL.
+    public var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts serving, on the previous port after a kill.
+    public func start() throws {
+        lock.withLock { output = "" }
+        process = Process()
+        process.executableURL = builtProducts.appendingPathComponent("towncenter")
+        process.arguments = ["serve", "--data", data, "--port", String(port)]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil  // end of file: stop polling
+                return
+            }
+            self?.lock.withLock { self?.output += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let text = lock.withLock { output }
+            if let range = text.range(of: "listening on http://127.0.0.1:"),
+               let bound = Int(text[range.upperBound...].prefix { $0.isNumber }) {
+                port = bound
+                return
+            }
+            guard process.isRunning else { break }
+            usleep(10_000)
+        }
+        throw StartFailure(output: lock.withLock { output })
+    }
+
+    /// Kills the server at once (a power cut).
+    public func kill() {
+        guard process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Asks the server to stop (SIGTERM) and returns its exit status.
+    public func terminate() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { kill() }
+
+    /// What the server printed when it announced no port.
+    public struct StartFailure: Error, CustomStringConvertible {
+        public let output: String
+        public var description: String { "towncenter serve did not start: \(output)" }
     }
 }

@@ -12,9 +12,8 @@ struct CommandResult {
     var stderr: String
 }
 
-/// The built `towncenter` executable (`BIANMIN_BIN` overrides the folder).
-let towncenterBinary = (ProcessInfo.processInfo.environment["BIANMIN_BIN"].map { URL(fileURLWithPath: $0) }
-    ?? packageRoot.appendingPathComponent(".build/debug")).appendingPathComponent("towncenter")
+/// The built `towncenter` executable.
+let towncenterBinary = builtProducts.appendingPathComponent("towncenter")
 
 /// Runs `towncenter` with `arguments` to completion.
 func towncenter(_ arguments: [String]) throws -> CommandResult {
@@ -38,45 +37,6 @@ func towncenter(_ arguments: [String]) throws -> CommandResult {
         stderr: String(decoding: errData, as: UTF8.self))
 }
 
-/// A `towncenter serve` process and the port it printed.
-final class ServeProcess: @unchecked Sendable {
-    let process = Process()
-    private let lock = NSLock()
-    private var output = ""
-
-    /// Starts `towncenter serve --port 0` and waits for its `listening on` line.
-    init(data: String) throws {
-        process.executableURL = towncenterBinary
-        process.arguments = ["serve", "--data", data, "--port", "0"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard !data.isEmpty else {
-                handle.readabilityHandler = nil  // end of file: stop polling
-                return
-            }
-            self?.lock.withLock { self?.output += String(decoding: data, as: UTF8.self) }
-        }
-        try process.run()
-    }
-
-    /// The bound port, once printed (nil after `seconds` without it).
-    func port(within seconds: Double = 60) -> Int? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            let text = lock.withLock { output }
-            if let range = text.range(of: "listening on http://127.0.0.1:"),
-               let port = Int(text[range.upperBound...].prefix { $0.isNumber }) {
-                return port
-            }
-            usleep(20_000)
-        }
-        return nil
-    }
-}
-
 @Suite("towncenter command", .serialized)
 struct CLITests {
     @Test("init, serve on port 0, enrol, receive, decide, show, export, verify and stop on SIGTERM")
@@ -92,9 +52,9 @@ struct CLITests {
         #expect(again.status != 0)
         #expect(again.stderr.contains("already exists"))
 
-        let serve = try ServeProcess(data: data)
-        defer { if serve.process.isRunning { serve.process.terminate() } }
-        let port = try #require(serve.port())
+        let serve = try ServedCenter(data: data)
+        defer { serve.kill() }
+        let port = serve.port
 
         let tokenJSON = try towncenter(["station", "enroll", "--data", data, "--station", "XH03", "--json"])
         #expect(tokenJSON.status == 0)
@@ -155,9 +115,7 @@ struct CLITests {
             #expect(audit.stdout.contains("intact"))
         }
 
-        serve.process.terminate()
-        serve.process.waitUntilExit()
-        #expect(serve.process.terminationStatus == 0)
+        #expect(serve.terminate() == 0)
     }
 
     @Test("--demo-keys uses the demo center key pair")
