@@ -42,9 +42,9 @@ func run(_ program: String, _ arguments: [String], environment: [String: String]
 }
 
 /// A `towncenter serve` process that tests can SIGKILL and restart on the same port.
-final class CenterProcess: @unchecked Sendable {
+final class CenterProcess: Sendable {
     let data: String
-    private var served: ServedCenter!
+    private let served: ServedCenter
 
     /// Creates a center in `data` (demo catalog) and starts serving on a free port.
     init(data: String) throws {
