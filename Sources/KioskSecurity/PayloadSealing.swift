@@ -158,7 +158,10 @@ public struct SealedPayload: Sendable, Hashable {
     }
 
     /// SHA-256 of `serialized()`; the receipt record signs it.
-    public var digest: [UInt8] { Array(SHA256.hash(data: serialized())) }
+    public var digest: [UInt8] { Self.digest(ofSerialized: serialized()) }
+
+    /// The digest of a payload from its serialized bytes, as received (no need to rebuild them).
+    public static func digest(ofSerialized bytes: Data) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
 }
 
 /// HPKE ciphersuite and info string shared by sealer and opener.

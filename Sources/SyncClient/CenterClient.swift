@@ -51,6 +51,13 @@ public enum SyncError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// A request signed by the station and ready to send (see `CenterClient.prepare`).
+public struct SignedRequest: Sendable {
+    fileprivate let request: HTTPClientRequest
+    /// The request's nonce, which the center's signed answer must echo.
+    public let nonce: String
+}
+
 /// Signed HTTP calls to the town center.
 public struct CenterClient: Sendable {
     /// The center's base URL, e.g. `http://10.0.0.5:8630`.
@@ -92,9 +99,19 @@ public struct CenterClient: Sendable {
 
     /// Sends a batch; returns the center's signed per-item results.
     public func send(_ items: [SubmissionItem]) async throws(SyncError) -> BatchResult {
-        let body = try encode(SubmissionBatch(items: items))
-        let (answer, nonce) = try await send("POST", SyncPath.submissions(station: signer.station), body: body, gzip: true)
-        try check(answer, nonce: nonce)
+        try await send(prepare(items))
+    }
+
+    /// A batch encoded, compressed and signed, ready to go: the station's own share of the work.
+    /// Send it soon: the center refuses a request dated outside its allowed clock skew.
+    public func prepare(_ items: [SubmissionItem]) throws(SyncError) -> SignedRequest {
+        try prepare("POST", SyncPath.submissions(station: signer.station), body: try encode(SubmissionBatch(items: items)), gzip: true)
+    }
+
+    /// Sends a prepared batch; returns the center's signed per-item results.
+    public func send(_ batch: SignedRequest) async throws(SyncError) -> BatchResult {
+        let answer = try await perform(batch)
+        try check(answer, nonce: batch.nonce)
         return try decode(answer.body)
     }
 
@@ -120,6 +137,11 @@ public struct CenterClient: Sendable {
     }
 
     private func send(_ method: String, _ target: String, body: Data, gzip: Bool) async throws(SyncError) -> (Answer, String) {
+        let request = try prepare(method, target, body: body, gzip: gzip)
+        return (try await perform(request), request.nonce)
+    }
+
+    private func prepare(_ method: String, _ target: String, body: Data, gzip: Bool) throws(SyncError) -> SignedRequest {
         let wire: Data
         do {
             wire = gzip ? try Gzip.compress(body) : body
@@ -141,9 +163,13 @@ public struct CenterClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(wire)
         }
+        return SignedRequest(request: request, nonce: nonce)
+    }
+
+    private func perform(_ signed: SignedRequest) async throws(SyncError) -> Answer {
         let answer: Answer
         do {
-            let response = try await http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            let response = try await http.execute(signed.request, timeout: .milliseconds(Int64(timeout * 1000)))
             let buffer = try await response.body.collect(upTo: 64 << 20)
             answer = Answer(
                 status: Int(response.status.code), body: Data(buffer.readableBytesView),
@@ -157,7 +183,7 @@ public struct CenterClient: Sendable {
                 status: answer.status, code: error?.error,
                 message: error?.message ?? String(decoding: answer.body.prefix(200), as: UTF8.self))
         }
-        return (answer, nonce)
+        return answer
     }
 
     private func check(_ answer: Answer, nonce: String, with verifier: CenterVerifier? = nil) throws(SyncError) {

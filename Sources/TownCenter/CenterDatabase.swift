@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskCore
 import KioskSecurity
 import SyncProtocol
 
@@ -117,17 +118,43 @@ public struct AuditEvent: Codable, Sendable, Hashable {
         self.uuid = uuid
         self.detail = detail
     }
+
+    /// The event as the trail stores it: compact JSON with sorted keys, nil fields left out (the
+    /// bytes `SyncJSON`'s encoder writes), written directly since every stored item adds one.
+    public var body: Data {
+        var writer = CompactJSONWriter()
+        writer.writeObject { object in
+            object.member("at") { $0.write(at) }
+            object.member("detail", detail)
+            object.member("event", event)
+            object.member("receipt", receipt)
+            object.member("station", station)
+            object.member("uuid", uuid)
+        }
+        return Data(writer.bytes)
+    }
 }
 
 extension CenterDatabase {
     /// Appends `event` to the hash-chained audit trail inside the caller's transaction.
     static func appendAudit(_ event: AuditEvent, in db: Database) throws {
-        let body = try SyncJSON.encoder().encode(event)
+        try appendAudit([event], in: db)
+    }
+
+    /// Appends `events`, in order, to the hash-chained audit trail inside the caller's transaction.
+    static func appendAudit(_ events: [AuditEvent], in db: Database) throws {
+        guard !events.isEmpty else { return }
         let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"))
-        let previous: Data = last?["hash"] ?? Data()
-        let sequence: Int64 = (last?["seq"] ?? 0) + 1
-        try db.cachedStatement(sql: "INSERT INTO audit (seq, prev_hash, hash, body) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [sequence, previous, HashChain.link(previous: previous, entry: body), body])
+        var previous: Data = last?["hash"] ?? Data()
+        var sequence: Int64 = last?["seq"] ?? 0
+        let insert = try db.cachedStatement(sql: "INSERT INTO audit (seq, prev_hash, hash, body) VALUES (?, ?, ?, ?)")
+        for event in events {
+            let body = event.body
+            let hash = HashChain.link(previous: previous, entry: body)
+            sequence += 1
+            try insert.execute(arguments: [sequence, previous, hash, body])
+            previous = hash
+        }
     }
 
     /// Appends one audit event in its own transaction.

@@ -84,7 +84,7 @@ public struct SubmissionChecker: Sendable {
         } catch {
             return reject(.payloadMalformed, error.description)
         }
-        guard sealed.digest == receipt.record.payloadDigest else {
+        guard SealedPayload.digest(ofSerialized: bytes) == receipt.record.payloadDigest else {
             return reject(.payloadDigestMismatch, "sealed payload digest differs from the receipt's")
         }
         guard sealed.keyID == centerKey.keyID else {
@@ -105,12 +105,12 @@ public struct SubmissionChecker: Sendable {
     /// village may change by printing later), each length-prefixed so no two items share a hash.
     static func contentHash(_ item: SubmissionItem) -> Data {
         var hash = SHA256()
-        for field in [
+        for var field in [
             item.uuid.uuidString, item.receipt, item.sealedPayload, item.matter, item.catalogVersion, item.channel.rawValue,
             item.assistant ?? "\u{0}", String(item.createdAt),
         ] {
             withUnsafeBytes(of: UInt32(field.utf8.count).bigEndian) { hash.update(bufferPointer: $0) }
-            hash.update(data: Data(field.utf8))
+            field.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         }
         return Data(hash.finalize())
     }
@@ -135,21 +135,26 @@ extension CenterDatabase {
     }
 
     private static func storeAll(_ items: [CheckOutcome], station: String, now: Int64, in db: Database) throws -> [ItemResult] {
-        try items.map { checked in
+        var events: [AuditEvent] = []
+        events.reserveCapacity(items.count)
+        let results = try items.map { checked in
             switch checked {
             case .rejected(let rejection):
-                try appendAudit(
+                events.append(
                     AuditEvent(at: now, event: "rejected", station: station, uuid: rejection.uuid.uuidString,
-                               detail: rejection.reason?.rawValue),
-                    in: db)
+                               detail: rejection.reason?.rawValue))
                 return rejection
             case .passed(let item):
-                return try store(item, station: station, now: now, in: db)
+                return try store(item, station: station, now: now, in: db, audit: &events)
             }
         }
+        try appendAudit(events, in: db)
+        return results
     }
 
-    private static func store(_ checked: CheckedItem, station: String, now: Int64, in db: Database) throws -> ItemResult {
+    private static func store(
+        _ checked: CheckedItem, station: String, now: Int64, in db: Database, audit events: inout [AuditEvent]
+    ) throws -> ItemResult {
         let item = checked.item
         let receipt = checked.record.receiptNumber.description
         let existing = try Row.fetchOne(
@@ -162,8 +167,7 @@ extension CenterDatabase {
             try db.execute(
                 sql: "INSERT OR IGNORE INTO conflict (uuid, station, item, content_hash, received_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [item.uuid.uuidString, station, try SyncJSON.encoder().encode(item), checked.contentHash, now])
-            try appendAudit(
-                AuditEvent(at: now, event: "conflict", station: station, receipt: receipt, uuid: item.uuid.uuidString), in: db)
+            events.append(AuditEvent(at: now, event: "conflict", station: station, receipt: receipt, uuid: item.uuid.uuidString))
             let detail = (existing["uuid"] as String) == item.uuid.uuidString
                 ? "uuid already stored with different content" : "receipt number already stored under another uuid"
             return ItemResult(uuid: item.uuid, outcome: .conflict, reason: .conflict, detail: detail)
@@ -180,8 +184,7 @@ extension CenterDatabase {
                 item.assistant, item.createdAt, now, item.formPrinted, item.receipt, checked.sealedPayload,
                 checked.contentHash,
             ])
-        try appendAudit(
-            AuditEvent(at: now, event: "stored", station: station, receipt: receipt, uuid: item.uuid.uuidString), in: db)
+        events.append(AuditEvent(at: now, event: "stored", station: station, receipt: receipt, uuid: item.uuid.uuidString))
         return ItemResult(uuid: item.uuid, outcome: .stored)
     }
 

@@ -19,18 +19,20 @@ struct BenchMain {
             print("""
                 usage: bianmin-bench [queue] [receipts] [ui] [sync] [--dir DIR] [--submissions N] [--queue-size N]
                                      [--receipts N] [--frames N] [--backlog N] [--stations N] [--per-station N]
+                                     [--ingest-rounds N]
                 Benchmarks Bianmin and prints each figure beside its baseline (same run, same machine).
                   queue   submit latency vs write+fdatasync; queue list/stats over a large queue
                   receipts  receipt PDF + QR in process vs qrencode + pango-view
                   ui      kiosk cold start vs dialog --menu; bytes per typed character; view + diff per frame
-                  sync    drain a kiosk backlog to a local center; ingest from many stations vs raw SQLite inserts
+                  sync    drain a kiosk backlog to a local center; ingest from many stations (median of
+                          --ingest-rounds, default 3) vs raw SQLite inserts
                   --dir   where to put scratch files (default: the current directory)
                 Run it from the repository root: it reads kiosk-config/ (or /etc/bianmin/kiosk).
                 """)
             return
         }
         func value(_ flag: String) -> String? { arguments.firstIndex(of: flag).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil } }
-        let sections = arguments.filter { !$0.hasPrefix("--") && !Set(["--dir", "--submissions", "--queue-size", "--receipts", "--frames", "--backlog", "--stations", "--per-station"].compactMap(value)).contains($0) }
+        let sections = arguments.filter { !$0.hasPrefix("--") && !Set(["--dir", "--submissions", "--queue-size", "--receipts", "--frames", "--backlog", "--stations", "--per-station", "--ingest-rounds"].compactMap(value)).contains($0) }
         let directory = value("--dir") ?? FileManager.default.currentDirectoryPath
         let configuration = try ConfigurationLoader.load(directory: ConfigurationLoader.locate(nil))
         if sections.isEmpty || sections.contains("queue") {
@@ -47,7 +49,8 @@ struct BenchMain {
         if sections.isEmpty || sections.contains("sync") {
             try await SyncBenchmarks.run(
                 directory: directory, backlog: Int(value("--backlog") ?? "") ?? 10_000,
-                stations: Int(value("--stations") ?? "") ?? 200, perStation: Int(value("--per-station") ?? "") ?? 50)
+                stations: Int(value("--stations") ?? "") ?? 200, perStation: Int(value("--per-station") ?? "") ?? 50,
+                rounds: Int(value("--ingest-rounds") ?? "") ?? 3)
         }
     }
 }

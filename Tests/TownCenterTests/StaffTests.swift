@@ -71,8 +71,10 @@ struct StaffTests {
 
     @Test("the audit trail verifies, and an edited or deleted entry is named")
     func audit() async throws {
-        let (center, directory, _, _) = try await centerWithSubmissions(3)
+        let (center, directory, _, items) = try await centerWithSubmissions(3)
         defer { try? FileManager.default.removeItem(at: directory) }
+        // One batch: its entries are chained in item order.
+        #expect(try await center.database.auditEvents().filter { $0.event == "stored" }.map(\.uuid) == items.map(\.uuid.uuidString))
         guard case .intact(let count, _) = try await center.database.verifyAudit() else {
             Issue.record("audit trail should verify")
             return
@@ -88,5 +90,25 @@ struct StaffTests {
         #expect(try await center.database.verifyAudit() == .broken(index: 4, sequence: 5, reason: .edited))
         try await center.database.writer.write { db in try db.execute(sql: "DELETE FROM audit WHERE seq = 5") }
         #expect(try await center.database.verifyAudit() == .broken(index: 4, sequence: 6, reason: .deleted(missing: 5...5)))
+    }
+
+    @Test("an audit entry's body is the JSON SyncJSON writes, byte for byte, and reads back")
+    func auditBodyMatchesTheEncoder() throws {
+        var generator = SystemRandomNumberGenerator()
+        let characters: [Character] = ["a", "张", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1f}", "\u{7f}", "\u{2028}", "😀"]
+        func text() -> String? {
+            Bool.random(using: &generator) ? nil
+                : String((0..<Int.random(in: 0...5, using: &generator)).map { _ in characters.randomElement(using: &generator)! })
+        }
+        for _ in 0..<300 {
+            let event = AuditEvent(
+                at: Int64.random(in: -5...Int64.max, using: &generator), event: text() ?? "stored", station: text(),
+                receipt: text(), uuid: text(), detail: text())
+            let expected = try SyncJSON.encoder().encode(event)
+            if event.body != expected {
+                Issue.record("\(String(decoding: event.body, as: UTF8.self)) != \(String(decoding: expected, as: UTF8.self))")
+            }
+            #expect(try JSONDecoder().decode(AuditEvent.self, from: event.body) == event)
+        }
     }
 }

@@ -77,8 +77,8 @@ public enum AnswersJSON {
     /// or pretty-printed for people.
     public static func encode(_ answers: Answers, pretty: Bool = false) -> Data {
         guard pretty else {
-            var writer = CompactWriter()
-            writer.write(answers)
+            var writer = CompactJSONWriter()
+            write(answers, to: &writer)
             return Data(writer.bytes)
         }
         let encoder = JSONEncoder()
@@ -86,59 +86,23 @@ public enum AnswersJSON {
         return (try? encoder.encode(answers)) ?? Data("{}".utf8)
     }
 
-    private struct CompactWriter {
-        var bytes: [UInt8] = []
-
-        mutating func write(_ answers: Answers) {
-            bytes.append(UInt8(ascii: "{"))
-            for (index, key) in answers.keys.sorted().enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                write(key)
-                bytes.append(UInt8(ascii: ":"))
-                write(answers[key]!)
-            }
-            bytes.append(UInt8(ascii: "}"))
-        }
-
-        mutating func write(_ value: AnswerValue) {
-            switch value {
-            case .text(let text): write(text)
-            case .number(let n):
-                // Answers hold finite numbers only (JSON has no others; calculations drop them).
-                // Large whole numbers as JSONEncoder writes them: the shortest form, without ".0".
-                let written = AnswerValue.wholeNumber(n).map(String.init) ?? (n.isFinite ? "\(n)" : "null")
-                bytes += (written.hasSuffix(".0") ? written.dropLast(2) : Substring(written)).utf8
-            case .list(let list): writeArray(list) { $0.write($1) }
-            case .group(let entries): writeArray(entries) { $0.write($1) }
+    private static func write(_ answers: Answers, to writer: inout CompactJSONWriter) {
+        writer.writeObject { object in
+            for key in answers.keys.sorted() {
+                object.member(key) { write(answers[key]!, to: &$0) }
             }
         }
+    }
 
-        mutating func writeArray<Element>(_ elements: [Element], _ writeElement: (inout CompactWriter, Element) -> Void) {
-            bytes.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeElement(&self, element)
-            }
-            bytes.append(UInt8(ascii: "]"))
+    private static func write(_ value: AnswerValue, to writer: inout CompactJSONWriter) {
+        switch value {
+        case .text(let text): writer.write(text)
+        // Answers hold finite numbers only (JSON has no others; calculations drop them). Whole
+        // numbers as JSONEncoder writes them: without ".0".
+        case .number(let n):
+            if let whole = AnswerValue.wholeNumber(n) { writer.write(whole) } else { writer.write(n) }
+        case .list(let list): writer.writeArray(list) { $0.write($1) }
+        case .group(let entries): writer.writeArray(entries) { write($1, to: &$0) }
         }
-
-        mutating func write(_ text: String) {
-            bytes.append(UInt8(ascii: "\""))
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), byte]
-                case 0x0A: bytes += Array("\\n".utf8)
-                case 0x0D: bytes += Array("\\r".utf8)
-                case 0x09: bytes += Array("\\t".utf8)
-                case 0x08: bytes += Array("\\b".utf8)
-                case 0x0C: bytes += Array("\\f".utf8)
-                case ..<0x20: bytes += Array("\\u00".utf8) + [Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]]
-                default: bytes.append(byte)
-                }
-            }
-            bytes.append(UInt8(ascii: "\""))
-        }
-
-        static let hex = Array("0123456789abcdef".utf8)
     }
 }

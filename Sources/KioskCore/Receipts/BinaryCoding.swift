@@ -44,14 +44,17 @@ public struct BinaryReader: Sendable {
 
     /// Reads one byte.
     public mutating func readByte() throws(BinaryReaderError) -> UInt8 {
-        try read(count: 1)[0]
+        try read(bigEndian: UInt8.self)
     }
 
     /// Reads a big-endian fixed-width integer.
     public mutating func read<T: FixedWidthInteger & UnsignedInteger>(
         bigEndian _: T.Type
     ) throws(BinaryReaderError) -> T {
-        try read(count: T.bitWidth / 8).reduce(T.zero) { $0 << 8 | T($1) }
+        let count = T.bitWidth / 8
+        guard count <= remaining else { throw .truncated(offset: offset, needed: count) }
+        defer { offset += count }
+        return bytes[offset..<offset + count].reduce(T.zero) { $0 << 8 | T($1) }
     }
 
     /// Reads exactly `count` bytes.

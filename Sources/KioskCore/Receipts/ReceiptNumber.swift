@@ -45,7 +45,13 @@ public struct ReceiptNumber: Sendable, Hashable, Codable, CustomStringConvertibl
     /// Parses typed text: case-insensitive; dashes and spaces optional; the check character
     /// must match.
     public init(parsing text: String) throws(ReceiptNumberError) {
-        let compact = Array(text.uppercased().utf8.filter { $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: " ") })
+        let compact = text.utf8.compactMap { byte -> UInt8? in
+            switch byte {
+            case UInt8(ascii: "-"), UInt8(ascii: " "): nil
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - 0x20
+            default: byte
+            }
+        }
         // Fixed tail: 6 date digits, 4 sequence digits, 1 check character.
         let tail = 11
         guard compact.count >= tail + 2, compact.count <= tail + 8,
@@ -71,12 +77,29 @@ public struct ReceiptNumber: Sendable, Hashable, Codable, CustomStringConvertibl
 
     /// The ISO 7064 MOD 37,36 check character over station, date and sequence.
     public var checkCharacter: Character {
-        Character(Unicode.Scalar(Self.mod37_36CheckCharacter(Array((station + datePart + sequencePart).utf8))))
+        Character(Unicode.Scalar(Self.mod37_36CheckCharacter(Array(station.utf8) + digits)))
     }
 
     /// Canonical form, e.g. `XH03-261127-0007-K`.
     public var description: String {
-        "\(station)-\(datePart)-\(sequencePart)-\(checkCharacter)"
+        let digits = digits
+        var bytes = Array(station.utf8)
+        let check = Self.mod37_36CheckCharacter(bytes + digits)
+        bytes.append(UInt8(ascii: "-"))
+        bytes += digits[..<6]
+        bytes.append(UInt8(ascii: "-"))
+        bytes += digits[6...]
+        bytes += [UInt8(ascii: "-"), check]
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// YYMMDD then the 4-digit sequence, as ASCII digits.
+    private var digits: [UInt8] {
+        let values: [Int] = [
+            year % 100 / 10, year % 10, month / 10, month % 10, day / 10, day % 10,
+            sequence / 1000, sequence / 100 % 10, sequence / 10 % 10, sequence % 10,
+        ]
+        return values.map { UInt8(ascii: "0") + UInt8($0) }
     }
 
     /// Whether `code` is a valid station code (2–8 of A–Z, 0–9).
@@ -100,9 +123,6 @@ public struct ReceiptNumber: Sendable, Hashable, Codable, CustomStringConvertibl
         try container.encode(description)
     }
 
-    private var datePart: String { Self.pad(year % 100, 2) + Self.pad(month, 2) + Self.pad(day, 2) }
-    private var sequencePart: String { Self.pad(sequence, 4) }
-
     private static let checkAlphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
 
     /// ISO 7064 MOD 37,36 (hybrid system) check character over uppercase alphanumerics.
@@ -123,11 +143,6 @@ public struct ReceiptNumber: Sendable, Hashable, Codable, CustomStringConvertibl
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): character - UInt8(ascii: "A") + 10
         default: nil
         }
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {
