@@ -5,8 +5,17 @@ import KioskCore
 public struct KioskConfiguration: Sendable {
     /// The config directory it was loaded from.
     public var directory: URL
+    /// `kiosk.yaml`.
     public var station: StationConfig
+    /// The matters offered.
     public var catalog: Catalog
+
+    /// A configuration from its parts.
+    public init(directory: URL, station: StationConfig, catalog: Catalog) {
+        self.directory = directory
+        self.station = station
+        self.catalog = catalog
+    }
 }
 
 /// Finds and loads a station's configuration directory.

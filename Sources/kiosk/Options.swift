@@ -21,17 +21,18 @@ struct KioskOptions: ParsableArguments {
         }
     }
 
-    /// Loads the configuration; a broken one is thrown, not printed.
-    func loadQuietly() throws(CommandFailure) -> KioskConfiguration {
+    /// Loads the configuration; a broken one is thrown, not printed. A caller that has read
+    /// `kiosk.yaml` already passes its `station`.
+    func loadQuietly(station: StationConfig? = nil) throws(CommandFailure) -> KioskConfiguration {
+        let directory = ConfigurationLoader.locate(config)
+        let station = if let station { station } else { try loadStationQuietly() }
+        // A catalog applied from the town center (enrolment, `kiosk forward`) replaces the
+        // configured one, which is then not read at all (`kiosk catalog check` still checks it).
+        let applied = URL(fileURLWithPath: CatalogInstaller(dataDirectory: station.dataDirectory).currentPath)
+        let catalogDirectory = FileManager.default.fileExists(atPath: applied.appendingPathComponent("catalog.yaml").path)
+            ? applied : directory.appendingPathComponent("catalog")
         do {
-            var configuration = try ConfigurationLoader.load(directory: ConfigurationLoader.locate(config))
-            if let data { configuration.station.dataDirectory = URL(fileURLWithPath: data).standardizedFileURL.path }
-            // A catalog applied from the town center (enrolment, `kiosk forward`) replaces the configured one.
-            let applied = CatalogInstaller(dataDirectory: configuration.station.dataDirectory).currentPath
-            if FileManager.default.fileExists(atPath: applied + "/catalog.yaml") {
-                configuration.catalog = try CatalogLoader.load(directory: URL(fileURLWithPath: applied))
-            }
-            return configuration
+            return KioskConfiguration(directory: directory, station: station, catalog: try CatalogLoader.load(directory: catalogDirectory))
         } catch {
             throw CommandFailure(message: error.description, exitCode: 78)
         }

@@ -41,7 +41,7 @@ struct RunCommand: AsyncParsableCommand {
         let app: KioskApp
         var warnings: [String] = []
         do {
-            app = try makeApp(strings: strings, warnings: &warnings)
+            app = try makeApp(station: station, strings: strings, warnings: &warnings)
         } catch {
             session.restore()
             throw error.report()
@@ -51,8 +51,8 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// Loads what the kiosk needs beyond its first frame; problems that leave it usable go to `warnings`.
-    private func makeApp(strings: UIStrings, warnings: inout [String]) throws(CommandFailure) -> KioskApp {
-        let configuration = try options.loadQuietly()
+    private func makeApp(station: StationConfig, strings: UIStrings, warnings: inout [String]) throws(CommandFailure) -> KioskApp {
+        let configuration = try options.loadQuietly(station: station)
         let submitter = try options.submitterQuietly(configuration)
         let candidates: PinyinEngine?
         do {

@@ -94,15 +94,23 @@ struct SubmitCommand: AsyncParsableCommand {
 }
 
 extension KioskOptions {
-    /// Only `kiosk.yaml`, with `--data` applied.
+    /// Only `kiosk.yaml`, with `--data` applied; a broken one is printed and exits 78.
     func loadStation() throws -> StationConfig {
+        do {
+            return try loadStationQuietly()
+        } catch {
+            throw error.report()
+        }
+    }
+
+    /// Only `kiosk.yaml`, with `--data` applied; a broken one is thrown, not printed.
+    func loadStationQuietly() throws(CommandFailure) -> StationConfig {
         do {
             var station = try ConfigurationLoader.loadStation(directory: ConfigurationLoader.locate(config))
             if let data { station.dataDirectory = URL(fileURLWithPath: data).standardizedFileURL.path }
             return station
         } catch {
-            printError(error.description)
-            throw ExitCode(78)
+            throw CommandFailure(message: error.description, exitCode: 78)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct CatalogCLITests {
     @Test func demoCatalogChecksClean() throws {
@@ -31,6 +32,29 @@ import Testing
     @Test func showPrintsTheServiceGuide() throws {
         try snapshot("catalog-show-MZ-QR-01.txt", try run("kiosk", ["catalog", "show", "MZ-QR-01"]).stdout)
         try snapshot("catalog-show-MZ-QR-03.txt", try run("kiosk", ["catalog", "show", "mz-qr-03"]).stdout)
+    }
+
+    @Test func anAppliedCatalogReplacesTheConfiguredOneWhichIsNotRead() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bianmin-applied-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config")
+        let data = directory.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("kiosk-config"), to: config)
+        // What enrolment or `kiosk forward` leaves: the center's catalog at data/catalog.
+        let applied = data.appendingPathComponent("catalog")
+        try FileManager.default.copyItem(at: config.appendingPathComponent("catalog"), to: applied)
+        let header = applied.appendingPathComponent("catalog.yaml")
+        try (try String(contentsOf: header, encoding: .utf8)).replacingOccurrences(of: "2026.11.1", with: "2026.12.1")
+            .write(to: header, atomically: true, encoding: .utf8)
+        try "matters: [".write(to: config.appendingPathComponent("catalog/catalog.yaml"), atomically: true, encoding: .utf8)
+
+        let list = try run("kiosk", ["catalog", "list", "--json", "--config", config.path, "--data", data.path])
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains("MZ-QR-01"))
+        let check = try run("kiosk", ["catalog", "check", "--config", config.path])
+        #expect(check.status == 1)
+        #expect(check.stdout.hasPrefix(config.path + "/catalog/catalog.yaml:"), "\(check.stdout)")
     }
 
     @Test func unknownMatterIsAClearError() throws {
