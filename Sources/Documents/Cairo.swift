@@ -17,8 +17,13 @@ public enum DocumentError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Font family for all documents (fonts-noto-cjk).
-let fontFamily = "Noto Sans CJK SC"
+/// The documents' font: Bianmin Sans (Noto Sans CJK SC cut down to GB 2312 and the catalog's
+/// characters, as TrueType; `scripts/build-document-fonts.py`), then the full Noto Sans CJK SC
+/// (fonts-noto-cjk) for any other character.
+let fontFamily = "\(intactFamily),Noto Sans CJK SC"
+
+/// The family whose glyphs cairo embeds intact.
+let intactFamily = "Bianmin Sans"
 
 /// Collects what cairo writes to a stream.
 final class DataSink {
@@ -72,6 +77,8 @@ final class TextBlock {
     let layout: OpaquePointer
     let height: Double
     let width: Double
+    /// Every glyph comes from `intactFamily`, so the text can be shown as it is.
+    let intact: Bool
 
     init(_ cr: OpaquePointer, _ text: String, size: Double, bold: Bool = false, width: Double,
          alignment: PangoAlignment = PANGO_ALIGN_LEFT)
@@ -90,14 +97,37 @@ final class TextBlock {
         pango_layout_get_size(layout, &logicalWidth, &logicalHeight)
         self.width = Double(logicalWidth) / Double(PANGO_SCALE)
         self.height = Double(logicalHeight) / Double(PANGO_SCALE)
+        intact = Self.families(of: layout).allSatisfy { $0 == intactFamily }
     }
 
-    /// Draws the glyphs as filled outlines over the same text in white.
+    /// The family of each run's font, in order.
+    private static func families(of layout: OpaquePointer) -> [String] {
+        let iterator = pango_layout_get_iter(layout)
+        defer { pango_layout_iter_free(iterator) }
+        var families: [String] = []
+        repeat {
+            guard let run = pango_layout_iter_get_run_readonly(iterator) else { continue }
+            let description = pango_font_describe(run.pointee.item.pointee.analysis.font)
+            defer { pango_font_description_free(description) }
+            families.append(pango_font_description_get_family(description).map { String(cString: $0) } ?? "")
+        } while pango_layout_iter_next_run(iterator) != 0
+        return families
+    }
+
+    /// Draws the text in black with (x, y) its top left corner.
     ///
     /// cairo 1.16 subsets CFF fonts with their subroutines and drops some that a glyph needs: in a
-    /// small subset of Noto Sans CJK SC Regular, 如 comes out blank. Outlines always print; the white
-    /// text beneath keeps the PDF searchable (pdftotext) with the font embedded.
+    /// small subset of the full Noto Sans CJK SC, 如 comes out blank. Bianmin Sans is TrueType,
+    /// which cairo subsets intact, so text set only in it is shown as it is. Other text is drawn
+    /// as filled outlines, which always print, over the same text in white, which keeps the PDF
+    /// searchable (pdftotext) with the font embedded.
     func draw(_ cr: OpaquePointer, x: Double, y: Double) {
+        guard !intact else {
+            cairo_set_source_rgb(cr, 0, 0, 0)
+            cairo_move_to(cr, x, y)
+            pango_cairo_show_layout(cr, layout)
+            return
+        }
         cairo_set_source_rgb(cr, 1, 1, 1)
         cairo_move_to(cr, x, y)
         pango_cairo_show_layout(cr, layout)
@@ -124,30 +154,33 @@ final class TextBlock {
 /// Light modules around a QR symbol in every rendering.
 let quietZone = 4
 
-/// Fills the quiet zone white and draws the dark modules as rectangles (horizontal runs merged);
-/// (x, y) is the outer corner of the quiet zone.
+/// Draws the symbol with its quiet zone, `module` units per module; (x, y) is the outer corner
+/// of the quiet zone. The symbol is an image of one pixel per module scaled without smoothing:
+/// square modules in every rendering, and a PDF carries a few hundred bytes (a 1-bit image)
+/// instead of a rectangle per run of modules.
 func drawQR(_ cr: OpaquePointer, _ matrix: QRMatrix, x: Double, y: Double, module: Double) {
-    let span = Double(matrix.size + 2 * quietZone) * module
-    cairo_set_source_rgb(cr, 1, 1, 1)
-    cairo_rectangle(cr, x, y, span, span)
-    cairo_fill(cr)
-    cairo_set_source_rgb(cr, 0, 0, 0)
-    let origin = Double(quietZone) * module
-    for row in 0..<matrix.size {
-        var column = 0
-        while column < matrix.size {
-            guard matrix[column, row] else {
-                column += 1
-                continue
-            }
-            let start = column
-            while column < matrix.size, matrix[column, row] { column += 1 }
-            cairo_rectangle(
-                cr, x + origin + Double(start) * module, y + origin + Double(row) * module,
-                Double(column - start) * module, module)
+    let side = matrix.size + 2 * quietZone
+    let image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(side), Int32(side))!
+    defer { cairo_surface_destroy(image) }
+    let stride = Int(cairo_image_surface_get_stride(image))
+    let pixels = cairo_image_surface_get_data(image)!
+    for row in 0..<side {
+        let line = UnsafeMutableRawPointer(pixels + row * stride).assumingMemoryBound(to: UInt32.self)
+        for column in 0..<side {
+            let dark = row >= quietZone && column >= quietZone && row < quietZone + matrix.size && column < quietZone + matrix.size
+                && matrix[column - quietZone, row - quietZone]
+            line[column] = dark ? 0x000000 : 0xFFFFFF
         }
     }
+    cairo_surface_mark_dirty(image)
+    cairo_save(cr)
+    cairo_translate(cr, x, y)
+    cairo_scale(cr, module, module)
+    cairo_set_source_surface(cr, image, 0, 0)
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST)
+    cairo_rectangle(cr, 0, 0, Double(side), Double(side))
     cairo_fill(cr)
+    cairo_restore(cr)
 }
 
 /// A vertical piece of a page: measured before it is placed.
@@ -180,7 +213,6 @@ public extension Documents {
         defer { cairo_surface_destroy(surface) }
         let cr = cairo_create(surface)!
         defer { cairo_destroy(cr) }
-        cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE)
         drawQR(cr, matrix, x: 0, y: 0, module: Double(moduleSize))
         cairo_surface_flush(surface)
         let sink = DataSink()

@@ -6,7 +6,7 @@ import TestSupport
 
 @Suite("PDF documents")
 struct DocumentsTests {
-    @Test("receipt PDF has the number, the Chinese matter name and an embedded CJK font")
+    @Test("receipt PDF has the number, the Chinese matter name and Bianmin Sans embedded")
     func receiptText() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -20,13 +20,39 @@ struct DocumentsTests {
         #expect(text.contains("申请表未能打印"))
         #expect(try pdfPages(path) == 1)
 
-        let fonts = try runTool("pdffonts", [path]).output.split(separator: "\n").dropFirst(2)
-        #expect(!fonts.isEmpty)
-        for font in fonts {
-            #expect(font.contains("NotoSansCJK"), "only Noto Sans CJK: \(font)")
+        // Every character of the receipt is in Bianmin Sans (install-deps builds it): no fallback.
+        let fonts = try embeddedFonts(path)
+        #expect(Set(fonts) == ["BianminSans-Regular", "BianminSans-Bold"], "\(fonts)")
+    }
+
+    @Test("a character outside Bianmin Sans falls back to Noto Sans CJK SC, drawn and searchable")
+    func fallbackCharacter() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        func render(applicant: String) throws -> (ink: Int, text: String, fonts: [String]) {
+            var receipt = Samples.receipt()
+            receipt.maskedApplicant = applicant
+            let path = directory.file("fallback.pdf")
+            try Documents.receiptPDF(receipt).write(to: URL(fileURLWithPath: path))
+            return (try inkPixels(inPDF: path), try pdfText(path), try embeddedFonts(path))
+        }
+        let blank = try render(applicant: "")
+        let reference = try render(applicant: "如如好好").ink - blank.ink
+        // 堃 and 喆 are not in GB 2312, so not in Bianmin Sans; 如 beside them is.
+        let fallback = try render(applicant: "堃喆如如")
+        #expect(reference > 0)
+        #expect(Double(fallback.ink - blank.ink) > 0.5 * Double(reference), "drew \(fallback.ink - blank.ink) dark pixels, reference \(reference)")
+        #expect(fallback.text.contains("堃喆如如"))
+        #expect(fallback.fonts.contains("NotoSansCJKsc-Regular"), "\(fallback.fonts)")
+    }
+
+    /// The base names of the fonts embedded in a PDF (without the subset tag), each checked embedded.
+    func embeddedFonts(_ path: String) throws -> [String] {
+        try runTool("pdffonts", [path]).output.split(separator: "\n").dropFirst(2).map { line in
             // Columns: name type encoding emb sub uni object ID; emb must be "yes".
-            let columns = font.split(separator: " ", omittingEmptySubsequences: true)
-            #expect(columns.count >= 7 && columns[columns.count - 5] == "yes", "embedded: \(font)")
+            let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+            #expect(columns.count >= 7 && columns[columns.count - 5] == "yes", "embedded: \(line)")
+            return String(columns[0].split(separator: "+").last ?? "")
         }
     }
 
@@ -156,7 +182,6 @@ struct DocumentsTests {
         let first = try #require(pageTexts.firstIndex { compact($0).contains(compact(Samples.condition(1))) })
         let last = try #require(pageTexts.firstIndex { compact($0).contains(compact(Samples.condition(90))) })
         #expect(last > first, "the long paragraph continues on the next page")
-        // The text is drawn as outlines over invisible text (the glyph-drop workaround): page 1 has ink.
         #expect(try inkPixels(inPDF: path) > 0)
     }
 }
