@@ -76,22 +76,22 @@ public struct ReceiptNumber: Sendable, Hashable, Codable, CustomStringConvertibl
     }
 
     /// The ISO 7064 MOD 37,36 check character over station, date and sequence.
-    public var checkCharacter: Character {
-        Character(Unicode.Scalar(Self.mod37_36CheckCharacter(Array(station.utf8) + digits)))
-    }
+    public var checkCharacter: Character { Character(Unicode.Scalar(checkByte(digits: digits))) }
 
     /// Canonical form, e.g. `XH03-261127-0007-K`.
     public var description: String {
         let digits = digits
         var bytes = Array(station.utf8)
-        let check = Self.mod37_36CheckCharacter(bytes + digits)
         bytes.append(UInt8(ascii: "-"))
         bytes += digits[..<6]
         bytes.append(UInt8(ascii: "-"))
         bytes += digits[6...]
-        bytes += [UInt8(ascii: "-"), check]
+        bytes += [UInt8(ascii: "-"), checkByte(digits: digits)]
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// The check character's ASCII byte, given `digits`.
+    private func checkByte(digits: [UInt8]) -> UInt8 { Self.mod37_36CheckCharacter(Array(station.utf8) + digits) }
 
     /// YYMMDD then the 4-digit sequence, as ASCII digits.
     private var digits: [UInt8] {
