@@ -97,21 +97,20 @@ final class TextBlock {
         pango_layout_get_size(layout, &logicalWidth, &logicalHeight)
         self.width = Double(logicalWidth) / Double(PANGO_SCALE)
         self.height = Double(logicalHeight) / Double(PANGO_SCALE)
-        intact = Self.families(of: layout).allSatisfy { $0 == intactFamily }
+        intact = Self.setOnly(in: intactFamily, layout)
     }
 
-    /// The family of each run's font, in order.
-    private static func families(of layout: OpaquePointer) -> [String] {
+    /// Whether every run of `layout` is set in a font of `family`.
+    private static func setOnly(in family: String, _ layout: OpaquePointer) -> Bool {
         let iterator = pango_layout_get_iter(layout)
         defer { pango_layout_iter_free(iterator) }
-        var families: [String] = []
         repeat {
             guard let run = pango_layout_iter_get_run_readonly(iterator) else { continue }
             let description = pango_font_describe(run.pointee.item.pointee.analysis.font)
             defer { pango_font_description_free(description) }
-            families.append(pango_font_description_get_family(description).map { String(cString: $0) } ?? "")
+            guard pango_font_description_get_family(description).map({ String(cString: $0) }) == family else { return false }
         } while pango_layout_iter_next_run(iterator) != 0
-        return families
+        return true
     }
 
     /// Draws the text in black with (x, y) its top left corner.

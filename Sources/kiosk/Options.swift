@@ -21,6 +21,26 @@ struct KioskOptions: ParsableArguments {
         }
     }
 
+    /// Only `kiosk.yaml`, with `--data` applied; a broken one is printed and exits 78.
+    func loadStation() throws -> StationConfig {
+        do {
+            return try loadStationQuietly()
+        } catch {
+            throw error.report()
+        }
+    }
+
+    /// Only `kiosk.yaml`, with `--data` applied; a broken one is thrown, not printed.
+    func loadStationQuietly() throws(CommandFailure) -> StationConfig {
+        do {
+            var station = try ConfigurationLoader.loadStation(directory: ConfigurationLoader.locate(config))
+            if let data { station.dataDirectory = URL(fileURLWithPath: data).standardizedFileURL.path }
+            return station
+        } catch {
+            throw CommandFailure(message: error.description, exitCode: 78)
+        }
+    }
+
     /// Loads the configuration; a broken one is thrown, not printed. A caller that has read
     /// `kiosk.yaml` already passes its `station`.
     func loadQuietly(station: StationConfig? = nil) throws(CommandFailure) -> KioskConfiguration {

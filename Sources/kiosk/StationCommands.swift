@@ -94,26 +94,6 @@ struct SubmitCommand: AsyncParsableCommand {
 }
 
 extension KioskOptions {
-    /// Only `kiosk.yaml`, with `--data` applied; a broken one is printed and exits 78.
-    func loadStation() throws -> StationConfig {
-        do {
-            return try loadStationQuietly()
-        } catch {
-            throw error.report()
-        }
-    }
-
-    /// Only `kiosk.yaml`, with `--data` applied; a broken one is thrown, not printed.
-    func loadStationQuietly() throws(CommandFailure) -> StationConfig {
-        do {
-            var station = try ConfigurationLoader.loadStation(directory: ConfigurationLoader.locate(config))
-            if let data { station.dataDirectory = URL(fileURLWithPath: data).standardizedFileURL.path }
-            return station
-        } catch {
-            throw CommandFailure(message: error.description, exitCode: 78)
-        }
-    }
-
     /// The station's queue, or exit 78 with what to do.
     func queue(_ station: StationConfig) throws -> SubmissionQueue {
         do {
