@@ -17,9 +17,9 @@ public enum DocumentError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// The documents' font: Bianmin Sans (Noto Sans CJK SC cut down to GB 2312 and the catalog's
-/// characters, as TrueType; `scripts/build-document-fonts.py`), then the full Noto Sans CJK SC
-/// (fonts-noto-cjk) for any other character.
+/// The documents' font: Bianmin Sans (Noto Sans CJK SC's Unified Ideographs, GB 2312's symbols and
+/// the catalog's characters, as TrueType; `scripts/build-document-fonts.py`), then the full Noto
+/// Sans CJK SC (fonts-noto-cjk) for any other character (such as those of Extension A).
 let fontFamily = "\(intactFamily),Noto Sans CJK SC"
 
 /// The family whose glyphs cairo embeds intact.
@@ -84,6 +84,10 @@ final class TextBlock {
          alignment: PangoAlignment = PANGO_ALIGN_LEFT)
     {
         layout = pango_cairo_create_layout(cr)
+        // The documents are Simplified Chinese whatever the kiosk's locale (often C.UTF-8), so
+        // Chinese runs get the Simplified Chinese forms (full-width quotes and dashes).
+        pango_context_set_language(pango_layout_get_context(layout), pango_language_from_string("zh-cn"))
+        pango_layout_context_changed(layout)
         let font = pango_font_description_from_string(bold ? "\(fontFamily) Bold" : fontFamily)
         pango_font_description_set_absolute_size(font, size * Double(PANGO_SCALE))
         pango_layout_set_font_description(layout, font)

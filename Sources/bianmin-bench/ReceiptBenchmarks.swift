@@ -50,7 +50,7 @@ enum ReceiptBenchmarks {
     /// `qrencode -o` of the QR text, then `pango-view --output` of the text in `font`.
     private static func tools(font: String, text: String, in dir: String, qrText: String) throws {
         try runTool("/usr/bin/qrencode", ["-o", dir + "/qr.png", "-l", "M", qrText])
-        try runTool("/usr/bin/pango-view", ["-q", "--font=" + font, "--width=640", "--output=" + dir + "/receipt.pdf", text])
+        try runTool("/usr/bin/pango-view", ["-q", "--font=" + font, "--language=zh-cn", "--width=640", "--output=" + dir + "/receipt.pdf", text])
     }
 }
 

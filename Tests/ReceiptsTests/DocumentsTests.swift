@@ -38,12 +38,16 @@ struct DocumentsTests {
         }
         let blank = try render(applicant: "")
         let reference = try render(applicant: "如如好好").ink - blank.ink
-        // 堃 and 喆 are not in GB 2312, so not in Bianmin Sans; 如 beside them is.
-        let fallback = try render(applicant: "堃喆如如")
+        // 䶮 and 㐂 (CJK Extension A) are not in Bianmin Sans; 如 beside them is.
+        let fallback = try render(applicant: "䶮㐂如如")
         #expect(reference > 0)
         #expect(Double(fallback.ink - blank.ink) > 0.5 * Double(reference), "drew \(fallback.ink - blank.ink) dark pixels, reference \(reference)")
-        #expect(fallback.text.contains("堃喆如如"))
+        #expect(fallback.text.contains("䶮㐂如如"))
         #expect(fallback.fonts.contains("NotoSansCJKsc-Regular"), "\(fallback.fonts)")
+        // Rare characters of names in the Unified Ideographs block (堃, 喆: not in GB 2312) need no fallback.
+        let rare = try render(applicant: "堃喆")
+        #expect(rare.text.contains("堃喆"))
+        #expect(!rare.fonts.contains { $0.hasPrefix("NotoSansCJK") }, "\(rare.fonts)")
     }
 
     /// The base names of the fonts embedded in a PDF (without the subset tag), each checked embedded.
