@@ -16,10 +16,10 @@ curves, within 1/1000 em. Why:
   - cairo maps every glyph it embeds back to its character: it copies the cmap's format 4 table
     and walks its ranges, and for a glyph not in the cmap it walks every character of the font.
     So the characters' glyphs are numbered in Unicode order and the ideographs block is whole (the
-    cmap is about 90 ranges, not 3,600), and the font has one glyph per character: only the
-    default and Simplified Chinese language systems are kept (Latin runs, which Pango tags with a
-    Latin language, would otherwise get digit forms outside the cmap) and only the OpenType
-    features of horizontal text.
+    cmap is about 90 ranges, not 3,600), and almost every glyph is in the cmap: only the default
+    and Simplified Chinese language systems are kept (Latin runs, which Pango tags with a Latin
+    language, would otherwise get digit forms outside the cmap) and only the OpenType features of
+    horizontal text.
 A character outside Bianmin Sans falls back to Noto Sans CJK SC (the documents name both).
 Noto Sans CJK is under the SIL Open Font License 1.1, which allows a modified version under
 another name; the license and copyright records are kept.
@@ -111,7 +111,7 @@ def simplified_chinese_only(font):
     The documents are Simplified Chinese. Pango tags Latin runs with a Latin language, for which
     Noto Sans CJK SC swaps in digit forms that are not in the cmap; the Japanese, Korean and
     Traditional Chinese forms are never wanted. Without them Latin and Chinese runs share the cmap's
-    glyphs, and the font carries one glyph per character.
+    glyphs, and the font carries hardly any glyph outside the cmap.
     """
     table = font["GSUB"].table
     for record in table.ScriptList.ScriptRecord:
