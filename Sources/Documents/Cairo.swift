@@ -85,7 +85,7 @@ final class TextBlock {
     {
         layout = pango_cairo_create_layout(cr)
         // The documents are Simplified Chinese whatever the kiosk's locale (often C.UTF-8), so
-        // Chinese runs get the Simplified Chinese forms (full-width quotes and dashes).
+        // Chinese runs get the Simplified Chinese forms (full-width dashes, the middle dot of names).
         pango_context_set_language(pango_layout_get_context(layout), pango_language_from_string("zh-cn"))
         pango_layout_context_changed(layout)
         let font = pango_font_description_from_string(bold ? "\(fontFamily) Bold" : fontFamily)

@@ -1,4 +1,4 @@
-import Documents
+@testable import Documents
 import Foundation
 import QRCode
 import Testing
@@ -48,6 +48,15 @@ struct DocumentsTests {
         let rare = try render(applicant: "堃喆")
         #expect(rare.text.contains("堃喆"))
         #expect(!rare.fonts.contains { $0.hasPrefix("NotoSansCJK") }, "\(rare.fonts)")
+    }
+
+    @Test("text is shaped as Simplified Chinese whatever the locale: the dash and a name's middle dot are full width")
+    func simplifiedChineseForms() throws {
+        let canvas = try PDFCanvas(width: 200, height: 100, title: "forms")
+        // Nine full-width characters at 10 pt take 90 pt; in an unknown language (C.UTF-8) the
+        // dashes and the dot take their narrower Latin forms.
+        let block = TextBlock(canvas.cr, "艾力·买买提——办", size: 10, width: 200)
+        #expect(abs(block.width - 90) < 0.5, "\(block.width)")
     }
 
     /// The base names of the fonts embedded in a PDF (without the subset tag), each checked embedded.
