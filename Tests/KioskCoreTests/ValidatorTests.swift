@@ -98,6 +98,17 @@ import Testing
         #expect(Masking.idNumber("11010519491231002X") == "1101**********002X")
         #expect(Masking.phone("13800138000") == "138****8000")
     }
+
+    @Test func nameFieldsAreFoundByTheirChineseLabel() {
+        func field(_ label: String, _ type: FieldType = .text) -> Field {
+            Field(id: "f", type: type, label: LocalizedText(zh: label, en: "Name"), sensitive: true)
+        }
+        for label in ["姓名", "申请人姓名", "家庭成员姓名(与户口簿一致)"] { #expect(field(label).asksForName, "\(label)") }
+        for label in ["", "姓", "名姓", "住址", "姓 名"] { #expect(!field(label).asksForName, "\(label)") }
+        #expect(!field("姓名", .idNumber).asksForName)
+        #expect(Masking.value("欧阳娜娜", for: field("申请人姓名")) == "欧***")
+        #expect(Masking.value("欧阳娜娜", for: field("住址")) == "欧阳娜娜".map { _ in "*" }.joined())
+    }
 }
 
 @Suite struct CalendarDateTests {

@@ -48,7 +48,7 @@ public enum ExampleAnswers {
         case .text:
             let label = field.label.zh
             let text =
-                label.contains("姓名") ? "张三"
+                field.asksForName ? "张三"
                 : label.contains("地址") || label.contains("住址") ? "新河镇大桥村3组12号"
                 : label.contains("名称") ? "新河镇示例商店"
                 : "示例内容"

@@ -103,6 +103,16 @@ public struct Field: Sendable, Identifiable {
         self.fields = fields
     }
 
+    /// A text field asking for a person's name (its Chinese label says 姓名): masked as a name.
+    public var asksForName: Bool {
+        // Compared as UTF-8 bytes, by hand: this runs for every submission, and the generic
+        // substring searches take microseconds each.
+        guard type == .text else { return false }
+        let label = Array(label.zh.utf8), word = Array("姓名".utf8)
+        guard label.count >= word.count else { return false }
+        return (0...label.count - word.count).contains { label[$0..<$0 + word.count].elementsEqual(word) }
+    }
+
     /// Whether the resident answers this field (it is neither a note nor calculated).
     public var isAnswered: Bool { type != .note && calculate == nil }
 

@@ -142,8 +142,7 @@ public enum ApplicantMask {
         var parts: [String] = []
         for field in form.fields where field.sensitive {
             guard case .text(let value)? = answers[field.id] else { continue }
-            let isName = field.type == .text && field.label.zh.firstRange(of: "姓名") != nil
-            if field.type == .idNumber || field.type == .phone || isName { parts.append(Masking.value(value, for: field)) }
+            if field.type == .idNumber || field.type == .phone || field.asksForName { parts.append(Masking.value(value, for: field)) }
         }
         return parts.joined(separator: " ")
     }

@@ -26,7 +26,7 @@ public enum Masking {
         switch field.type {
         case .idNumber: idNumber(s)
         case .phone: phone(s)
-        case .text where field.label.zh.contains("姓名"): name(s)
+        case .text where field.asksForName: name(s)
         default: generic(s)
         }
     }
