@@ -1,77 +1,82 @@
 /// Appends fixed-width big-endian integers and length-prefixed fields to a byte buffer.
 public struct BinaryWriter: Sendable {
     /// The bytes written so far.
-    public private(set) var bytes: [UInt8] = []
+    public var bytes: [UInt8] { written }
+    // Inlinable, so callers in other modules get the writes specialized to their integer types.
+    @usableFromInline var written: [UInt8] = []
 
     /// An empty buffer.
-    public init() {}
+    @inlinable public init() {}
 
     /// Appends one byte.
-    public mutating func write(_ value: UInt8) { bytes.append(value) }
+    @inlinable public mutating func write(_ value: UInt8) { written.append(value) }
 
     /// Appends a big-endian fixed-width integer.
-    public mutating func write<T: FixedWidthInteger & UnsignedInteger>(bigEndian value: T) {
+    @inlinable public mutating func write<T: FixedWidthInteger & UnsignedInteger>(bigEndian value: T) {
         for shift in stride(from: T.bitWidth - 8, through: 0, by: -8) {
-            bytes.append(UInt8(truncatingIfNeeded: value >> shift))
+            written.append(UInt8(truncatingIfNeeded: value >> shift))
         }
     }
 
     /// Appends bytes as they are.
-    public mutating func write(raw: some Sequence<UInt8>) { bytes.append(contentsOf: raw) }
+    @inlinable public mutating func write(raw: some Sequence<UInt8>) { written.append(contentsOf: raw) }
 
     /// Appends a length (of width `Length`, big-endian) then the bytes; the caller keeps the
     /// length within `Length`'s range.
-    public mutating func write<Length: FixedWidthInteger & UnsignedInteger>(
+    @inlinable public mutating func write<Length: FixedWidthInteger & UnsignedInteger>(
         lengthPrefixed field: some Collection<UInt8>, as _: Length.Type
     ) {
         precondition(field.count <= Int(Length.max), "field longer than its length prefix allows")
         write(bigEndian: Length(field.count))
-        bytes.append(contentsOf: field)
+        written.append(contentsOf: field)
     }
 }
 
 /// Reads what `BinaryWriter` wrote; every read fails with `.truncated` past the end.
 public struct BinaryReader: Sendable {
-    private let bytes: [UInt8]
-    /// Offset of the next unread byte.
-    public private(set) var offset = 0
+    // Inlinable, like `BinaryWriter`.
+    @usableFromInline let bytes: [UInt8]
+    @usableFromInline var position = 0
 
     /// A reader at the start of `bytes`.
-    public init(_ bytes: some Sequence<UInt8>) { self.bytes = Array(bytes) }
+    @inlinable public init(_ bytes: some Sequence<UInt8>) { self.bytes = Array(bytes) }
+
+    /// Offset of the next unread byte.
+    @inlinable public var offset: Int { position }
 
     /// Bytes not yet read.
-    public var remaining: Int { bytes.count - offset }
+    @inlinable public var remaining: Int { bytes.count - position }
 
     /// Reads one byte.
-    public mutating func readByte() throws(BinaryReaderError) -> UInt8 {
+    @inlinable public mutating func readByte() throws(BinaryReaderError) -> UInt8 {
         try read(bigEndian: UInt8.self)
     }
 
     /// Reads a big-endian fixed-width integer.
-    public mutating func read<T: FixedWidthInteger & UnsignedInteger>(
+    @inlinable public mutating func read<T: FixedWidthInteger & UnsignedInteger>(
         bigEndian _: T.Type
     ) throws(BinaryReaderError) -> T {
         let count = T.bitWidth / 8
-        guard count <= remaining else { throw .truncated(offset: offset, needed: count) }
-        defer { offset += count }
-        return bytes[offset..<offset + count].reduce(T.zero) { $0 << 8 | T($1) }
+        guard count <= remaining else { throw .truncated(offset: position, needed: count) }
+        defer { position += count }
+        return bytes[position..<position + count].reduce(T.zero) { $0 << 8 | T($1) }
     }
 
     /// Reads exactly `count` bytes.
-    public mutating func read(count: Int) throws(BinaryReaderError) -> [UInt8] {
+    @inlinable public mutating func read(count: Int) throws(BinaryReaderError) -> [UInt8] {
         guard count >= 0, count <= remaining else {
-            throw .truncated(offset: offset, needed: count)
+            throw .truncated(offset: position, needed: count)
         }
-        defer { offset += count }
-        return Array(bytes[offset..<offset + count])
+        defer { position += count }
+        return Array(bytes[position..<position + count])
     }
 
     /// Reads a length of width `Length`, then that many bytes.
-    public mutating func readLengthPrefixed<Length: FixedWidthInteger & UnsignedInteger>(
+    @inlinable public mutating func readLengthPrefixed<Length: FixedWidthInteger & UnsignedInteger>(
         as _: Length.Type
     ) throws(BinaryReaderError) -> [UInt8] {
         let length = try read(bigEndian: Length.self)
-        guard let count = Int(exactly: length) else { throw .truncated(offset: offset, needed: .max) }
+        guard let count = Int(exactly: length) else { throw .truncated(offset: position, needed: .max) }
         return try read(count: count)
     }
 }
