@@ -35,10 +35,10 @@ import TestSupport
     }
 
     @Test func anAppliedCatalogReplacesTheConfiguredOneWhichIsNotRead() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bianmin-applied-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appendingPathComponent("config")
-        let data = directory.appendingPathComponent("data")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let config = directory.url.appendingPathComponent("config")
+        let data = directory.url.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("kiosk-config"), to: config)
         // What enrolment or `kiosk forward` leaves: the center's catalog at data/catalog.
