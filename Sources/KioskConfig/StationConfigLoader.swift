@@ -28,11 +28,15 @@ public enum ConfigurationLoader {
         return URL(fileURLWithPath: "/etc/bianmin/kiosk")
     }
 
-    /// Loads `kiosk.yaml` and `catalog/` from `directory`, or throws every problem found.
-    public static func load(directory: URL) throws(ConfigErrors) -> KioskConfiguration {
+    /// Loads `kiosk.yaml` (unless `station` has been read already) and the catalog in
+    /// `catalogDirectory` (default: `catalog/` in `directory`), or throws every problem found.
+    public static func load(
+        directory: URL, station: StationConfig? = nil, catalogDirectory: URL? = nil
+    ) throws(ConfigErrors) -> KioskConfiguration {
         let diagnostics = Diagnostics()
-        let station = loadStation(directory: directory, diagnostics: diagnostics)
-        let catalog = CatalogLoader.load(directory: directory.appendingPathComponent("catalog"), diagnostics: diagnostics)
+        let station = station ?? loadStation(directory: directory, diagnostics: diagnostics)
+        let catalog = CatalogLoader.load(
+            directory: catalogDirectory ?? directory.appendingPathComponent("catalog"), diagnostics: diagnostics)
         guard diagnostics.issues.isEmpty, let station, let catalog else { throw ConfigErrors(issues: diagnostics.issues) }
         return KioskConfiguration(directory: directory, station: station, catalog: catalog)
     }

@@ -32,8 +32,12 @@ struct KioskOptions: ParsableArguments {
 
     /// Only `kiosk.yaml`, with `--data` applied; a broken one is thrown, not printed.
     func loadStationQuietly() throws(CommandFailure) -> StationConfig {
+        try loadStationQuietly(from: ConfigurationLoader.locate(config))
+    }
+
+    private func loadStationQuietly(from directory: URL) throws(CommandFailure) -> StationConfig {
         do {
-            var station = try ConfigurationLoader.loadStation(directory: ConfigurationLoader.locate(config))
+            var station = try ConfigurationLoader.loadStation(directory: directory)
             if let data { station.dataDirectory = URL(fileURLWithPath: data).standardizedFileURL.path }
             return station
         } catch {
@@ -45,14 +49,13 @@ struct KioskOptions: ParsableArguments {
     /// `kiosk.yaml` already passes its `station`.
     func loadQuietly(station: StationConfig? = nil) throws(CommandFailure) -> KioskConfiguration {
         let directory = ConfigurationLoader.locate(config)
-        let station = if let station { station } else { try loadStationQuietly() }
+        let station = if let station { station } else { try loadStationQuietly(from: directory) }
         // A catalog applied from the town center (enrolment, `kiosk forward`) replaces the
         // configured one, which is then not read at all (`kiosk catalog check` still checks it).
         let applied = URL(fileURLWithPath: CatalogInstaller(dataDirectory: station.dataDirectory).currentPath)
-        let catalogDirectory = FileManager.default.fileExists(atPath: applied.appendingPathComponent("catalog.yaml").path)
-            ? applied : directory.appendingPathComponent("catalog")
+        let hasApplied = FileManager.default.fileExists(atPath: applied.appendingPathComponent("catalog.yaml").path)
         do {
-            return KioskConfiguration(directory: directory, station: station, catalog: try CatalogLoader.load(directory: catalogDirectory))
+            return try ConfigurationLoader.load(directory: directory, station: station, catalogDirectory: hasApplied ? applied : nil)
         } catch {
             throw CommandFailure(message: error.description, exitCode: 78)
         }

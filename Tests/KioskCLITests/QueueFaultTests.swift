@@ -123,9 +123,9 @@ func checkQueueIntegrity(_ dir: KioskDataDir, printed: [String]) throws {
     func diskFullFailsClearlyAndKeepsEarlierSubmissions() throws {
         let mount = FileManager.default.temporaryDirectory.appendingPathComponent("bianmin-full-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
-        #expect(try run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mount], absolute: true).status == 0)
+        #expect(try run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mount]).status == 0)
         defer {
-            _ = try? run("/bin/umount", [mount], absolute: true)
+            _ = try? run("/bin/umount", [mount])
             try? FileManager.default.removeItem(atPath: mount)
         }
         let dir = try KioskDataDir(at: mount + "/data")

@@ -15,17 +15,17 @@ func configWithPrinter(_ role: String, _ queue: String, in data: KioskDataDir) t
 }
 
 func pdfText(_ path: String) throws -> String {
-    try run("/usr/bin/pdftotext", [path, "-"], absolute: true).stdout
+    try run("/usr/bin/pdftotext", [path, "-"]).stdout
 }
 
 /// Decodes the QR code on the first page of a PDF with pdftoppm and zbarimg.
 func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
     let prefix = path + "-page"
-    #expect(try run("/usr/bin/pdftoppm", ["-r", "200", "-png", "-f", "1", "-l", "1", path, prefix], absolute: true).status == 0)
+    #expect(try run("/usr/bin/pdftoppm", ["-r", "200", "-png", "-f", "1", "-l", "1", path, prefix]).status == 0)
     let png = try #require(try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
         .first { $0.hasPrefix((prefix as NSString).lastPathComponent) && $0.hasSuffix(".png") })
     let full = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(png)
-    let decoded = try run("/usr/bin/zbarimg", ["-q", "--raw", full], absolute: true)
+    let decoded = try run("/usr/bin/zbarimg", ["-q", "--raw", full])
     return (decoded.stdout.trimmingCharacters(in: .whitespacesAndNewlines), full)
 }
 

@@ -97,10 +97,8 @@ struct TransferRig {
     let common: [String]
 
     init() async throws {
-        directory = try temporaryDirectory()
-        center = try CenterProcess(data: directory.appendingPathComponent("center").path)
-        kiosk = try KioskFixture(in: directory)
-        _ = try await kiosk.enroll(at: center)
+        let base = try await SyncRig()
+        (directory, center, kiosk) = (base.directory, base.center, base.kiosk)
         let config = directory.appendingPathComponent("kiosk-config")
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("kiosk-config"), to: config)
         stick = directory.appendingPathComponent("stick").path
@@ -388,9 +386,9 @@ struct BundleTransferTests {
         defer { rig.remove() }
         let small = rig.directory.appendingPathComponent("small-stick").path
         try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
-        let mounted = try runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", small])
+        let mounted = try run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", small])
         try #require(mounted.status == 0, "mount failed: \(mounted.stderr)")
-        defer { _ = try? runTool("/bin/umount", [small]) }
+        defer { _ = try? run("/bin/umount", [small]) }
         try rig.kiosk.queueSubmissions(200)
         let before = try rig.kiosk.queue.stats().byState
 
@@ -410,21 +408,6 @@ struct BundleTransferTests {
         #expect(try rig.centerImport(exported.path).stored == 200)
         #expect(try rig.kioskImport(rig.stick).acknowledged == 200)
     }
-}
-
-/// Runs a system tool to completion (mount, umount).
-@discardableResult
-func runTool(_ path: String, _ arguments: [String]) throws -> (status: Int32, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let err = Pipe()
-    process.standardError = err
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let data = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
 /// Publishes the demo catalog at the rig's center under `version`.

@@ -6,13 +6,11 @@ import TestSupport
 struct CenterPrintTests {
     @Test("a form not printed at the village prints at the center from the opened answers")
     func printFormAtCenter() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let rig = try await SyncRig()
+        defer { rig.remove() }
         let cups = try PrivateCups()
 
-        let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
-        let kiosk = try KioskFixture(in: directory)
-        _ = try await kiosk.enroll(at: center)
+        let (directory, center, kiosk) = (rig.directory, rig.center, rig.kiosk)
         let answers = try run("kiosk", ["answers", "example", "--matter", "CG-XK-01"]).stdout
         let answersFile = directory.appendingPathComponent("answers.json").path
         try answers.write(toFile: answersFile, atomically: true, encoding: .utf8)

@@ -14,11 +14,10 @@ import TestSupport
 struct ForwarderTests {
     @Test("a round drains the queue oldest first in batches; decisions and a new catalog come back on the next round")
     func drainAndUpdates() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
-        let kiosk = try KioskFixture(in: directory)
-        let enrolled = try await kiosk.enroll(at: center)
+        let rig = try await SyncRig()
+        defer { rig.remove() }
+        let enrolled = rig.enrolment
+        let (directory, center, kiosk) = (rig.directory, rig.center, rig.kiosk)
         #expect(enrolled.catalog.version == "2026.11.1")
         let installer = CatalogInstaller(dataDirectory: kiosk.dataDirectory)
         #expect(FileManager.default.fileExists(atPath: installer.currentPath + "/matters/MZ-GG-01.yaml"))
@@ -63,11 +62,9 @@ struct ForwarderTests {
 
     @Test("a rejected item is set aside with its reason and does not block the others")
     func setAside() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
-        let kiosk = try KioskFixture(in: directory)
-        _ = try await kiosk.enroll(at: center)
+        let rig = try await SyncRig()
+        defer { rig.remove() }
+        let kiosk = rig.kiosk
         try kiosk.queueSubmissions(3)
         let bad = try kiosk.queueSubmissions(1, matter: "ZZ-99", start: Date(timeIntervalSince1970: 1_794_000_000))[0]
         let report = try await kiosk.forwarder(batchSize: 2).round()
@@ -81,11 +78,9 @@ struct ForwarderTests {
 
     @Test("a proxy answering 200 OK with an HTML page marks nothing delivered")
     func captivePortal() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
-        let kiosk = try KioskFixture(in: directory)
-        _ = try await kiosk.enroll(at: center)
+        let rig = try await SyncRig()
+        defer { rig.remove() }
+        let kiosk = rig.kiosk
         try kiosk.queueSubmissions(5)
 
         let router = Router()
@@ -130,11 +125,9 @@ struct ForwarderTests {
 
     @Test("the center killed and restarted repeatedly during a drain: every submission stored exactly once and acknowledged")
     func centerKilled() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
-        let kiosk = try KioskFixture(in: directory)
-        _ = try await kiosk.enroll(at: center)
+        let rig = try await SyncRig()
+        defer { rig.remove() }
+        let (center, kiosk) = (rig.center, rig.kiosk)
         try kiosk.queueSubmissions(faultCount)
 
         var logger = Logger(label: "forwarder")

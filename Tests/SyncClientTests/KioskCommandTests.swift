@@ -79,11 +79,9 @@ struct KioskCommandTests {
 
     @Test("`kiosk forward` as a service delivers what is queued while it runs and stops cleanly on SIGTERM")
     func service() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
-        let kiosk = try KioskFixture(in: directory)
-        _ = try await kiosk.enroll(at: center)
+        let rig = try await SyncRig()
+        defer { rig.remove() }
+        let (directory, kiosk) = (rig.directory, rig.kiosk)
         let process = Process()
         process.executableURL = builtProducts.appendingPathComponent("kiosk")
         process.arguments = ["forward", "--interval", "0.2", "--config", try config(in: directory), "--data", kiosk.dataDirectory]
@@ -103,11 +101,9 @@ struct KioskCommandTests {
 
     @Test("a catalog published at the center is what `kiosk submit` uses after the next round")
     func newCatalogUsed() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
-        let kiosk = try KioskFixture(in: directory)
-        _ = try await kiosk.enroll(at: center)
+        let rig = try await SyncRig()
+        defer { rig.remove() }
+        let (directory, center, kiosk) = (rig.directory, rig.center, rig.kiosk)
         let common = ["--config", try config(in: directory), "--data", kiosk.dataDirectory]
 
         let copy = directory.appendingPathComponent("catalog-v2")
@@ -130,11 +126,9 @@ struct KioskCommandTests {
 
     @Test("forward --once against an unreachable center fails clearly, records the failure and keeps the queue")
     func unreachable() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
-        let kiosk = try KioskFixture(in: directory)
-        _ = try await kiosk.enroll(at: center)
+        let rig = try await SyncRig()
+        defer { rig.remove() }
+        let (directory, center, kiosk) = (rig.directory, rig.center, rig.kiosk)
         try kiosk.queueSubmissions(3)
         center.kill()
         let config = try config(in: directory)

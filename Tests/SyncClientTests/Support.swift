@@ -9,7 +9,6 @@ import Testing
 import TownCenter
 import TestSupport
 
-
 /// Submissions per fault test (300 in CI; `scripts/sync-fault-soak.sh` sets 2,000).
 let faultCount = ProcessInfo.processInfo.environment["BIANMIN_SYNC_COUNT"].flatMap(Int.init) ?? 300
 
@@ -18,27 +17,6 @@ func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("sync-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
-}
-
-/// Runs a built executable (or an absolute path) to completion.
-@discardableResult
-func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = program.hasPrefix("/") ? URL(fileURLWithPath: program) : builtProducts.appendingPathComponent(program)
-    process.arguments = arguments
-    process.currentDirectoryURL = packageRoot
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    nonisolated(unsafe) var errData = Data()
-    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
 
 /// A `towncenter serve` process that tests can SIGKILL and restart on the same port.
@@ -134,6 +112,25 @@ struct KioskFixture {
     func forwarder(batchSize: Int = 50) throws -> Forwarder {
         try Forwarder.open(station: station, dataDirectory: dataDirectory, fallbackURL: "http://127.0.0.1:1", batchSize: batchSize)
     }
+}
+
+/// A fresh directory with a center serving from `center/` and a kiosk station in `kiosk/`, enrolled with it.
+struct SyncRig {
+    let directory: URL
+    let center: CenterProcess
+    let kiosk: KioskFixture
+    /// What the center answered to the enrolment.
+    let enrolment: EnrollResponse
+
+    init() async throws {
+        directory = try temporaryDirectory()
+        center = try CenterProcess(data: directory.appendingPathComponent("center").path)
+        kiosk = try KioskFixture(in: directory)
+        enrolment = try await kiosk.enroll(at: center)
+    }
+
+    /// Removes the directory (the center stops when its process object goes).
+    func remove() { try? FileManager.default.removeItem(at: directory) }
 }
 
 /// Center-side counts: audit "stored" events (one per first store) and conflicts.

@@ -71,6 +71,44 @@ public func runTool(_ tool: String, _ arguments: [String], environment: [String:
         errorOutput: String(decoding: FileManager.default.contents(atPath: errorPath) ?? Data(), as: UTF8.self))
 }
 
+/// What a finished command printed and how it exited.
+public struct CommandResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Runs a built executable of this package (`kiosk`, `towncenter`), or the program at an absolute
+/// path, to completion in `directory`, with `stdin` as its input.
+@discardableResult
+public func run(
+    _ program: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
+    in directory: URL = packageRoot
+) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = program.hasPrefix("/") ? URL(fileURLWithPath: program) : builtProducts.appendingPathComponent(program)
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try input.fileHandleForWriting.close()
+    // Read both pipes concurrently so a full pipe never blocks the child.
+    nonisolated(unsafe) var errData = Data()
+    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    reader.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !reader.isFinished { usleep(1000) }
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
+}
+
 /// A tool that could not be started.
 public struct SpawnFailure: Error, CustomStringConvertible {
     public let tool: String

@@ -5,37 +5,8 @@ import Testing
 import TownCenter
 import TestSupport
 
-/// What a finished command printed and how it exited.
-struct CommandResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// The built `towncenter` executable.
-let towncenterBinary = builtProducts.appendingPathComponent("towncenter")
-
-/// Runs `towncenter` with `arguments` to completion.
-func towncenter(_ arguments: [String]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = towncenterBinary
-    process.arguments = arguments
-    process.currentDirectoryURL = packageRoot
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read both pipes concurrently so a full pipe never blocks the child.
-    nonisolated(unsafe) var errData = Data()
-    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
-    return CommandResult(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
-}
+/// Runs the built `towncenter` with `arguments` to completion.
+func towncenter(_ arguments: [String]) throws -> CommandResult { try run("towncenter", arguments) }
 
 @Suite("towncenter command", .serialized)
 struct CLITests {
