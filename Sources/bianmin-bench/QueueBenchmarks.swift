@@ -25,6 +25,15 @@ enum QueueBenchmarks {
             }
             let sealedSize = try submitter.queue.pending(limit: 1).first.map { $0.sealed.count + $0.receiptQR.utf8.count + 200 } ?? recordSize
 
+            // The commit alone: one submission-shaped row per transaction into the same database,
+            // with nothing validated, sealed or signed; what the WAL and its sync cost by themselves.
+            var commit = Samples()
+            let blob = Data(repeating: 0xA5, count: sealedSize - 200)
+            for i in 0..<submissions {
+                let first = 10_000_000 + i
+                try commit.time { try fill(submitter.queue, rows: first..<first + 1, sealed: blob) }
+            }
+
             // Baseline: the same number of appends of a record of the same size, each made durable with fdatasync.
             var baseline = Samples()
             let fd = open(dir + "/baseline.log", O_WRONLY | O_CREAT | O_APPEND, 0o600)
@@ -39,6 +48,8 @@ enum QueueBenchmarks {
             print("  record size: \(sealedSize) bytes")
             report("submit p50", submit.median, baseline: baseline.median, baselineName: "write+fdatasync p50", goal: "p50 within 1.5x")
             report("submit p99", submit.percentile(0.99), baseline: baseline.percentile(0.99), baselineName: "write+fdatasync p99", goal: "-")
+            report("one-row commit p50 (no validation, sealing or signing)", commit.median, baseline: baseline.median,
+                   baselineName: "write+fdatasync p50", goal: "- (what SQLite alone costs)")
         }
 
         print("== queue: list and stats over \(queueSize) stored submissions")
@@ -46,7 +57,7 @@ enum QueueBenchmarks {
             let files = StationFiles(dataDirectory: dir)
             _ = try files.initialize()
             let queue = try files.openQueue()
-            try fill(queue, count: queueSize)
+            try fill(queue, rows: 0..<queueSize)
             var list = Samples(), stats = Samples(), byState = Samples()
             for _ in 0..<30 {
                 _ = try list.time { try queue.list(limit: 50) }
@@ -67,17 +78,16 @@ enum QueueBenchmarks {
         }
     }
 
-    /// Inserts `count` rows shaped like real submissions in large transactions (setup, not measured).
-    static func fill(_ queue: SubmissionQueue, count: Int) throws {
+    /// Inserts rows shaped like real submissions, numbered by `rows`, in one transaction.
+    static func fill(_ queue: SubmissionQueue, rows: Range<Int>, sealed: Data = Data(repeating: 0xA5, count: 700)) throws {
         let states = ["acknowledged", "acknowledged", "acknowledged", "forwarded", "queued"]
-        let sealed = Data(repeating: 0xA5, count: 700)
         try queue.database.writer.write { db in
-            let statement = try db.makeStatement(sql: """
+            let statement = try db.cachedStatement(sql: """
                 INSERT INTO submission (uuid, receipt, station, matter, catalogVersion, channel, createdAt, state, receiptPrint,
                   formPrint, applicantMasked, receiptQR, payloadDigest, sealedKeyID, sealed)
                 VALUES (?, ?, 'XH03', 'MZ-QR-01', '2026.11.1', 'self', ?, ?, 'printed', 'not_required', '张* 1101**********002X', 'BM1:X', ?, 'k', ?)
                 """)
-            for i in 0..<count {
+            for i in rows {
                 try statement.execute(arguments: [
                     UUID().uuidString, String(format: "XH03-%06d-%04d-X", i / 9999, i % 9999 + 1), 1_790_000_000 + i, states[i % states.count],
                     Data(count: 32), sealed,
