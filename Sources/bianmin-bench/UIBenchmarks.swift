@@ -58,6 +58,14 @@ enum UIBenchmarks {
                 }
             }
             report("cold start to first full frame median", kioskStart.median, baseline: dialogStart.median, baselineName: "dialog --menu", goal: "no slower than dialog (ratio <= 1)")
+            // Starting the process and exiting, with no terminal work: the floor under the first frame.
+            var kioskBare = Samples(), dialogBare = Samples()
+            for _ in 0..<7 {
+                try kioskBare.time { try runTool(kiosk, ["--help"]) }
+                try dialogBare.time { try runTool("/usr/bin/dialog", ["--version"]) }
+            }
+            report("process start and exit alone (kiosk --help)", kioskBare.median, baseline: dialogBare.median,
+                   baselineName: "dialog --version", goal: "- (loading and linking the executable)")
         }
     }
 
