@@ -106,6 +106,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case corrupt
         case readOnly
         case io
+        /// Every receipt number of the day has been issued (the sequence has four digits).
+        case receiptNumbersUsedUp
         case other
     }
 
@@ -145,6 +147,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var residentMessage: String {
         switch kind {
         case .diskFull: "存储空间已满,本次申请没有保存。请联系代办员处理。"
+        case .receiptNumbersUsedUp: "本站今天的回执编号已经用完,本次申请没有保存。请明天再来办理,或联系代办员。"
         default: "系统暂时无法保存申请,本次申请没有保存。请联系代办员处理。"
         }
     }
@@ -155,6 +158,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case .corrupt: "the database \(path) is damaged (\(detail))"
         case .readOnly: "cannot write \(path) (\(detail))"
         case .io: "input/output error on \(path) (\(detail))"
+        case .receiptNumbersUsedUp: "\(detail); nothing was saved in \(path) (numbering starts again tomorrow)"
         case .other: "database error on \(path): \(detail)"
         }
     }

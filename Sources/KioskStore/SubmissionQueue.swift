@@ -60,6 +60,11 @@ public struct SubmissionQueue: Sendable {
                 let day = CalendarDate(new.createdAt)
                 let key = (day.year % 100).zeroPadded(2) + day.month.zeroPadded(2) + day.day.zeroPadded(2)
                 let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM receiptCounter WHERE station = ? AND day = ?"), arguments: [new.station, key]) ?? 0
+                guard last < ReceiptNumber.sequenceRange.upperBound else {
+                    throw StoreError(
+                        kind: .receiptNumbersUsedUp, path: path,
+                        detail: "station \(new.station) has issued all \(last) receipt numbers of day \(key)")
+                }
                 try db.cachedStatement(
                     sql: "INSERT INTO receiptCounter (station, day, last) VALUES (?, ?, ?) ON CONFLICT(station, day) DO UPDATE SET last = excluded.last"
                 ).execute(arguments: [new.station, key, last + 1])

@@ -83,6 +83,30 @@ final class TestStation {
         }
     }
 
+    @Test func aDayWithEveryReceiptNumberIssuedRefusesClearlyAndStoresNothing() throws {
+        let station = try TestStation()
+        let (matter, answers) = station.example("RS-GG-01")
+        _ = try station.submitter.submit(matter: matter, answers: answers, channel: .selfService)
+        // Jump the day's counter to the last four-digit number, then issue it.
+        try station.queue.database.writer.write { try $0.execute(sql: "UPDATE receiptCounter SET last = 9998") }
+        let last = try station.submitter.submit(matter: matter, answers: answers, channel: .selfService).summary
+        #expect(last.receipt.contains("-9999-"))
+
+        #expect {
+            try station.submitter.submit(matter: matter, answers: answers, channel: .selfService)
+        } throws: { error in
+            guard let error = error as? SubmitError, case .store(let store) = error, store.kind == .receiptNumbersUsedUp else { return false }
+            return error.residentMessage.contains("回执编号已经用完") && error.description.contains("all 9999 receipt numbers")
+        }
+        #expect(try station.queue.stats().total == 2)
+        #expect(try AuditLog.recent(station.queue.database).count == 2)
+
+        // The next day numbers from 1 again.
+        station.clock.advance(by: 86_400)
+        let tomorrow = try station.submitter.submit(matter: matter, answers: answers, channel: .selfService).summary
+        #expect(tomorrow.receipt.contains("-0001-"))
+    }
+
     @Test func invalidOrRefusedApplicationsStoreNothing() throws {
         let station = try TestStation()
         let (matter, _) = station.example("RS-GG-01")

@@ -87,7 +87,8 @@ struct KioskFixture {
         let signer = ReceiptSigner(identity: identity, stationID: station)
         return try (0..<count).map { index in
             let uuid = UUID()
-            let created = start.addingTimeInterval(TimeInterval(index))
+            // Ten seconds apart: a day holds 8,640, within the 9,999 receipt numbers of a day.
+            let created = start.addingTimeInterval(TimeInterval(index * 10))
             let sealed = try PayloadSealer.seal(
                 Data(answers(index).utf8), to: centerKey,
                 associated: SealContext(uuid: uuid, station: station, matter: matter))
