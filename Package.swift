@@ -110,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "towncenter",
             dependencies: [
-                "KioskCore", "KioskSecurity", "TownCenter", "KioskReceipts", "Documents", "Printing",
+                "KioskCore", "KioskConfig", "KioskSecurity", "TownCenter", "KioskReceipts", "Documents", "Printing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

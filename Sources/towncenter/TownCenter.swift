@@ -8,6 +8,6 @@ struct TownCenterCommand: AsyncParsableCommand {
         abstract: "Bianmin (便民) town service center: receives village submissions, records decisions.",
         subcommands: [
             InitCommand.self, ServeCommand.self, StationCommand.self, CatalogCommand.self, SubmissionsCommand.self,
-            ReceiptCommand.self, ExportCommand.self, ImportCommand.self, AuditCommand.self,
+            ReceiptCommand.self, ExportCommand.self, ImportCommand.self, AuditCommand.self, CalendarCommand.self,
         ])
 }

@@ -110,4 +110,27 @@ struct CLITests {
         #expect(result.status == 78)
         #expect(result.stderr.contains("towncenter init"))
     }
+
+    @Test("calendar due counts working days over National Day, and says when a year's calendar is missing")
+    func calendarDue() throws {
+        let calendar = packageRoot.appendingPathComponent("center-config/calendar").path
+        let due = try towncenter(["calendar", "due", "--from", "2026-09-30", "--working-days", "5", "--calendar", calendar])
+        #expect(due.status == 0, "\(due.stderr)")
+        #expect(due.stdout == "2026-10-13\n")
+        #expect(due.stderr.isEmpty)
+
+        let estimate = try towncenter(["calendar", "due", "--from", "2026-12-30", "--working-days", "5", "--calendar", calendar])
+        #expect(estimate.stdout == "2027-01-06\n")
+        #expect(estimate.stderr.contains("estimate: no holiday calendar for 2027"))
+
+        let check = try towncenter(["calendar", "check", "--calendar", calendar])
+        #expect(check.stdout.contains("calendar years in"), "\(check.stderr)")
+        #expect(check.stdout.contains("2026"))
+
+        for bad in [["--from", "2026-02-30", "--working-days", "1"], ["--from", "2026-09-30", "--working-days", "-1"],
+                    ["--from", "2026-09-30", "--working-days", "99999999999999999999"]] {
+            let refused = try towncenter(["calendar", "due", "--calendar", calendar] + bad)
+            #expect(refused.status == 64, "\(bad): \(refused.stderr)")
+        }
+    }
 }

@@ -1,0 +1,59 @@
+import Testing
+
+import KioskCore
+
+@Suite struct WorkingDayTests {
+    static func day(_ text: String) -> CalendarDate { CalendarDate(iso: text)! }
+
+    /// A small schedule: a three-day holiday over a weekend and a Saturday worked instead.
+    static let schedule = HolidaySchedule(
+        year: 2026, holidays: [day("2026-10-01"), day("2026-10-02"), day("2026-10-03")], workingWeekendDays: [day("2026-10-10")])
+
+    @Test func weekdaysFollowTheGregorianCalendar() {
+        #expect(Self.day("0001-01-01").weekday == .monday)
+        #expect(Self.day("2026-12-04").weekday == .friday)
+        #expect(Self.day("2026-10-10").weekday == .saturday)
+        #expect(Self.day("2000-02-29").weekday == .tuesday)
+        #expect(Self.day("2026-12-31").next == Self.day("2027-01-01"))
+        #expect(Self.day("2028-02-28").next == Self.day("2028-02-29"))
+        #expect(Self.day("2026-02-28").next == Self.day("2026-03-01"))
+        #expect(Self.day("9999-12-31").next == nil)
+    }
+
+    @Test func holidaysAndAdjustedDaysDecideWorkingDays() {
+        let calendar = WorkingDayCalendar(schedules: [Self.schedule])
+        #expect(!calendar.isWorkingDay(Self.day("2026-10-01")))  // a Thursday off
+        #expect(calendar.isWorkingDay(Self.day("2026-10-10")))  // a Saturday worked
+        #expect(!calendar.isWorkingDay(Self.day("2026-10-11")))  // an ordinary Sunday
+        #expect(calendar.isWorkingDay(Self.day("2026-10-12")))
+    }
+
+    @Test func dayOneIsTheFirstWorkingDayAfterTheAct() throws {
+        let calendar = WorkingDayCalendar(schedules: [Self.schedule])
+        // Wednesday 30 Sep; 1–3 Oct off, 4 Oct Sunday: day 1 is Monday 5 Oct.
+        let one = try #require(calendar.adding(workingDays: 1, to: Self.day("2026-09-30")))
+        #expect(one.date == Self.day("2026-10-05"))
+        #expect(!one.isEstimate)
+        #expect(calendar.adding(workingDays: 0, to: Self.day("2026-10-03"))?.date == Self.day("2026-10-03"))
+        // 5–9 Oct are days 1–5, Saturday 10 Oct is day 6.
+        #expect(calendar.adding(workingDays: 6, to: Self.day("2026-09-30"))?.date == Self.day("2026-10-10"))
+    }
+
+    @Test func aYearWithoutAScheduleIsCountedOnWeekendsAndSaysSo() throws {
+        let calendar = WorkingDayCalendar(schedules: [Self.schedule])
+        let due = try #require(calendar.adding(workingDays: 5, to: Self.day("2026-12-30")))
+        // 31 Dec (2026, known), then 1, 4, 5, 6 Jan 2027 on weekends alone (1 Jan is not known to be a holiday).
+        #expect(due.date == Self.day("2027-01-06"))
+        #expect(due.estimatedYears == [2027])
+        #expect(calendar.adding(workingDays: 2, to: Self.day("2026-10-08"))?.estimatedYears == [])
+    }
+
+    @Test func hostileCountsAreRefusedNotLooped() {
+        let calendar = WorkingDayCalendar(schedules: [])
+        #expect(calendar.adding(workingDays: -1, to: Self.day("2026-01-01")) == nil)
+        #expect(calendar.adding(workingDays: Int.max, to: Self.day("2026-01-01")) == nil)
+        #expect(calendar.adding(workingDays: 5, to: Self.day("9999-12-30")) == nil)
+        #expect(calendar.workingDays(after: Self.day("0001-01-01"), through: Self.day("9999-12-31")) == nil)
+        #expect(calendar.workingDays(after: Self.day("2026-10-09"), through: Self.day("2026-10-01"))?.days == 0)
+    }
+}
