@@ -197,3 +197,17 @@ import KioskCore
         }
     }
 }
+
+@Suite struct NoticeNumberTests {
+    @Test func theStandardPatternPadsTheSequence() {
+        #expect(NoticeNumberFormat.standard.format(prefix: "新河便受", year: 2026, sequence: 1) == "新河便受〔2026〕第0001号")
+        #expect(NoticeNumberFormat.standard.format(prefix: "新河便受", year: 2026, sequence: 12345) == "新河便受〔2026〕第12345号")
+        #expect(NoticeNumberFormat(validating: "{year}-{prefix}-{seq}")?.format(prefix: "SL", year: 2027, sequence: 9) == "2027-SL-9")
+    }
+
+    @Test func badPatternsAreRefused() {
+        for pattern in ["{prefix}〔{year}〕", "{prefix}{seq:0}", "{prefix}{seq:9}", "{seq", "{name}{seq}", "{seq:x}"] {
+            #expect(NoticeNumberFormat(validating: pattern) == nil, "\(pattern)")
+        }
+    }
+}
