@@ -104,7 +104,7 @@ func label(_ zh: String) -> LocalizedText { LocalizedText(zh: zh, en: zh) }
     }
 
     @Test func cyclesAndUnknownReferencesAreFound() throws {
-        #expect(throws: FormError.cycle(["a", "b", "a"])) {
+        #expect(throws: FormError.cycle(["a", "b", "a"], key: "calculate", offset: 0)) {
             try Form(fields: [
                 Field(id: "a", type: .integer, label: label("a"), calculate: try Expression("${b} + 1")),
                 Field(id: "b", type: .integer, label: label("b"), relevant: try Expression("${a} > 1")),
