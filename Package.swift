@@ -130,21 +130,21 @@ let package = Package(
         // MARK: Tests
         // What several test targets need: the package root, a tool runner, temporary directories, a private cupsd.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "FileSystemTests", dependencies: ["FileSystem", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskConfigTests",
             dependencies: ["KioskConfig", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
-        .testTarget(name: "KioskSecurityTests", dependencies: ["KioskCore", "KioskSecurity"], swiftSettings: swiftSettings),
+        .testTarget(name: "KioskSecurityTests", dependencies: ["KioskCore", "KioskSecurity", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig", "KioskSecurity", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskUITests",
             dependencies: ["KioskUI", "kiosk", "KioskConfig", "KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin", "QRCode", "TestSupport"],
             exclude: ["Snapshots"], swiftSettings: swiftSettings),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin"], swiftSettings: swiftSettings),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TownCenterTests",
             dependencies: [
