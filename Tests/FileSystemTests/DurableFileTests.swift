@@ -78,6 +78,20 @@ import Glibc
         #expect(FileManager.default.contents(atPath: directory.file("stick")) == Data(repeating: 7, count: 10))
     }
 
+    @Test(.needsRoot("mounting a tmpfs needs root"))
+    func aFullDiskLeavesNoTemporaryFile() throws {
+        let small = directory.file("small")
+        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+        let mounted = try runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", small])
+        try #require(mounted.status == 0, "mount failed: \(mounted.errorOutput)")
+        defer { _ = try? runTool("/bin/umount", [small]) }
+        let path = small + "/bundle"
+        #expect(throws: DurableFile.Failure(path: path, step: .write, code: ENOSPC)) {
+            try DurableFile.write(Data(repeating: 9, count: 256 * 1024), to: path)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: small) == [])
+    }
+
     @Test func syncingAMissingFolderFails() {
         let path = directory.file("nowhere")
         #expect(throws: DurableFile.Failure(path: path, step: .openDirectory, code: ENOENT)) {
