@@ -10,8 +10,9 @@ run:
 	swift build --product kiosk
 	scripts/run-kiosk.sh
 
-## Runs every test, against a private cupsd and real tools.
+## Runs every test, against a private cupsd and real tools (installs system packages first).
 test:
+	scripts/install-deps.sh
 	scripts/test.sh
 
 ## Runs the benchmarks (release build with the Swift runtime linked in, as a station is deployed;

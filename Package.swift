@@ -42,6 +42,7 @@ let package = Package(
         .target(name: "KioskCore", swiftSettings: swiftSettings),
 
         // MARK: Adapters
+        .target(name: "FileSystem", swiftSettings: swiftSettings),
         .target(
             name: "KioskConfig",
             dependencies: ["KioskCore", .product(name: "Yams", package: "Yams")],
@@ -49,7 +50,7 @@ let package = Package(
         .target(
             name: "KioskSecurity",
             dependencies: [
-                "KioskCore",
+                "KioskCore", "FileSystem",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -65,7 +66,7 @@ let package = Package(
         .target(
             name: "TownCenter",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "SyncProtocol",
+                "KioskCore", "KioskConfig", "KioskSecurity", "SyncProtocol", "FileSystem",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -75,7 +76,7 @@ let package = Package(
         .target(
             name: "SyncClient",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "SyncProtocol",
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "SyncProtocol", "FileSystem",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,7 +85,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "QRCode", dependencies: ["CQRencode"], swiftSettings: swiftSettings),
         .target(name: "Documents", dependencies: ["CPangoCairo", "QRCode"], swiftSettings: swiftSettings),
-        .target(name: "Printing", dependencies: ["CCups"], swiftSettings: swiftSettings),
+        .target(name: "Printing", dependencies: ["CCups", "FileSystem"], swiftSettings: swiftSettings),
         .target(name: "Terminal", swiftSettings: swiftSettings),
         .target(
             name: "KioskReceipts",
@@ -129,20 +130,21 @@ let package = Package(
         // MARK: Tests
         // What several test targets need: the package root, a tool runner, temporary directories, a private cupsd.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "FileSystemTests", dependencies: ["FileSystem", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskConfigTests",
             dependencies: ["KioskConfig", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
-        .testTarget(name: "KioskSecurityTests", dependencies: ["KioskCore", "KioskSecurity"], swiftSettings: swiftSettings),
+        .testTarget(name: "KioskSecurityTests", dependencies: ["KioskCore", "KioskSecurity", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig", "KioskSecurity", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskUITests",
             dependencies: ["KioskUI", "kiosk", "KioskConfig", "KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin", "QRCode", "TestSupport"],
             exclude: ["Snapshots"], swiftSettings: swiftSettings),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin"], swiftSettings: swiftSettings),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TownCenterTests",
             dependencies: [

@@ -190,19 +190,27 @@ def main():
     options.layout_features = HORIZONTAL_FEATURES
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
-    for style, path in SOURCES.items():
+    for step, (style, path) in enumerate(SOURCES.items(), 1):
+        def say(what, style=style, step=step):
+            """One progress line: the build takes about a minute."""
+            print(f"  Bianmin Sans {style} ({step}/{len(SOURCES)}): {what}", flush=True)
+
+        say(f"reading {os.path.basename(path)}")
         font = sc_font(path)
         simplified_chinese_only(font)
+        say(f"cutting it to {len(characters)} characters")
         subsetter = subset.Subsetter(options)
         subsetter.populate(text="".join(sorted(characters)))
         subsetter.subset(font)
+        say("converting the outlines to TrueType curves")
         to_truetype(font)
         in_unicode_order(font)
         rename(font, style)
         target = os.path.join(output, f"BianminSans-{style}.ttf")
+        say("writing it")
         font.save(target + ".tmp")
         os.replace(target + ".tmp", target)
-        print(f"{target}: {len(characters)} characters, {os.path.getsize(target) // 1024} KiB")
+        print(f"  {target}: {len(characters)} characters, {os.path.getsize(target) // 1024} KiB")
 
 
 if __name__ == "__main__":

@@ -35,13 +35,18 @@ final class FormReader {
     private func report(_ error: FormError) {
         switch error {
         case .unknownReference(let field, let key, _, let offset), .groupMemberOutsideGroup(let field, let key, _, let offset):
-            let place = marks["\(field)/\(key)"]
-            diagnostics.report(path, place?.mark, error.description, columnOffset: (place?.quoteOffset ?? 0) + offset)
-        case .cycle(let names):
-            diagnostics.report(path, marks[names[0]]?.mark, error.description)
+            report(error, in: field, key: key, offset: offset)
+        case .cycle(let names, let key, let offset):
+            report(error, in: names[0], key: key, offset: offset)
         case .duplicateField(let name):
             diagnostics.report(path, marks[name]?.mark, error.description)
         }
+    }
+
+    /// Reports `error` at the character `offset` of the expression `key` of `field`.
+    private func report(_ error: FormError, in field: String, key: String, offset: Int) {
+        let place = marks["\(field)/\(key)"]
+        diagnostics.report(path, place?.mark, error.description, columnOffset: (place?.quoteOffset ?? 0) + offset)
     }
 
     private func readFields(_ nodes: [Node], prefix: String) -> [Field] {

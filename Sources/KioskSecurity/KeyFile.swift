@@ -1,3 +1,4 @@
+import FileSystem
 import Foundation
 
 #if canImport(Glibc)
@@ -43,35 +44,15 @@ enum KeyFile {
     /// Permission bits of a public key file.
     static let publicMode: mode_t = 0o644
 
-    /// Writes `bytes` as base64 to a new file at `path`: temp file, fsync, hard link (which
-    /// fails if `path` exists, unlike rename), then fsync of the directory.
+    /// Writes `bytes` as base64 to a new file at `path`, durably, never replacing an existing file.
     static func create(at path: String, bytes: some DataProtocol, mode: mode_t) throws(KeyFileError) {
-        let text = Array((Data(bytes).base64EncodedString() + "\n").utf8)
-        let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: .min ... .max))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw .system(path: path, operation: "create", code: errno) }
-        defer { unlink(temp) }
-        try writeDurably(fd: fd, text: text, mode: mode, path: path)
-        guard link(temp, path) == 0 else {
-            let code = errno
-            throw code == EEXIST ? .alreadyExists(path: path) : .system(path: path, operation: "link", code: code)
+        let text = Data((Data(bytes).base64EncodedString() + "\n").utf8)
+        do {
+            try DurableFile.write(text, to: path, mode: mode, existing: .refuse)
+        } catch {
+            throw error.step == .link && error.code == EEXIST
+                ? .alreadyExists(path: path) : .system(path: error.path, operation: error.step.rawValue, code: error.code)
         }
-        let directory = (path as NSString).deletingLastPathComponent
-        let directoryFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard directoryFD >= 0 else { throw .system(path: directory, operation: "open directory", code: errno) }
-        defer { close(directoryFD) }
-        guard fsync(directoryFD) == 0 else { throw .system(path: directory, operation: "fsync directory", code: errno) }
-    }
-
-    /// Sets the mode (umask may have narrowed it), writes, fsyncs and closes `fd`; errors name `path`.
-    private static func writeDurably(fd: Int32, text: [UInt8], mode: mode_t, path: String) throws(KeyFileError) {
-        defer { close(fd) }
-        guard fchmod(fd, mode) == 0 else { throw .system(path: path, operation: "chmod", code: errno) }
-        let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == text.count else {
-            throw .system(path: path, operation: "write", code: written < 0 ? errno : EIO)
-        }
-        guard fsync(fd) == 0 else { throw .system(path: path, operation: "fsync", code: errno) }
     }
 
     /// Reads the base64 key bytes at `path`; with `requirePrivate`, refuses a file that grants

@@ -1,3 +1,4 @@
+import FileSystem
 import Foundation
 
 /// Writes PDFs into a spool folder when no CUPS server is reachable.
@@ -30,37 +31,10 @@ public struct SpoolWriter: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let safe = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
         let final = (directory as NSString).appendingPathComponent("\(safe).pdf")
-        let temporary = (directory as NSString).appendingPathComponent(".\(safe).\(UUID().uuidString).tmp")
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Failure(path: temporary, operation: "open", code: errno) }
-        var closed = false
-        defer {
-            if !closed { close(fd) }
-        }
         do {
-            try pdf.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw Failure(path: temporary, operation: "write", code: errno)
-                    }
-                    offset += written
-                }
-            }
-            guard fsync(fd) == 0 else { throw Failure(path: temporary, operation: "fsync", code: errno) }
-            closed = true
-            guard close(fd) == 0 else { throw Failure(path: temporary, operation: "close", code: errno) }
-            guard rename(temporary, final) == 0 else { throw Failure(path: final, operation: "rename", code: errno) }
+            try DurableFile.write(pdf, to: final)
         } catch {
-            unlink(temporary)
-            throw error
-        }
-        let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirFD >= 0 {
-            defer { close(dirFD) }
-            guard fsync(dirFD) == 0 else { throw Failure(path: directory, operation: "fsync", code: errno) }
+            throw Failure(path: error.path, operation: error.step.rawValue, code: error.code)
         }
         return final
     }

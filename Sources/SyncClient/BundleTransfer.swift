@@ -1,3 +1,4 @@
+import FileSystem
 import Foundation
 import KioskCore
 import KioskSecurity
@@ -220,52 +221,20 @@ public struct BundleTransfer: Sendable {
     }
 }
 
-/// Atomic writes to a removable stick: a hidden temporary name in the same folder, written in
-/// chunks, fsync, rename, fsync the folder; on any failure the temporary file is removed.
+/// Atomic, durable writes to a removable stick, in chunks (for the progress bar).
 enum StickFile {
     static let chunk = 64 * 1024
 
     static func write(_ bytes: Data, to path: String, progress: (Int, Int) -> Void) throws(TransferError) {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure(temporary) }
-        var written = 0
-        var failed: TransferError?
-        bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let count = Glibc.write(fd, buffer.baseAddress! + written, min(chunk, buffer.count - written))
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failed = failure(path)
-                    return
-                }
-                written += count
-                progress(written, buffer.count)
+        do {
+            try DurableFile.write(bytes, to: path, chunk: chunk, progress: progress)
+        } catch {
+            let path = error.path, detail = error.reason
+            switch error.code {
+            case ENOSPC, EDQUOT, EFBIG: throw .stickFull(path: path, detail: detail)
+            case ENOENT, ENODEV, ENXIO, EIO, ENOTDIR: throw .stickMissing(path: path, detail: detail)
+            default: throw .io(path: path, detail: detail)
             }
-        }
-        if failed == nil, fsync(fd) != 0 { failed = failure(path) }
-        if close(fd) != 0, failed == nil { failed = failure(path) }
-        if failed == nil, rename(temporary, path) != 0 { failed = failure(path) }
-        if let failed {
-            unlink(temporary)
-            throw failed
-        }
-        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard directory >= 0 else { throw failure(folder) }
-        defer { close(directory) }
-        guard fsync(directory) == 0 else { throw failure(folder) }
-    }
-
-    /// The error for the current `errno`: full, missing, or another I/O error.
-    static func failure(_ path: String) -> TransferError {
-        let code = errno
-        let detail = String(cString: strerror(code))
-        switch code {
-        case ENOSPC, EDQUOT, EFBIG: return .stickFull(path: path, detail: detail)
-        case ENOENT, ENODEV, ENXIO, EIO, ENOTDIR: return .stickMissing(path: path, detail: detail)
-        default: return .io(path: path, detail: detail)
         }
     }
 }

@@ -1,3 +1,4 @@
+import FileSystem
 import Foundation
 import KioskConfig
 import SyncProtocol
@@ -36,10 +37,9 @@ public struct CatalogInstaller: Sendable {
             try FileManager.default.createDirectory(
                 at: folder.appendingPathComponent("matters"), withIntermediateDirectories: true)
             for file in files {
-                try writeDurably(file.bytes, to: folder.appendingPathComponent(file.path).path)
+                try DurableFile.write(file.bytes, to: folder.appendingPathComponent(file.path).path)
             }
-            try syncDirectory(folder.appendingPathComponent("matters").path)
-            try syncDirectory(folder.path)
+            try DurableFile.syncDirectory(folder.path)
         } catch {
             try? FileManager.default.removeItem(at: folder)
             throw .io(path: folder.path, detail: String(describing: error))
@@ -55,31 +55,14 @@ public struct CatalogInstaller: Sendable {
         guard symlink(name, link) == 0 else { throw .io(path: link, detail: String(cString: strerror(errno))) }
         guard rename(link, currentPath) == 0 else { throw .io(path: currentPath, detail: String(cString: strerror(errno))) }
         do {
-            try syncDirectory(dataDirectory)
+            try DurableFile.syncDirectory(dataDirectory)
         } catch {
-            throw .io(path: dataDirectory, detail: String(describing: error))
+            throw .io(path: dataDirectory, detail: error.reason)
         }
         return folder.path
     }
 
     private func safeName(_ version: String) -> String {
         String(version.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }.prefix(40))
-    }
-
-    private func writeDurably(_ bytes: Data, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw SyncError.io(path: path, detail: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == bytes.count, fsync(fd) == 0 else {
-            throw SyncError.io(path: path, detail: String(cString: strerror(errno)))
-        }
-    }
-
-    private func syncDirectory(_ path: String) throws {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw SyncError.io(path: path, detail: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw SyncError.io(path: path, detail: String(cString: strerror(errno))) }
     }
 }

@@ -1,11 +1,8 @@
+import FileSystem
 import Foundation
 import GRDB
 import KioskSecurity
 import SyncProtocol
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// What importing one USB submissions bundle did.
 public struct BundleImportReport: Codable, Sendable, Hashable {
@@ -55,7 +52,11 @@ extension Center {
             throw .protocolError(error)
         }
         let answerPath = TransferBundle.answerPath(for: path)
-        try DurableFile.write(bytes, to: answerPath)
+        do {
+            try DurableFile.write(bytes, to: answerPath)
+        } catch {
+            throw .io(path: error.path, detail: error.reason)
+        }
         try await database.audit(AuditEvent(at: now, event: "bundle_imported", station: station, detail: "items=\(results.count)"))
         return BundleImportReport(
             station: station, items: results.count, stored: results.count(where: { $0.outcome == .stored }),
@@ -108,33 +109,5 @@ extension CenterDatabase {
                     state: DecisionState(rawValue: row["state"]) ?? .accepted, reason: row["reason"], decidedAt: row["decided_at"])
             }
         }
-    }
-}
-
-/// Atomic, durable file writes: a temporary name in the same folder, fsync, rename, fsync the folder.
-enum DurableFile {
-    static func write(_ bytes: Data, to path: String) throws(CenterError) {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let temporary = path + ".tmp-\(getpid())"
-        func failure(_ at: String) -> CenterError { .io(path: at, detail: String(cString: strerror(errno))) }
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure(temporary) }
-        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard written == bytes.count, fsync(fd) == 0 else {
-            let error = failure(temporary)
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
-        close(fd)
-        guard rename(temporary, path) == 0 else {
-            let error = failure(path)
-            unlink(temporary)
-            throw error
-        }
-        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard directory >= 0 else { throw failure(folder) }
-        defer { close(directory) }
-        guard fsync(directory) == 0 else { throw failure(folder) }
     }
 }

@@ -67,10 +67,11 @@ func checkQueueIntegrity(_ dir: KioskDataDir, printed: [String]) throws {
         let rounds = Int(ProcessInfo.processInfo.environment["BIANMIN_POWERCUT_ROUNDS"] ?? "") ?? 200
         var printed: [String] = []
         var killed = 0
+        var generator = SeededGenerator.forTest()
         for round in 0..<rounds {
             let (process, out) = try start(["submit", "--matter", "RS-GG-01", "--answers", dir.answers, "--data", dir.path])
             // Kill anywhere from start-up to just after a normal run's end (~0.4 s in a debug build).
-            usleep(UInt32.random(in: 0...450_000))
+            usleep(UInt32.random(in: 0...450_000, using: &generator))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 killed += 1
@@ -119,7 +120,7 @@ func checkQueueIntegrity(_ dir: KioskDataDir, printed: [String]) throws {
         try checkQueueIntegrity(dir, printed: [])
     }
 
-    @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+    @Test(.needsRoot("mounting a tmpfs needs root"))
     func diskFullFailsClearlyAndKeepsEarlierSubmissions() throws {
         let mount = FileManager.default.temporaryDirectory.appendingPathComponent("bianmin-full-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)

@@ -29,7 +29,7 @@ func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
     return (decoded.stdout.trimmingCharacters(in: .whitespacesAndNewlines), full)
 }
 
-@Suite(.serialized, .enabled(if: getuid() == 0, "a private cupsd needs root")) struct ReceiptCLITests {
+@Suite(.serialized, .needsRoot("a private cupsd needs root")) struct ReceiptCLITests {
     @Test func receiptAndFormPrintThroughCupsAndTheQRVerifies() throws {
         let cups = try PrivateCups()
         defer { cups.stop() }

@@ -77,12 +77,13 @@ import TestSupport
             "catalog/matters/A-02.yaml:3:11: YAML syntax error: did not find expected ',' or '}'",
             "catalog/matters/A-03.yaml:26:45: bad expression: unexpected '>'",
             "catalog/matters/A-03.yaml:32:19: duplicate choice value 'x' in field 'c'",
-            "catalog/matters/A-04.yaml:19:11: calculation/relevance cycle: a -> b -> a",
+            "catalog/matters/A-04.yaml:22:18: calculation/relevance cycle: a -> b -> a",
             "catalog/matters/A-05.yaml:1:7: duplicate matter code 'A-01' (also in catalog/matters/A-01.yaml:1)",
             "catalog/matters/A-06.yaml:1:1: missing required key 'name'",
             "catalog/matters/A-06.yaml:3:11: category '便民服务' is not one of: 公共服务, 行政许可, 行政确认, 行政征收, 行政其他, 其他",
             "catalog/matters/A-06.yaml:1:1: missing required key 'refer_to' (where to go instead) for a matter the village cannot take",
             "catalog/matters/A-07.yaml:22:36: relevant of 'age' refers to unknown field 'nope'",
+            "catalog/matters/A-08.yaml:22:25: calculation/relevance cycle: area -> area",
         ])
     }
 

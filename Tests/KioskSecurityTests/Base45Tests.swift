@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @testable import KioskCore
 
@@ -30,7 +31,7 @@ import Testing
     }
 
     @Test func randomBytesRoundTrip() throws {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededGenerator.forTest()
         for length in 0..<200 {
             let bytes = (0..<length).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
             let text = Base45.encode(bytes)

@@ -84,7 +84,7 @@ final class TmuxKiosk {
         return compact.isEmpty ? nil : String(compact)
     }
 
-    @Test(.enabled(if: getuid() == 0, "a private cupsd needs root"))
+    @Test(.needsRoot("a private cupsd needs root"))
     func fullApplicationWithPinyinThenCheckProgress() throws {
         let kiosk = try TmuxKiosk()
         let cups = try PrivateCups()

@@ -140,7 +140,7 @@ import TestSupport
     }
 }
 
-@Suite(.enabled(if: getuid() == 0, "a private cupsd needs root")) struct GuidePrintingTests {
+@Suite(.needsRoot("a private cupsd needs root")) struct GuidePrintingTests {
     @Test func aTownOnlyMattersGuidePrintsOnA4AndSaysSoWhenCupsIsDown() async throws {
         let directory = try TemporaryDirectory()
         let cups = try PrivateCups()

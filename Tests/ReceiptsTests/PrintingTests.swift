@@ -4,7 +4,7 @@ import Printing
 import Testing
 import TestSupport
 
-@Suite("Printing through a private cupsd", .enabled(if: getuid() == 0, "a private cupsd needs root"))
+@Suite("Printing through a private cupsd", .needsRoot("a private cupsd needs root"))
 struct PrintingTests {
     @Test("receipt and form print through file queues; the output keeps text and QR")
     func printsReceiptAndForm() async throws {

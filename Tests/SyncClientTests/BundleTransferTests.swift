@@ -380,7 +380,7 @@ struct BundleTransferTests {
         #expect(try rig.stickFiles(tty).count == 1)
     }
 
-    @Test("a full stick (tmpfs) and a missing stick: a clear error, no file left, the queue untouched", .enabled(if: getuid() == 0))
+    @Test("a full stick (tmpfs) and a missing stick: a clear error, no file left, the queue untouched", .needsRoot("mounting a tmpfs needs root"))
     func stickFull() async throws {
         let rig = try await TransferRig()
         defer { rig.remove() }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("Printing at the town center", .serialized, .enabled(if: getuid() == 0, "a private cupsd needs root"))
+@Suite("Printing at the town center", .serialized, .needsRoot("a private cupsd needs root"))
 struct CenterPrintTests {
     @Test("a form not printed at the village prints at the center from the opened answers")
     func printFormAtCenter() async throws {

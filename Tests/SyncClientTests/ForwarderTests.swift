@@ -139,13 +139,14 @@ struct ForwarderTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await service.run() }
             let deadline = Date().addingTimeInterval(180)
+            var generator = SeededGenerator.forTest()
             // Kill at eight points spread over the drain (each time 1/9 more is acknowledged).
             while try kiosk.count(.acknowledged) < faultCount || kills < 8, Date() < deadline {
                 if kills < 8, try kiosk.count(.acknowledged) >= (kills + 1) * faultCount / 9 {
-                    try await Task.sleep(for: .milliseconds(Int.random(in: 0...30)))
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 0...30, using: &generator)))
                     center.kill()
                     kills += 1
-                    try await Task.sleep(for: .milliseconds(Int.random(in: 20...200)))
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 20...200, using: &generator)))
                     try center.start()
                 } else {
                     try await Task.sleep(for: .milliseconds(5))

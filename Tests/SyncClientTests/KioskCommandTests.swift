@@ -34,6 +34,7 @@ struct KioskCommandTests {
 
         let queued = try kiosk.queueSubmissions(faultCount)
         var kills = 0
+        var generator = SeededGenerator.forTest()
         for _ in 0..<12 {
             let process = Process()
             process.executableURL = builtProducts.appendingPathComponent("kiosk")
@@ -41,7 +42,7 @@ struct KioskCommandTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(UInt32.random(in: 60_000...400_000))
+            usleep(UInt32.random(in: 60_000...400_000, using: &generator))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 kills += 1

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @testable import Terminal
 
@@ -71,7 +72,7 @@ import Testing
 
     /// Whatever is drawn, every row stays exactly `width` cells wide and no wide character is split.
     @Test func randomDrawingKeepsRowsWhole() {
-        var generator = SeededGenerator(state: 42)
+        var generator = SeededGenerator.forTest()
         let pieces = ["中", "文", "a", "Ｂ", "e\u{301}", "·", "张三", "x y", "…"]
         var screen = Screen(width: 13, height: 3)
         for _ in 0..<2000 {

@@ -153,8 +153,9 @@ public enum FormError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownReference(field: String, key: String, name: String, offset: Int)
     /// An expression names a field of a repeat group outside it without `sum(${group.field})`.
     case groupMemberOutsideGroup(field: String, key: String, name: String, offset: Int)
-    /// Relevance or calculations depend on each other in a circle.
-    case cycle([String])
+    /// Relevance or calculations depend on each other in a circle (a field referring to itself is
+    /// one of one field); `key` and `offset` place the first field's reference to the second.
+    case cycle([String], key: String, offset: Int)
     /// Two fields share an id.
     case duplicateField(String)
 
@@ -163,7 +164,7 @@ public enum FormError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownReference(let f, let k, let n, _): "\(k) of '\(f)' refers to unknown field '\(n)'"
         case .groupMemberOutsideGroup(let f, let k, let n, _):
             "\(k) of '\(f)' refers to '\(n)', which is inside a repeat group; use sum(${group.\(n)}) or count(${group})"
-        case .cycle(let names): "calculation/relevance cycle: \(names.joined(separator: " -> "))"
+        case .cycle(let names, _, _): "calculation/relevance cycle: \(names.joined(separator: " -> "))"
         case .duplicateField(let id): "duplicate field id '\(id)'"
         }
     }

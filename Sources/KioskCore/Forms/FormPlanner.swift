@@ -48,12 +48,20 @@ enum FormPlanner {
         }
 
         var dependencies: [FieldPath: Set<FieldPath>] = [:]
+        // Where each field first refers to each field it depends on, to place a cycle.
+        var referenceTo: [FieldPath: [FieldPath: Step]] = [:]
         for path in paths {
             let field = path.member.map { fields[path.top].fields[$0] } ?? fields[path.top]
             var deps: Set<FieldPath> = path.member == nil ? [] : [FieldPath(top: path.top)]
             for (key, expression) in [("relevant", field.relevant), ("calculate", field.calculate)] {
                 for r in expression?.references ?? [] {
-                    deps.formUnion(try resolve(r, from: path, key: key).filter { $0 != path })
+                    let targets = try resolve(r, from: path, key: key)
+                    // A field that refers to itself (a repeat group naming itself refers to its members).
+                    guard targets != [path] else { throw .cycle([names[path]!, names[path]!], key: key, offset: r.offset) }
+                    for target in targets where target != path {
+                        deps.insert(target)
+                        referenceTo[path, default: [:]][target] = referenceTo[path]?[target] ?? Step(key: key, offset: r.offset)
+                    }
                 }
             }
             for r in field.constraint?.expression.references ?? [] {
@@ -68,12 +76,23 @@ enum FormPlanner {
         var done: Set<FieldPath> = []
         while ordered.count < paths.count {
             guard let next = paths.first(where: { !done.contains($0) && dependencies[$0]!.isSubset(of: done) }) else {
-                throw .cycle(cycle(in: paths.filter { !done.contains($0) }, dependencies).map { names[$0]! })
+                var circle = cycle(in: paths.filter { !done.contains($0) }, dependencies)
+                // Start where a reference leads on (a group member's tie to its group is no reference).
+                let start = circle.indices.dropLast().first { referenceTo[circle[$0]]?[circle[$0 + 1]] != nil }!
+                circle = Array(circle[start..<circle.count - 1] + circle[..<start]) + [circle[start]]
+                let step = referenceTo[circle[0]]![circle[1]]!
+                throw .cycle(circle.map { names[$0]! }, key: step.key, offset: step.offset)
             }
             ordered.append(next)
             done.insert(next)
         }
         return ordered
+    }
+
+    /// A field's reference to another: in which expression, at which character.
+    private struct Step {
+        var key: String
+        var offset: Int
     }
 
     /// A dependency circle among `remaining`, starting and ending at the same field.
