@@ -36,6 +36,9 @@ let package = Package(
         .target(
             name: "CPinyin", path: "Sources/C/CPinyin",
             linkerSettings: [.linkedLibrary("googlepinyin")]),
+        .systemLibrary(
+            name: "CXlsxwriter", path: "Sources/C/CXlsxwriter", pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/C/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Pure core
@@ -85,6 +88,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "QRCode", dependencies: ["CQRencode"], swiftSettings: swiftSettings),
         .target(name: "Documents", dependencies: ["CPangoCairo", "QRCode"], swiftSettings: swiftSettings),
+        .target(name: "Spreadsheets", dependencies: ["CXlsxwriter", "FileSystem", "KioskCore"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups", "FileSystem"], swiftSettings: swiftSettings),
         .target(name: "Terminal", swiftSettings: swiftSettings),
         .target(
@@ -139,6 +143,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "KioskSecurityTests", dependencies: ["KioskCore", "KioskSecurity", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig", "KioskSecurity", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", "KioskCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskUITests",
