@@ -1,5 +1,6 @@
 @preconcurrency import Crypto
 import Foundation
+import KioskCore
 import KioskSecurity
 
 /// Header names of the sync protocol (see docs/sync-protocol.md).
@@ -56,6 +57,29 @@ public struct RequestSignature: Sendable, Hashable {
     public static func makeNonce() -> String {
         var generator = SystemRandomNumberGenerator()
         return hex((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+
+    /// The longest signature header accepted (an Ed25519 signature is 88 characters of base64).
+    public static let longestSignature = 128
+
+    /// The latest signing date accepted, Unix seconds (9999-12-31T23:59:59Z): later dates are malformed,
+    /// so that no arithmetic on a date can overflow.
+    public static let latestDate: Int64 = 253_402_300_799
+
+    /// Parses a date header: 1–12 ASCII digits, at most `latestDate`; nil for anything else.
+    public static func parseDate(_ text: String) -> Int64? {
+        guard (1...12).contains(text.utf8.count), text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+              let date = Int64(text), date <= latestDate
+        else { return nil }
+        return date
+    }
+
+    /// Whether `digest` is a SHA-256 digest in hex (64 hex digits, either case).
+    public static func isValidDigest(_ digest: String) -> Bool {
+        digest.utf8.count == 64 && digest.utf8.allSatisfy {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+                || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0)
+        }
     }
 
     /// Whether `nonce` has the allowed length and characters.
@@ -137,12 +161,20 @@ public enum RequestAuthenticator {
         where header(name) == nil {
             throw .missingHeader(name)
         }
-        guard let date = Int64(header(SyncHeader.date)!) else { throw .malformedHeader(SyncHeader.date) }
+        // Every value is checked for shape and range before anything uses it: no arithmetic on a
+        // hostile number, no long value carried into a message.
+        let station = header(SyncHeader.station)!
+        guard ReceiptNumber.isValidStationCode(station) else { throw .malformedHeader(SyncHeader.station) }
+        guard let date = RequestSignature.parseDate(header(SyncHeader.date)!) else { throw .malformedHeader(SyncHeader.date) }
         let nonce = header(SyncHeader.nonce)!
         guard RequestSignature.isValidNonce(nonce) else { throw .malformedHeader(SyncHeader.nonce) }
+        let digest = header(SyncHeader.contentSHA256)!
+        guard RequestSignature.isValidDigest(digest) else { throw .malformedHeader(SyncHeader.contentSHA256) }
+        guard header(SyncHeader.signature)!.utf8.count <= RequestSignature.longestSignature else {
+            throw .malformedHeader(SyncHeader.signature)
+        }
         return RequestSignature(
-            method: method, target: target, station: header(SyncHeader.station)!, date: date, nonce: nonce,
-            contentSHA256: header(SyncHeader.contentSHA256)!.lowercased())
+            method: method, target: target, station: station, date: date, nonce: nonce, contentSHA256: digest.lowercased())
     }
 }
 
