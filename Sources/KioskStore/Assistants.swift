@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskCore
 import KioskSecurity
 
 /// A village assistant (代办员) who may log in at the kiosk and apply on residents' behalf.
@@ -69,7 +70,7 @@ public struct Assistants: Sendable {
 
     /// Adds an assistant, or replaces the name and PIN of an existing one.
     public func add(id: String, name: String, pin: String, hasher: PINHasher = PINHasher(), at now: Date) throws(AssistantError) -> Assistant {
-        guard (1...16).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { throw .badID(id) }
+        guard Channel.isValidAssistantID(id) else { throw .badID(id) }
         let name = name.trimmingCharacters(in: .whitespaces)
         guard (1...20).contains(name.count) else { throw .badName }
         guard (4...12).contains(pin.count), pin.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw .badPIN }

@@ -119,6 +119,12 @@ public enum RejectionReason: String, Codable, Sendable, Hashable, CaseIterable {
     case unknownMatter = "unknown_matter"
     /// The same UUID or receipt number is stored with different content.
     case conflict
+    /// The channel and assistant id do not agree, or the id breaks the kiosk's rule.
+    case badAssistant = "bad_assistant"
+    /// No catalog this center published has the item's catalog version.
+    case unknownCatalogVersion = "unknown_catalog_version"
+    /// The item's creation time differs from the one its signed receipt carries.
+    case createdAtMismatch = "created_at_mismatch"
 
     /// Short Chinese text for the assistant screen.
     public var chinese: String {
@@ -133,6 +139,9 @@ public enum RejectionReason: String, Codable, Sendable, Hashable, CaseIterable {
         case .matterMismatch: "事项与回执不符"
         case .unknownMatter: "中心不认识该事项"
         case .conflict: "中心已有同编号的不同申请，请联系镇便民服务中心"
+        case .badAssistant: "代办员编号不符合要求"
+        case .unknownCatalogVersion: "事项目录版本中心不认识，请联系镇便民服务中心"
+        case .createdAtMismatch: "申请时间与回执不符"
         }
     }
 }

@@ -38,7 +38,7 @@ extension Center {
             throw .io(path: path, detail: (error as NSError).localizedDescription)
         }
         let (bundle, key, batch) = try await verify(data, path: path)
-        let checker = SubmissionChecker(station: key, centerKey: keys.agreement, matters: try await database.knownMatters())
+        let checker = try await submissionChecker(for: key)
         let station = bundle.manifest.station
         let results = try await database.ingest(station: station, items: await checker.check(batch.items), now: now)
         let decisions = try await database.latestDecisions(station: station)

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import KioskConfig
 import KioskCore
+import KioskSecurity
 import SyncProtocol
 
 extension CenterDatabase {
@@ -37,11 +38,14 @@ extension CenterDatabase {
         try await read { db in try String.fetchOne(db, sql: "SELECT version FROM catalog ORDER BY seq DESC LIMIT 1") ?? "" }
     }
 
-    /// Matter codes of every catalog ever published (submissions made under an older
+    /// Matter codes and versions of every catalog ever published (submissions made under an older
     /// catalog stay acceptable).
-    public func knownMatters() async throws(CenterError) -> Set<String> {
+    public func knownCatalogs() async throws(CenterError) -> (matters: Set<String>, versions: Set<String>) {
         try await read { db in
-            Set(try String.fetchAll(db, sql: "SELECT matters FROM catalog").flatMap { $0.split(separator: " ").map(String.init) })
+            let rows = try Row.fetchAll(db, sql: "SELECT version, matters FROM catalog")
+            return (
+                Set(rows.flatMap { ($0["matters"] as String).split(separator: " ").map(String.init) }),
+                Set(rows.map { $0["version"] as String }))
         }
     }
 }
@@ -82,6 +86,12 @@ public enum CatalogPublisher {
 }
 
 extension Center {
+    /// A checker for a batch from the station with `key`, against every catalog published so far.
+    public func submissionChecker(for key: StationPublicKey) async throws(CenterError) -> SubmissionChecker {
+        let known = try await database.knownCatalogs()
+        return SubmissionChecker(station: key, centerKey: keys.agreement, matters: known.matters, catalogVersions: known.versions)
+    }
+
     /// The matter `code` as the most recently published catalog defines it (for printing forms at the center).
     public func publishedMatter(_ code: String) async throws(CenterError) -> Matter {
         guard let bundle = try await database.currentCatalog() else { throw .catalog("no catalog has been published") }

@@ -143,8 +143,7 @@ public struct CenterAPI: Sendable {
         guard batch.items.count <= configuration.maxBatchItems else {
             throw APIError(.contentTooLarge, "batch_too_large", "at most \(configuration.maxBatchItems) items per batch")
         }
-        let checker = SubmissionChecker(
-            station: key, centerKey: center.keys.agreement, matters: try await center.database.knownMatters())
+        let checker = try await center.submissionChecker(for: key)
         let now = center.now
         let results: [ItemResult]
         do {

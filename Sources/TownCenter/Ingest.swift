@@ -33,12 +33,15 @@ public struct SubmissionChecker: Sendable {
     public let centerKey: CenterKeyPair
     /// Matter codes of every published catalog.
     public let matters: Set<String>
+    /// Versions of every published catalog.
+    public let catalogVersions: Set<String>
 
     /// A checker for one station's batch.
-    public init(station: StationPublicKey, centerKey: CenterKeyPair, matters: Set<String>) {
+    public init(station: StationPublicKey, centerKey: CenterKeyPair, matters: Set<String>, catalogVersions: Set<String>) {
         self.station = station
         self.centerKey = centerKey
         self.matters = matters
+        self.catalogVersions = catalogVersions
     }
 
     /// Checks a batch, in order, spreading the signature checks and payload openings over the cores.
@@ -94,6 +97,18 @@ public struct SubmissionChecker: Sendable {
             return reject(.matterMismatch, "item says \(item.matter), receipt says \(receipt.record.matterCode)")
         }
         guard matters.contains(item.matter) else { return reject(.unknownMatter, "no published catalog has \(item.matter)") }
+        // The station-supplied fields that are not signed are checked too: they reach staff and exports.
+        guard catalogVersions.contains(item.catalogVersion) else {
+            return reject(.unknownCatalogVersion, "no published catalog has version \(item.catalogVersion.prefix(40))")
+        }
+        guard item.createdAt == Int64(clamping: receipt.record.createdAt) else {
+            return reject(.createdAtMismatch, "created_at differs from the signed receipt time")
+        }
+        switch (item.channel, item.assistant) {
+        case (.selfService, nil): break
+        case (.assisted, let id?) where Channel.isValidAssistantID(id): break
+        default: return reject(.badAssistant, "a \(item.channel.rawValue) item with assistant \(item.assistant.map { "'\($0.prefix(20))'" } ?? "none")")
+        }
         let context = SealContext(uuid: item.uuid, station: station.stationID, matter: item.matter)
         guard (try? PayloadOpener.open(sealed, with: centerKey, associated: context)) != nil else {
             return reject(.payloadContextMismatch, "payload does not open for this uuid, station and matter")

@@ -260,8 +260,9 @@ struct ExportCommand: AsyncParsableCommand {
         }
     }
 
-    /// RFC 4180 quoting.
+    /// A cell that no spreadsheet reads as a formula, with RFC 4180 quoting.
     func csvField(_ text: String) -> String {
+        let text = text.neutralizedForSpreadsheet
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -14,8 +14,7 @@ struct StaffTests {
         let station = TestStation()
         let token = try await center.issueToken(station: station.id)
         try await center.database.enroll(station: station.id, token: token, publicKey: station.identity.publicKey, now: center.now)
-        let checker = SubmissionChecker(
-            station: station.publicKey, centerKey: center.keys.agreement, matters: try await center.database.knownMatters())
+        let checker = try await center.submissionChecker(for: station.publicKey)
         let items = try (1...count).map {
             try station.item(to: center.keys.agreement.publicKey, sequence: $0, answers: #"{"name":"王五","n":\#($0)}"#)
         }

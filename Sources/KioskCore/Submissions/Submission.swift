@@ -73,6 +73,11 @@ public enum Channel: Sendable, Hashable {
         if case .assisted(let id) = self { return id }
         return nil
     }
+
+    /// Whether `id` is a valid assistant id: 1–16 ASCII letters or digits.
+    public static func isValidAssistantID(_ id: String) -> Bool {
+        (1...16).contains(id.count) && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
 }
 
 /// The clear metadata of a queued submission (the answers themselves are sealed).

@@ -29,6 +29,16 @@ extension Unicode.Scalar {
     var isCommonVisible: Bool { (0x21..<0x7F).contains(value) || (0x3400...0x9FFF).contains(value) }
 }
 
+extension String {
+    /// The text made safe for a spreadsheet cell: a value starting with `=`, `+`, `-`, `@`, a tab or
+    /// a carriage return (which Excel and LibreOffice read as a formula) gets a leading apostrophe.
+    public var neutralizedForSpreadsheet: String {
+        guard let first = utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first)
+        else { return self }
+        return "'" + self
+    }
+}
+
 extension Character {
     /// The value of an ASCII digit 0-9, or nil for any other character.
     public var asciiDigitValue: Int? {
