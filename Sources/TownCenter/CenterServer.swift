@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -18,11 +19,23 @@ public struct CenterConfiguration: Sendable {
     public var maxBatchItems: Int
     /// Most decisions in one updates page.
     public var updatesPageSize: Int
+    /// Seconds a connection may stay open with no request in progress.
+    public var idleTimeout: Int
+    /// Seconds to receive a request's head, from the connection or the end of the previous request.
+    public var headerTimeout: Int
+    /// Seconds to receive a request's body once its head arrived.
+    public var bodyTimeout: Int
+    /// Most connections open at once; lowered at start so that the open-file limit is never reached.
+    public var maxConnections: Int
+    /// Most connections open at once from one client address.
+    public var maxConnectionsPerAddress: Int
 
-    /// Settings with defaults: 127.0.0.1:8630, ±300 s skew, 32 MiB bodies, 1,000 items, 200 decisions.
+    /// Settings with defaults: 127.0.0.1:8630, ±300 s skew, 32 MiB bodies, 1,000 items, 200 decisions;
+    /// connections idle 30 s, heads within 10 s, bodies within 120 s, 512 connections, 64 per address.
     public init(
         host: String = "127.0.0.1", port: Int = 8630, maxClockSkew: TimeInterval = 300, maxBodyBytes: Int = 32 << 20,
-        maxBatchItems: Int = 1000, updatesPageSize: Int = 200
+        maxBatchItems: Int = 1000, updatesPageSize: Int = 200, idleTimeout: Int = 30, headerTimeout: Int = 10,
+        bodyTimeout: Int = 120, maxConnections: Int = 512, maxConnectionsPerAddress: Int = 64
     ) {
         self.host = host
         self.port = port
@@ -30,6 +43,19 @@ public struct CenterConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.maxBatchItems = maxBatchItems
         self.updatesPageSize = updatesPageSize
+        self.idleTimeout = idleTimeout
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
+        self.maxConnections = maxConnections
+        self.maxConnectionsPerAddress = maxConnectionsPerAddress
+    }
+
+    /// `maxConnections`, lowered to leave `reserve` descriptors of the soft open-file limit for the
+    /// database, logs and the process itself.
+    func connectionCap(reserve: Int = 64) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(Int32.max) else { return maxConnections }
+        return max(8, min(maxConnections, Int(clamping: limit.rlim_cur) - reserve))
     }
 }
 
@@ -54,10 +80,23 @@ public struct CenterServer: Service {
     /// Serves until cancelled or gracefully shut down.
     public func run() async throws {
         let onListening = onListening
+        let configuration = configuration
+        let cap = configuration.connectionCap()
+        // One address never holds more than half of all connections, so the others always get in.
+        let ledger = ConnectionLedger(perAddress: max(1, min(configuration.maxConnectionsPerAddress, cap / 2)))
         let application = Application(
             router: CenterAPI(center: center, configuration: configuration, logger: logger).router(),
+            server: .http1(
+                configuration: HTTP1Channel.Configuration(
+                    additionalChannelHandlers: [
+                        ConnectionGuard(
+                            ledger: ledger, headerTimeout: .seconds(Int64(configuration.headerTimeout)),
+                            bodyTimeout: .seconds(Int64(configuration.bodyTimeout)))
+                    ],
+                    idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
             configuration: ApplicationConfiguration(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "bianmin-towncenter"),
+                address: .hostname(configuration.host, port: configuration.port), serverName: "bianmin-towncenter",
+                availableConnectionsDelegate: MaximumAvailableConnections(cap, logger: logger)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
         try await application.run()

@@ -191,8 +191,14 @@ public final class ServedCenter: @unchecked Sendable {
     private var output = ""
 
     /// Serves `data` (already initialised) on a free port; throws when no port is announced.
-    public init(data: String) throws {
+    /// The command the server runs under (e.g. `prlimit --nofile=96:96 --`), before `towncenter`.
+    public let wrapper: [String]
+
+    /// Serves `data` (already initialised) on a free port, under `wrapper` if given; throws when no
+    /// port is announced.
+    public init(data: String, wrapper: [String] = []) throws {
         self.data = data
+        self.wrapper = wrapper
         try start()
     }
 
@@ -203,8 +209,15 @@ public final class ServedCenter: @unchecked Sendable {
     public func start() throws {
         lock.withLock { output = "" }
         process = Process()
-        process.executableURL = builtProducts.appendingPathComponent("towncenter")
-        process.arguments = ["serve", "--data", data, "--port", String(port)]
+        let towncenter = builtProducts.appendingPathComponent("towncenter")
+        let arguments = ["serve", "--data", data, "--port", String(port)]
+        if let tool = wrapper.first {
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = Array(wrapper.dropFirst()) + [towncenter.path] + arguments
+        } else {
+            process.executableURL = towncenter
+            process.arguments = arguments
+        }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
