@@ -143,14 +143,28 @@ public enum RequestAuthenticator {
         key: Curve25519.Signing.PublicKey, now: Date, maxSkew: TimeInterval = RequestSignature.defaultMaxSkew
     ) throws(RequestAuthError) -> RequestSignature {
         let fields = try parse(method: method, target: target, header: header)
+        try checkFreshness(fields, now: now, maxSkew: maxSkew)
+        try checkSignature(fields, body: body, signature: header(SyncHeader.signature), key: key)
+        return fields
+    }
+
+    /// Refuses fields signed more than `maxSkew` seconds from `now` (cheap: before the body is read).
+    public static func checkFreshness(
+        _ fields: RequestSignature, now: Date, maxSkew: TimeInterval = RequestSignature.defaultMaxSkew
+    ) throws(RequestAuthError) {
         guard abs(TimeInterval(fields.date) - now.timeIntervalSince1970) <= maxSkew else {
+            // Both are in range (the date was parsed up to 9999): the difference cannot overflow.
             throw .staleDate(skew: Int64(now.timeIntervalSince1970) - fields.date)
         }
+    }
+
+    /// Checks the body against the signed digest and the signature against `key`.
+    public static func checkSignature(
+        _ fields: RequestSignature, body: Data, signature signatureText: String?, key: Curve25519.Signing.PublicKey
+    ) throws(RequestAuthError) {
         guard sha256Hex(body) == fields.contentSHA256 else { throw .bodyDigestMismatch }
-        guard let signatureText = header(SyncHeader.signature), let signature = Data(base64Encoded: signatureText),
-              key.isValidSignature(signature, for: fields.message)
+        guard let signatureText, let signature = Data(base64Encoded: signatureText), key.isValidSignature(signature, for: fields.message)
         else { throw .signatureInvalid }
-        return fields
     }
 
     /// Reads the signed fields from the headers without checking them.

@@ -74,17 +74,17 @@ extension Center {
         do {
             bundle = try TransferBundle(data: data)
         } catch {
-            try? await database.countRefusal("bundle_refused")
+            try? await database.addRefusals(["bundle_refused": 1])
             throw .bundleRefused(path: path, error)
         }
         guard let key = try await database.stationKey(bundle.manifest.station) else {
-            try? await database.countRefusal("bundle_unknown_station")
+            try? await database.addRefusals(["bundle_unknown_station": 1])
             throw .unknownStation(bundle.manifest.station)
         }
         do {
             return (bundle, key, try bundle.verifiedSubmissions(key: key))
         } catch {
-            try? await database.countRefusal("bundle_refused")
+            try? await database.addRefusals(["bundle_refused": 1])
             throw .bundleRefused(path: path, error)
         }
     }

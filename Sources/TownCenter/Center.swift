@@ -48,6 +48,8 @@ public struct Center: Sendable {
     public let keys: CenterKeys
     /// Its clock.
     public let clock: any WallClock
+    /// Refused requests not yet written to the database.
+    public let refusals = RefusalTally()
 
     /// The current time in Unix seconds.
     public var now: Int64 { Int64(clock.now().timeIntervalSince1970.rounded(.down)) }

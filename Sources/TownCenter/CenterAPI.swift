@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import KioskSecurity
 import Logging
+import NIOConcurrencyHelpers
 import SyncProtocol
 
 /// A header name (HTTPTypes' `HTTPField.Name`, reached through Hummingbird's `HTTPFields`).
@@ -48,12 +49,14 @@ public struct CenterAPI: Sendable {
     let center: Center
     let configuration: CenterConfiguration
     let logger: Logger
+    let largeBodies: LargeBodies
 
     /// The API for `center`.
     public init(center: Center, configuration: CenterConfiguration, logger: Logger) {
         self.center = center
         self.configuration = configuration
         self.logger = logger
+        largeBodies = LargeBodies(permits: configuration.maxLargeBodies)
     }
 
     /// A router with every route registered.
@@ -75,8 +78,13 @@ public struct CenterAPI: Sendable {
         do {
             return try await handler()
         } catch let error as APIError {
-            logger.warning("request refused", metadata: ["code": "\(error.code)", "detail": "\(error.message)"])
-            if error.status != .internalServerError { try? await center.database.countRefusal(error.code) }
+            guard error.status != .internalServerError else { throw error }
+            let (log, suppressed) = center.refusals.count(error.code, now: center.now)
+            if log {
+                logger.warning(
+                    "request refused",
+                    metadata: ["code": "\(error.code)", "detail": "\(error.message)", "suppressed since the last line": "\(suppressed)"])
+            }
             throw error
         } catch let error as CenterError {
             logger.error("request failed", metadata: ["error": "\(error)"])
@@ -87,8 +95,11 @@ public struct CenterAPI: Sendable {
     // MARK: Handlers
 
     private func enroll(_ request: Request) async throws -> Response {
+        // Headers first: a request that cannot be fresh and well formed costs no body read.
+        let fields = try signedFields(request)
+        try requireJSON(request)
         var request = request
-        let body = try await collect(&request)
+        let body = try await collect(&request, limit: configuration.maxEnrolBytes)
         let enrolment: EnrollRequest
         do {
             enrolment = try SyncJSON.decode(EnrollRequest.self, from: body)
@@ -98,8 +109,11 @@ public struct CenterAPI: Sendable {
         guard let key = StationPublicKey(stationID: enrolment.station, base64: enrolment.publicKey) else {
             throw APIError(.badRequest, EnrolmentRefusal.badPublicKey.rawValue, EnrolmentRefusal.badPublicKey.description)
         }
+        guard fields.station == enrolment.station else {
+            throw APIError(.stationMismatch(header: fields.station, path: enrolment.station))
+        }
         // Signed with the key being enrolled: proves the station holds its private half.
-        let fields = try verify(request, body: body, station: enrolment.station, key: key)
+        try checkSignature(fields, request: request, body: body, key: key)
         try await consume(fields)
         do {
             try await center.database.enroll(
@@ -127,10 +141,11 @@ public struct CenterAPI: Sendable {
     }
 
     private func submissions(_ request: Request, station: String) async throws -> Response {
+        let (fields, key) = try await stationFields(request, station: station)
+        try requireJSON(request)
         var request = request
-        let body = try await collect(&request)
-        let key = try await stationKey(station, request: request)
-        let fields = try verify(request, body: body, station: station, key: key)
+        let body = try await collect(&request, limit: configuration.maxBodyBytes)
+        try checkSignature(fields, request: request, body: body, key: key)
         let batch: SubmissionBatch
         do {
             let plain = try inflatedBody(request, body: body)
@@ -158,10 +173,10 @@ public struct CenterAPI: Sendable {
     }
 
     private func updates(_ request: Request, station: String) async throws -> Response {
+        let (fields, key) = try await stationFields(request, station: station)
         var request = request
-        let body = try await collect(&request)
-        let key = try await stationKey(station, request: request)
-        let fields = try verify(request, body: body, station: station, key: key)
+        let body = try await collect(&request, limit: configuration.maxEnrolBytes)
+        try checkSignature(fields, request: request, body: body, key: key)
         var cursor = UpdatesCursor(sequence: 0)
         if let text = request.uri.queryParameters.get("after") {
             guard let parsed = UpdatesCursor(text: text) else {
@@ -179,33 +194,61 @@ public struct CenterAPI: Sendable {
 
     // MARK: Helpers
 
-    private func collect(_ request: inout Request) async throws -> Data {
+    /// Reads the body, at most `limit` bytes; a body over `LargeBodies.threshold` needs one of the
+    /// few permits for large bodies in flight (503 with Retry-After when none is free).
+    private func collect(_ request: inout Request, limit: Int) async throws -> Data {
+        let declared = request.headers[.contentLength].flatMap { Int($0) }
+        if let declared, declared > limit {
+            throw APIError(.contentTooLarge, "body_too_large", "request bodies are limited to \(limit) bytes")
+        }
+        let large = limit > LargeBodies.threshold && (declared ?? Int.max) > LargeBodies.threshold
+        if large, !largeBodies.acquire() {
+            throw APIError(.serviceUnavailable, "busy", "too many large requests at once; try again shortly")
+        }
+        defer { if large { largeBodies.release() } }
         do {
-            return Data(try await request.collectBody(upTo: configuration.maxBodyBytes).readableBytesView)
+            return Data(try await request.collectBody(upTo: limit).readableBytesView)
         } catch {
-            throw APIError(.contentTooLarge, "body_too_large", "request bodies are limited to \(configuration.maxBodyBytes) bytes")
+            throw APIError(.contentTooLarge, "body_too_large", "request bodies are limited to \(limit) bytes")
         }
     }
 
-    private func stationKey(_ station: String, request: Request) async throws -> StationPublicKey {
-        if let signer = request.headers[HeaderName(SyncHeader.station)!], signer != station {
-            throw APIError(.stationMismatch(header: signer, path: station))
-        }
-        guard let key = try await center.database.stationKey(station) else { throw APIError(.unknownStation(station)) }
-        return key
-    }
-
-    private func verify(_ request: Request, body: Data, station: String, key: StationPublicKey) throws -> RequestSignature {
+    /// The signed fields of `request`, checked for shape and freshness from the headers alone.
+    private func signedFields(_ request: Request) throws -> RequestSignature {
         let headers = request.headers
         do throws(RequestAuthError) {
-            let fields = try RequestAuthenticator.verify(
-                method: request.method.rawValue, target: request.head.path ?? "/", body: body,
-                header: { name in HeaderName(name).flatMap { headers[$0] } }, key: key.key, now: center.clock.now(),
-                maxSkew: configuration.maxClockSkew)
-            guard fields.station == station else { throw RequestAuthError.stationMismatch(header: fields.station, path: station) }
+            let fields = try RequestAuthenticator.parse(
+                method: request.method.rawValue, target: request.head.path ?? "/",
+                header: { name in HeaderName(name).flatMap { headers[$0] } })
+            try RequestAuthenticator.checkFreshness(fields, now: center.clock.now(), maxSkew: configuration.maxClockSkew)
             return fields
         } catch {
             throw APIError(error)
+        }
+    }
+
+    /// The signed fields of a station route and the station's enrolled key, before the body is read.
+    private func stationFields(_ request: Request, station: String) async throws -> (RequestSignature, StationPublicKey) {
+        let fields = try signedFields(request)
+        guard fields.station == station else { throw APIError(.stationMismatch(header: fields.station, path: station)) }
+        guard let key = try await center.database.stationKey(station) else { throw APIError(.unknownStation(station)) }
+        return (fields, key)
+    }
+
+    private func checkSignature(_ fields: RequestSignature, request: Request, body: Data, key: StationPublicKey) throws {
+        let signature = HeaderName(SyncHeader.signature).flatMap { request.headers[$0] }
+        do throws(RequestAuthError) {
+            try RequestAuthenticator.checkSignature(fields, body: body, signature: signature, key: key.key)
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    /// Refuses a body that is not declared as JSON (415).
+    private func requireJSON(_ request: Request) throws {
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard type == "application/json" else {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the body as application/json")
         }
     }
 
@@ -249,4 +292,30 @@ public struct CenterAPI: Sendable {
             headers: [.contentType: "application/json", HeaderName(SyncHeader.centerSignature)!: signature],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
+}
+
+/// Permits for request bodies larger than `threshold` being read at once: a handful of 30 MiB uploads
+/// cannot exhaust the center's memory.
+final class LargeBodies: Sendable {
+    /// Bodies up to this size need no permit.
+    static let threshold = 1 << 20
+
+    private let permits: Int
+    private let inFlight = NIOLockedValueBox(0)
+
+    init(permits: Int) {
+        self.permits = permits
+    }
+
+    /// Takes a permit; false when all are taken.
+    func acquire() -> Bool {
+        inFlight.withLockedValue { count in
+            guard count < permits else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    /// Returns a permit.
+    func release() { inFlight.withLockedValue { $0 -= 1 } }
 }

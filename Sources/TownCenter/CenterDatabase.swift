@@ -183,12 +183,14 @@ extension CenterDatabase {
 
     // MARK: Refusal counters
 
-    /// Counts one refused request under `code`.
-    public func countRefusal(_ code: String) async throws(CenterError) {
+    /// Adds refused requests, by code, in one transaction.
+    public func addRefusals(_ counts: [String: Int]) async throws(CenterError) {
         try await write { db in
-            try db.execute(
-                sql: "INSERT INTO refusal (code, count) VALUES (?, 1) ON CONFLICT (code) DO UPDATE SET count = count + 1",
-                arguments: [code])
+            for (code, count) in counts {
+                try db.execute(
+                    sql: "INSERT INTO refusal (code, count) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET count = count + excluded.count",
+                    arguments: [code, count])
+            }
         }
     }
 

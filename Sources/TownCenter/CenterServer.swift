@@ -15,6 +15,10 @@ public struct CenterConfiguration: Sendable {
     public var maxClockSkew: TimeInterval
     /// Largest request body accepted, before and after gzip.
     public var maxBodyBytes: Int
+    /// Largest enrolment (or updates) request body.
+    public var maxEnrolBytes: Int
+    /// Most request bodies over 1 MiB read at once.
+    public var maxLargeBodies: Int
     /// Most items in one batch.
     public var maxBatchItems: Int
     /// Most decisions in one updates page.
@@ -31,12 +35,16 @@ public struct CenterConfiguration: Sendable {
     public var maxConnectionsPerAddress: Int
 
     /// Settings with defaults: 127.0.0.1:8630, ±300 s skew, 32 MiB bodies, 1,000 items, 200 decisions;
-    /// connections idle 30 s, heads within 10 s, bodies within 120 s, 512 connections, 64 per address.
+    /// connections idle 30 s, heads within 10 s, bodies within 120 s, 512 connections, 64 per address;
+    /// enrolments up to 8 KiB, four bodies over 1 MiB at once.
     public init(
         host: String = "127.0.0.1", port: Int = 8630, maxClockSkew: TimeInterval = 300, maxBodyBytes: Int = 32 << 20,
         maxBatchItems: Int = 1000, updatesPageSize: Int = 200, idleTimeout: Int = 30, headerTimeout: Int = 10,
-        bodyTimeout: Int = 120, maxConnections: Int = 512, maxConnectionsPerAddress: Int = 64
+        bodyTimeout: Int = 120, maxConnections: Int = 512, maxConnectionsPerAddress: Int = 64, maxEnrolBytes: Int = 8 << 10,
+        maxLargeBodies: Int = 4
     ) {
+        self.maxEnrolBytes = maxEnrolBytes
+        self.maxLargeBodies = maxLargeBodies
         self.host = host
         self.port = port
         self.maxClockSkew = maxClockSkew
@@ -99,6 +107,19 @@ public struct CenterServer: Service {
                 availableConnectionsDelegate: MaximumAvailableConnections(cap, logger: logger)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        try await application.run()
+        let center = center
+        // Refusals are counted in memory and written every few seconds, and once more on the way out.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await application.run() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(5))
+                    await center.refusals.flush(to: center.database)
+                }
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+        await center.refusals.flush(to: center.database)
     }
 }

@@ -46,23 +46,32 @@ func plainGET(port: Int, path: String, from source: String) -> String? {
     return String(decoding: buffer[..<count], as: UTF8.self).components(separatedBy: "\r\n").first
 }
 
+/// Runs blocking socket calls on a thread of their own: on the cooperative pool they could starve the
+/// in-process server they talk to.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(returning: body()) }
+    }
+}
+
 @Suite("connections are capped and timed out", .serialized)
 struct ConnectionLimitTests {
     @Test("a client's sockets beyond its share are closed at once, idle ones after the header timeout; others get in")
     func perAddressShareAndTimeouts() async throws {
         let configuration = CenterConfiguration(port: 0, headerTimeout: 2, maxConnectionsPerAddress: 8)
         try await withRunningCenter(configuration: configuration) { center in
-            let flood = (0..<50).compactMap { _ in connectSocket(port: center.port) }
+            let port = center.port
+            let flood = await blocking { (0..<50).compactMap { _ in connectSocket(port: port) } }
             defer { flood.forEach { close($0) } }
             #expect(flood.count == 50)
             // The first 8 are held (idle, no request yet); the other 42 are closed straight away.
-            let closedAtOnce = flood.filter { closedByPeer($0, within: 1) }.count
+            let closedAtOnce = await blocking { flood.filter { closedByPeer($0, within: 1) }.count }
             #expect(closedAtOnce >= 42, "\(closedAtOnce) of 50 closed at once")
             // Another client is served while the flood holds its share.
-            #expect(plainGET(port: center.port, path: SyncPath.catalog, from: "127.0.0.2") == "HTTP/1.1 200 OK")
+            #expect(await blocking { plainGET(port: port, path: SyncPath.catalog, from: "127.0.0.2") } == "HTTP/1.1 200 OK")
             // Sockets that never send a request head are closed after the header timeout.
-            #expect(flood.allSatisfy { closedByPeer($0, within: 10) }, "every idle socket closed")
-            #expect(plainGET(port: center.port, path: SyncPath.catalog, from: "127.0.0.1") == "HTTP/1.1 200 OK")
+            #expect(await blocking { flood.allSatisfy { closedByPeer($0, within: 10) } }, "every idle socket closed")
+            #expect(await blocking { plainGET(port: port, path: SyncPath.catalog, from: "127.0.0.1") } == "HTTP/1.1 200 OK")
         }
     }
 
@@ -74,10 +83,11 @@ struct ConnectionLimitTests {
         #expect(try towncenter(["init", "--data", data, "--catalog", demoCatalog.path]).status == 0)
         let served = try ServedCenter(data: data, wrapper: ["/usr/bin/prlimit", "--nofile=96:96", "--"])
         defer { served.kill() }
-        let flood = (0..<300).compactMap { _ in connectSocket(port: served.port) }
+        let port = served.port
+        let flood = await blocking { (0..<300).compactMap { _ in connectSocket(port: port) } }
         defer { flood.forEach { close($0) } }
         #expect(flood.count == 300)
-        #expect(plainGET(port: served.port, path: SyncPath.catalog, from: "127.0.0.2") == "HTTP/1.1 200 OK")
+        #expect(await blocking { plainGET(port: port, path: SyncPath.catalog, from: "127.0.0.2") } == "HTTP/1.1 200 OK")
         #expect(served.process.isRunning)
     }
 }

@@ -101,7 +101,7 @@ struct SubmissionTests {
 
             for answer in [replay, alteredAnswer, wrongKey, stale, future, otherPath] { #expect(answer.centerSignature == nil) }
             #expect(try await center.center.database.submissionCount() == 1)
-            let counts = try await center.center.database.refusalCounts()
+            let counts = try await center.center.refusalCounts()
             #expect(counts["replayed_nonce"] == 1)
             #expect(counts["body_digest_mismatch"] == 1)
             #expect(counts["signature_invalid"] == 2)
