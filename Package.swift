@@ -41,6 +41,9 @@ let package = Package(
         .systemLibrary(
             name: "CXlsxwriter", path: "Sources/C/CXlsxwriter", pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]),
+        .systemLibrary(
+            name: "CEspeakNG", path: "Sources/C/CEspeakNG", pkgConfig: "espeak-ng",
+            providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/C/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Pure core
@@ -95,6 +98,7 @@ let package = Package(
         .target(name: "QRCode", dependencies: ["CQRencode"], swiftSettings: swiftSettings),
         .target(name: "Documents", dependencies: ["CPangoCairo", "QRCode"], swiftSettings: swiftSettings),
         .target(name: "Spreadsheets", dependencies: ["CXlsxwriter", "FileSystem", "KioskCore"], swiftSettings: swiftSettings),
+        .target(name: "Speech", dependencies: ["CEspeakNG"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups", "FileSystem"], swiftSettings: swiftSettings),
         .target(name: "Terminal", swiftSettings: swiftSettings),
         .target(
@@ -149,6 +153,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "KioskSecurityTests", dependencies: ["KioskCore", "KioskSecurity", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig", "KioskSecurity", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SpeechTests", dependencies: ["Speech", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", "KioskCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(

@@ -10,6 +10,8 @@ public final class RefusalTally: Sendable {
     private struct State {
         var pending: [String: Int] = [:]
         var writing = false
+        /// Bumped each time a flush takes the pending counts.
+        var generation = 0
         var lastLogged: [String: Int64] = [:]
         var unlogged: [String: Int] = [:]
     }
@@ -33,14 +35,22 @@ public final class RefusalTally: Sendable {
         }
     }
 
-    /// The counts not yet written, once no write is under way (a reader never sees a batch that is
-    /// neither pending nor in the database).
-    func settledPending() async -> [String: Int] {
-        for _ in 0..<1000 {
-            if let pending = state.withLockedValue({ $0.writing ? nil : $0.pending }) { return pending }
-            try? await Task.sleep(for: .milliseconds(2))
+    /// The counts not yet written.
+    var pending: [String: Int] { state.withLockedValue { $0.pending } }
+
+    /// `written` (read from the database by `read`) plus the pending counts, taken so that no batch
+    /// is missed or counted twice by a flush running meanwhile.
+    func total(written read: () async throws(CenterError) -> [String: Int]) async throws(CenterError) -> [String: Int] {
+        while true {
+            let before = state.withLockedValue { ($0.writing, $0.generation) }
+            if before.0 {
+                try? await Task.sleep(for: .milliseconds(2))
+                continue
+            }
+            let written = try await read()
+            let after = state.withLockedValue { ($0.writing, $0.generation, $0.pending) }
+            if !after.0, after.1 == before.1 { return written.merging(after.2, uniquingKeysWith: +) }
         }
-        return state.withLockedValue { $0.pending }
     }
 
     /// Writes the pending counts to `database`; on failure they stay pending for the next flush.
@@ -49,6 +59,7 @@ public final class RefusalTally: Sendable {
             guard !state.writing, !state.pending.isEmpty else { return nil }
             defer { state.pending = [:] }
             state.writing = true
+            state.generation += 1
             return state.pending
         }
         guard let taken else { return }
@@ -63,7 +74,6 @@ public final class RefusalTally: Sendable {
 extension Center {
     /// Refused requests so far, by code: those written and those still pending.
     public func refusalCounts() async throws(CenterError) -> [String: Int] {
-        let pending = await refusals.settledPending()
-        return try await database.refusalCounts().merging(pending, uniquingKeysWith: +)
+        try await refusals.total { () async throws(CenterError) in try await database.refusalCounts() }
     }
 }

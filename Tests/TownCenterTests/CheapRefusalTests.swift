@@ -52,7 +52,7 @@ struct CheapRefusalTests {
         #expect(try await center.database.refusalCounts().isEmpty, "nothing written per request")
         await tally.flush(to: center.database)
         #expect(try await center.database.refusalCounts() == ["missing_header": 7, "stale_date": 1])
-        #expect(await tally.settledPending().isEmpty)
+        #expect(tally.pending.isEmpty)
     }
 
     @Test("refusals counted by a running server reach the database when it stops")

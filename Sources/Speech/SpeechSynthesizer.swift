@@ -1,0 +1,129 @@
+import CEspeakNG
+import Foundation
+
+/// A voice of the synthesizer.
+public enum SpeechVoice: String, Sendable, CaseIterable {
+    /// Mandarin.
+    case mandarin = "cmn"
+    /// English.
+    case english = "en"
+}
+
+/// Mono 16-bit audio.
+public struct SpeechAudio: Sendable, Equatable {
+    /// The samples.
+    public var samples: [Int16]
+    /// Samples per second.
+    public var sampleRate: Int
+
+    /// Seconds of audio.
+    public var duration: Double { Double(samples.count) / Double(sampleRate) }
+
+    /// The audio as a WAV file (RIFF, PCM, mono, 16-bit little-endian).
+    public var wav: Data {
+        var data = Data()
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        let bytes = UInt32(clamping: samples.count * 2)
+        data.append(contentsOf: Array("RIFF".utf8))
+        append(UInt32(36) &+ bytes)
+        data.append(contentsOf: Array("WAVEfmt ".utf8))
+        append(UInt32(16))
+        append(UInt16(1))  // PCM
+        append(UInt16(1))  // mono
+        append(UInt32(sampleRate))
+        append(UInt32(sampleRate * 2))
+        append(UInt16(2))
+        append(UInt16(16))
+        data.append(contentsOf: Array("data".utf8))
+        append(bytes)
+        for sample in samples { append(sample) }
+        return data
+    }
+}
+
+/// Why speech could not be made.
+public enum SpeechError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// espeak-ng could not start (its data missing).
+    case unavailable
+    /// The voice is not installed.
+    case noVoice(SpeechVoice)
+    /// espeak-ng refused the text.
+    case synthesisFailed
+    /// `cancel()` stopped it.
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .unavailable: "speech is unavailable: espeak-ng could not start (is espeak-ng-data installed?)"
+        case .noVoice(let voice): "the \(voice.rawValue) voice of espeak-ng is not installed"
+        case .synthesisFailed: "espeak-ng could not synthesise the text"
+        case .cancelled: "speech was cancelled"
+        }
+    }
+}
+
+/// Collects one synthesis's samples; the C callback finds it through the events' user data.
+private final class SampleSink: @unchecked Sendable {
+    var samples: [Int16] = []
+    private let lock = NSLock()
+    private var stopped = false
+    var isCancelled: Bool { lock.withLock { stopped } }
+    func cancel() { lock.withLock { stopped = true } }
+}
+
+/// Text to speech on the terminal itself (no network), through espeak-ng. espeak-ng keeps global state
+/// and blocks while it synthesises, so every call runs, one at a time, on a thread of its own.
+public final class SpeechSynthesizer: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "bianmin.speech")
+    private let lock = NSLock()
+    private var current: SampleSink?
+    /// Samples per second of what `synthesize` returns.
+    public let sampleRate: Int
+
+    /// Starts espeak-ng; throws when it cannot (no data files).
+    public init() throws(SpeechError) {
+        let rate = queue.sync { espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nil, 0) }
+        guard rate > 0 else { throw .unavailable }
+        sampleRate = Int(rate)
+        queue.sync {
+            espeak_SetSynthCallback { samples, count, events in
+                guard let sink = events?.pointee.user_data.map({ Unmanaged<SampleSink>.fromOpaque($0).takeUnretainedValue() }) else { return 0 }
+                if let samples, count > 0 { sink.samples.append(contentsOf: UnsafeBufferPointer(start: samples, count: Int(count))) }
+                return sink.isCancelled ? 1 : 0
+            }
+        }
+    }
+
+    /// Speaks `text` in `voice`: `rate` in words per minute (80–450), `volume` 0–200 (100 is normal).
+    /// A call to `cancel()` meanwhile stops it with `.cancelled`.
+    public func synthesize(_ text: String, voice: SpeechVoice, rate: Int = 150, volume: Int = 100) async throws(SpeechError) -> SpeechAudio {
+        let sink = SampleSink()
+        lock.withLock {
+            current?.cancel()
+            current = sink
+        }
+        let sampleRate = sampleRate
+        let result: Result<SpeechAudio, SpeechError> = await withCheckedContinuation { continuation in
+            queue.async {
+                guard !sink.isCancelled else { return continuation.resume(returning: .failure(.cancelled)) }
+                guard espeak_SetVoiceByName(voice.rawValue) == EE_OK else { return continuation.resume(returning: .failure(.noVoice(voice))) }
+                espeak_SetParameter(espeakRATE, Int32(min(max(rate, 80), 450)), 0)
+                espeak_SetParameter(espeakVOLUME, Int32(min(max(volume, 0), 200)), 0)
+                let bytes = Array(text.utf8) + [0]
+                let status = withExtendedLifetime(sink) {
+                    espeak_Synth(bytes, bytes.count, 0, POS_CHARACTER, 0, UInt32(espeakCHARS_UTF8), nil, Unmanaged.passUnretained(sink).toOpaque())
+                }
+                if sink.isCancelled { return continuation.resume(returning: .failure(.cancelled)) }
+                guard status == EE_OK else { return continuation.resume(returning: .failure(.synthesisFailed)) }
+                continuation.resume(returning: .success(SpeechAudio(samples: sink.samples, sampleRate: sampleRate)))
+            }
+        }
+        lock.withLock { if current === sink { current = nil } }
+        return try result.get()
+    }
+
+    /// Stops the speech being made, at once (a key was pressed).
+    public func cancel() {
+        lock.withLock { current?.cancel() }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Speech
+import Testing
+import TestSupport
+
+/// `sox FILE -n stat`'s figures for a WAV file.
+func soxStat(_ path: String) throws -> [String: Double] {
+    let result = try run("/usr/bin/sox", [path, "-n", "stat"])
+    var figures: [String: Double] = [:]
+    for line in result.stderr.split(separator: "\n") {
+        let parts = line.split(separator: ":", maxSplits: 1)
+        if parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: .whitespaces)) {
+            figures[parts[0].trimmingCharacters(in: .whitespaces)] = value
+        }
+    }
+    return figures
+}
+
+@Suite("speech through espeak-ng, measured with sox", .serialized)
+struct SpeechTests {
+    static let synthesizer = Result { try SpeechSynthesizer() }
+
+    @Test("a Mandarin prompt and an English one render to WAV files that are not silent and last a sensible time",
+          arguments: [(SpeechVoice.mandarin, "按1，办事；按2，查询进度。"), (.english, "Press 1 to apply. Press 2 to check progress.")])
+    func rendersAudibleSpeech(voice: SpeechVoice, text: String) async throws {
+        let synthesizer = try Self.synthesizer.get()
+        let audio = try await synthesizer.synthesize(text, voice: voice)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("prompt.wav")
+        try audio.wav.write(to: URL(fileURLWithPath: path))
+        let stat = try soxStat(path)
+        let length = try #require(stat["Length (seconds)"])
+        #expect((1.0...8.0).contains(length), "\(voice): \(length) s")
+        #expect(abs(length - audio.duration) < 0.01)
+        #expect(try #require(stat["RMS     amplitude"]) > 0.01, "\(voice) is not silent")
+    }
+
+    @Test("cancel stops a long synthesis at once, and the next one works")
+    func cancelStops() async throws {
+        let synthesizer = try Self.synthesizer.get()
+        let long = String(repeating: "请按数字键选择要办理的事项，按零返回上一页。", count: 40)
+        let speaking = Task { () async -> SpeechError? in
+            do throws(SpeechError) {
+                _ = try await synthesizer.synthesize(long, voice: .mandarin)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        synthesizer.cancel()
+        let outcome = await speaking.value
+        #expect(outcome == SpeechError.cancelled)
+        let after = try await synthesizer.synthesize("好", voice: .mandarin)
+        #expect(after.duration > 0.1)
+    }
+}
