@@ -99,7 +99,8 @@ public struct CenterServer: Service {
                     additionalChannelHandlers: [
                         ConnectionGuard(
                             ledger: ledger, headerTimeout: .seconds(Int64(configuration.headerTimeout)),
-                            bodyTimeout: .seconds(Int64(configuration.bodyTimeout)))
+                            bodyTimeout: .seconds(Int64(configuration.bodyTimeout)),
+                            keepAliveTimeout: .seconds(Int64(configuration.idleTimeout + configuration.headerTimeout)))
                     ],
                     idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
             configuration: ApplicationConfiguration(

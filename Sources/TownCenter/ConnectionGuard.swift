@@ -37,9 +37,10 @@ final class ConnectionLedger: Sendable {
     func count(_ address: String) -> Int { open.withLockedValue { $0[address, default: 0] } }
 }
 
-/// Guards one connection: refuses it beyond its address's share, closes it when a request's head
-/// does not arrive within `headerTimeout` of the connection or of the previous request, or its body
-/// within `bodyTimeout` of the head (a slow client cannot hold it open by trickling bytes).
+/// Guards one connection: refuses it beyond its address's share, closes it when the first request's
+/// head does not arrive within `headerTimeout`, a body within `bodyTimeout` of its head, or a later
+/// head within `keepAliveTimeout` of the previous request (longer than the idle timeout, which closes a
+/// quiet connection first; this one catches a client trickling bytes to look busy).
 final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -47,13 +48,15 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     private let ledger: ConnectionLedger
     private let headerTimeout: TimeAmount
     private let bodyTimeout: TimeAmount
+    private let keepAliveTimeout: TimeAmount
     private var address: String?
     private var deadline: Scheduled<Void>?
 
-    init(ledger: ConnectionLedger, headerTimeout: TimeAmount, bodyTimeout: TimeAmount) {
+    init(ledger: ConnectionLedger, headerTimeout: TimeAmount, bodyTimeout: TimeAmount, keepAliveTimeout: TimeAmount) {
         self.ledger = ledger
         self.headerTimeout = headerTimeout
         self.bodyTimeout = bodyTimeout
+        self.keepAliveTimeout = keepAliveTimeout
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -79,9 +82,7 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head: arm(bodyTimeout, context: context)
         case .body: break
-        // The next request's head is waited for as long as the first one's (the idle timeout closes
-        // a quiet keep-alive connection sooner).
-        case .end: arm(headerTimeout, context: context)
+        case .end: arm(keepAliveTimeout, context: context)
         }
         context.fireChannelRead(data)
     }

@@ -42,6 +42,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port to bind (0: any free port; the bound port is printed).")
     var port = 8630
 
+    @Option(name: .long, help: "Most connections one client address may hold open (at most half of all).")
+    var maxConnectionsPerAddress = CenterConfiguration().maxConnectionsPerAddress
+
+    @Option(name: .long, help: "Seconds to receive a request's head.")
+    var headerTimeout = CenterConfiguration().headerTimeout
+
+    func validate() throws {
+        guard (1...100_000).contains(maxConnectionsPerAddress) else { throw ValidationError("--max-connections-per-address must be 1–100000") }
+        guard (1...3600).contains(headerTimeout) else { throw ValidationError("--header-timeout must be 1–3600 seconds") }
+    }
+
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "towncenter")
@@ -49,7 +60,10 @@ struct ServeCommand: AsyncParsableCommand {
         let center = try options.open()
         let host = host
         let server = CenterServer(
-            center: center, configuration: CenterConfiguration(host: host, port: port), logger: logger,
+            center: center,
+            configuration: CenterConfiguration(
+                host: host, port: port, headerTimeout: headerTimeout, maxConnectionsPerAddress: maxConnectionsPerAddress),
+            logger: logger,
             onListening: { port in printNow("listening on http://\(host):\(port)") })
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -193,12 +193,15 @@ public final class ServedCenter: @unchecked Sendable {
     /// Serves `data` (already initialised) on a free port; throws when no port is announced.
     /// The command the server runs under (e.g. `prlimit --nofile=96:96 --`), before `towncenter`.
     public let wrapper: [String]
+    /// Options added after `serve --data D --port P`.
+    public let extraArguments: [String]
 
-    /// Serves `data` (already initialised) on a free port, under `wrapper` if given; throws when no
-    /// port is announced.
-    public init(data: String, wrapper: [String] = []) throws {
+    /// Serves `data` (already initialised) on a free port, under `wrapper` if given, with
+    /// `extraArguments`; throws when no port is announced.
+    public init(data: String, wrapper: [String] = [], extraArguments: [String] = []) throws {
         self.data = data
         self.wrapper = wrapper
+        self.extraArguments = extraArguments
         try start()
     }
 
@@ -210,7 +213,7 @@ public final class ServedCenter: @unchecked Sendable {
         lock.withLock { output = "" }
         process = Process()
         let towncenter = builtProducts.appendingPathComponent("towncenter")
-        let arguments = ["serve", "--data", data, "--port", String(port)]
+        let arguments = ["serve", "--data", data, "--port", String(port)] + extraArguments
         if let tool = wrapper.first {
             process.executableURL = URL(fileURLWithPath: tool)
             process.arguments = Array(wrapper.dropFirst()) + [towncenter.path] + arguments

@@ -58,21 +58,24 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
 struct ConnectionLimitTests {
     @Test("a client's sockets beyond its share are closed at once, idle ones after the header timeout; others get in")
     func perAddressShareAndTimeouts() async throws {
-        let configuration = CenterConfiguration(port: 0, headerTimeout: 2, maxConnectionsPerAddress: 8)
-        try await withRunningCenter(configuration: configuration) { center in
-            let port = center.port
-            let flood = await blocking { (0..<50).compactMap { _ in connectSocket(port: port) } }
-            defer { flood.forEach { close($0) } }
-            #expect(flood.count == 50)
-            // The first 8 are held (idle, no request yet); the other 42 are closed straight away.
-            let closedAtOnce = await blocking { flood.filter { closedByPeer($0, within: 1) }.count }
-            #expect(closedAtOnce >= 42, "\(closedAtOnce) of 50 closed at once")
-            // Another client is served while the flood holds its share.
-            #expect(await blocking { plainGET(port: port, path: SyncPath.catalog, from: "127.0.0.2") } == "HTTP/1.1 200 OK")
-            // Sockets that never send a request head are closed after the header timeout.
-            #expect(await blocking { flood.allSatisfy { closedByPeer($0, within: 10) } }, "every idle socket closed")
-            #expect(await blocking { plainGET(port: port, path: SyncPath.catalog, from: "127.0.0.1") } == "HTTP/1.1 200 OK")
-        }
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("center").path
+        #expect(try towncenter(["init", "--data", data, "--catalog", demoCatalog.path]).status == 0)
+        let served = try ServedCenter(data: data, extraArguments: ["--max-connections-per-address", "8", "--header-timeout", "2"])
+        defer { served.kill() }
+        let port = served.port
+        let flood = await blocking { (0..<50).compactMap { _ in connectSocket(port: port) } }
+        defer { flood.forEach { close($0) } }
+        #expect(flood.count == 50)
+        // The first 8 are held (idle, no request yet); the other 42 are closed straight away.
+        let closedAtOnce = await blocking { flood.filter { closedByPeer($0, within: 1) }.count }
+        #expect(closedAtOnce >= 42, "\(closedAtOnce) of 50 closed at once")
+        // Another client is served while the flood holds its share.
+        #expect(await blocking { plainGET(port: port, path: SyncPath.catalog, from: "127.0.0.2") } == "HTTP/1.1 200 OK")
+        // Sockets that never send a request head are closed after the header timeout.
+        #expect(await blocking { flood.allSatisfy { closedByPeer($0, within: 10) } }, "every idle socket closed")
+        #expect(await blocking { plainGET(port: port, path: SyncPath.catalog, from: "127.0.0.1") } == "HTTP/1.1 200 OK")
     }
 
     @Test("under an open-file limit of 96, a flood of 300 idle sockets from one address does not lock out another")

@@ -50,9 +50,11 @@ func withHTTPClient<T>(_ body: (HTTPClient) async throws -> T) async throws -> T
     }
 }
 
-/// Runs `body` against a real server on 127.0.0.1 (port 0), stopped afterwards.
+/// Runs `body` against a real server on 127.0.0.1 (port 0), stopped afterwards. Its timeouts are
+/// long: an in-process server shares the test process's threads with every busy suite running beside
+/// it (the timeouts themselves are tested against a `towncenter serve` process).
 func withRunningCenter(
-    configuration: CenterConfiguration = CenterConfiguration(port: 0),
+    configuration: CenterConfiguration = CenterConfiguration(port: 0, idleTimeout: 600, headerTimeout: 300),
     _ body: @Sendable (RunningCenter) async throws -> Void
 ) async throws {
     let (center, directory) = try await makeCenter()

@@ -17,7 +17,7 @@ struct UpdatesTests {
 
     @Test("decisions show up in the station's updates, paged by cursor, and only for that station")
     func paging() async throws {
-        try await withRunningCenter(configuration: CenterConfiguration(updatesPageSize: 2)) { center in
+        try await withRunningCenter(configuration: CenterConfiguration(updatesPageSize: 2, idleTimeout: 600, headerTimeout: 300)) { center in
             let station = TestStation("XH03"), neighbour = TestStation("XH05")
             #expect(try await enroll(station, at: center).status == 200)
             #expect(try await enroll(neighbour, at: center).status == 200)
