@@ -13,10 +13,14 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(FuzzCatalog FuzzAnswers FuzzReceipt FuzzSync FuzzHeaders FuzzBundle)
 
 build() {
-    BIANMIN_FUZZ=1 swift build -c debug --scratch-path .build-fuzz \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --product "$1" 2>&1 |
-        grep -v -e "Cannot export local symbol" -e "prohibited flag" -e "distributed-tracing" -e "CMakeLists.txt" || true
-    [ -x ".build-fuzz/debug/$1" ] || { echo "fuzz: building $1 failed" >&2; exit 1; }
+    local log=".build-fuzz/build-$1.log"
+    mkdir -p .build-fuzz
+    if ! BIANMIN_FUZZ=1 swift build -c debug --scratch-path .build-fuzz \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --product "$1" >"$log" 2>&1; then
+        grep -E "error|warning: [^p]" "$log" | grep -v "Cannot export local symbol" >&2 || tail -30 "$log" >&2
+        echo "fuzz: building $1 failed; log $log" >&2
+        exit 1
+    fi
 }
 
 start=$(date +%s)
@@ -41,7 +45,7 @@ for target in "${targets[@]}"; do
     else
         failed=1
         echo "fuzz: $target FAILED; log $log" >&2
-        grep -E "^(==[0-9]+==ERROR|SUMMARY|Fatal error|.*Test unit written to)" "$log" >&2 || tail -20 "$log" >&2
+        grep -E "==ERROR|^SUMMARY|Fatal error|Swift runtime failure|Test unit written to" "$log" >&2 || tail -20 "$log" >&2
     fi
 done
 exit "$failed"
