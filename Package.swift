@@ -1,5 +1,6 @@
 // swift-tools-version: 6.1
 import PackageDescription
+import Foundation
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
@@ -181,3 +182,23 @@ let package = Package(
         .testTarget(name: "KioskCLITests", dependencies: ["kiosk", "KioskCore", "KioskStore", "KioskSecurity", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], resources: [.copy("Snapshots")], swiftSettings: swiftSettings),
     ]
 )
+
+// libFuzzer targets, declared only for scripts/fuzz.sh (BIANMIN_FUZZ=1, its own scratch path): they link only
+// with -sanitize=fuzzer (libFuzzer's driver), so a plain `swift build` never sees them.
+if ProcessInfo.processInfo.environment["BIANMIN_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzCatalog", ["KioskConfig", "KioskCore"]),
+        ("FuzzAnswers", ["KioskConfig", "KioskCore"]),
+        ("FuzzReceipt", ["KioskSecurity", "KioskCore", .product(name: "Crypto", package: "swift-crypto")]),
+        ("FuzzSync", ["SyncProtocol"]),
+        ("FuzzHeaders", ["SyncProtocol", "KioskSecurity", .product(name: "Crypto", package: "swift-crypto")]),
+        ("FuzzBundle", ["SyncProtocol", "KioskSecurity", .product(name: "Crypto", package: "swift-crypto")]),
+    ]
+    package.targets.append(.target(name: "CFuzzer", path: "Fuzz/Sources/CFuzzer"))
+    for fuzz in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: fuzz.name, dependencies: fuzz.dependencies + ["CFuzzer"], path: "Fuzz/Sources/\(fuzz.name)",
+                swiftSettings: swiftSettings))
+    }
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. Tests that need a CUPS server start their own private cupsd.
+# Runs the whole test suite, then the fuzz targets briefly. Tests that need a CUPS server start their own private cupsd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests
 swift test --skip-build
+scripts/fuzz.sh 15 # libFuzzer targets, 15 s each (docs/fuzzing.md)
