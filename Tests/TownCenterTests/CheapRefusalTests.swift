@@ -57,11 +57,11 @@ struct CheapRefusalTests {
 
     @Test("refusals counted by a running server reach the database when it stops")
     func flushedAtShutdown() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let data = directory.appendingPathComponent("center").path
-        #expect(try towncenter(["init", "--data", data, "--catalog", demoCatalog.path]).status == 0)
-        let served = try ServedCenter(data: data)
+        let (served, data, directory) = try servedTemporaryCenter()
+        defer {
+            served.kill()
+            try? FileManager.default.removeItem(at: directory)
+        }
         try await withHTTPClient { http in
             for _ in 0..<20 {
                 var request = HTTPClientRequest(url: served.url + SyncPath.enroll)

@@ -58,12 +58,11 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
 struct ConnectionLimitTests {
     @Test("a client's sockets beyond its share are closed at once, idle ones after the header timeout; others get in")
     func perAddressShareAndTimeouts() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let data = directory.appendingPathComponent("center").path
-        #expect(try towncenter(["init", "--data", data, "--catalog", demoCatalog.path]).status == 0)
-        let served = try ServedCenter(data: data, extraArguments: ["--max-connections-per-address", "8", "--header-timeout", "2"])
-        defer { served.kill() }
+        let (served, _, directory) = try servedTemporaryCenter(extraArguments: ["--max-connections-per-address", "8", "--header-timeout", "2"])
+        defer {
+            served.kill()
+            try? FileManager.default.removeItem(at: directory)
+        }
         let port = served.port
         let flood = await blocking { (0..<50).compactMap { _ in connectSocket(port: port) } }
         defer { flood.forEach { close($0) } }
@@ -80,12 +79,11 @@ struct ConnectionLimitTests {
 
     @Test("under an open-file limit of 96, a flood of 300 idle sockets from one address does not lock out another")
     func lowFileLimit() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let data = directory.appendingPathComponent("center").path
-        #expect(try towncenter(["init", "--data", data, "--catalog", demoCatalog.path]).status == 0)
-        let served = try ServedCenter(data: data, wrapper: ["/usr/bin/prlimit", "--nofile=96:96", "--"])
-        defer { served.kill() }
+        let (served, _, directory) = try servedTemporaryCenter(wrapper: ["/usr/bin/prlimit", "--nofile=96:96", "--"])
+        defer {
+            served.kill()
+            try? FileManager.default.removeItem(at: directory)
+        }
         let port = served.port
         let flood = await blocking { (0..<300).compactMap { _ in connectSocket(port: port) } }
         defer { flood.forEach { close($0) } }

@@ -16,12 +16,11 @@ struct HostileHeaderTests {
 
     @Test("extreme X-Bianmin-* values on /v1/enroll and a station route: refused with 4xx, and the center stays up")
     func extremeValuesNeverStopTheCenter() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let data = directory.appendingPathComponent("center").path
-        #expect(try towncenter(["init", "--data", data, "--catalog", demoCatalog.path]).status == 0)
-        let served = try ServedCenter(data: data)
-        defer { served.kill() }
+        let (served, _, directory) = try servedTemporaryCenter()
+        defer {
+            served.kill()
+            try? FileManager.default.removeItem(at: directory)
+        }
         let station = TestStation("XH03")
         // A well-formed enrolment with a token nobody issued: the headers are all that is wrong.
         let enrolment = try SyncJSON.encode(EnrollRequest(station: "XH03", token: "not-issued", publicKey: station.identity.publicKeyBase64))

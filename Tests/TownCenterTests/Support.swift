@@ -20,6 +20,17 @@ func temporaryDirectory() throws -> URL {
     return url
 }
 
+/// A center initialised by `towncenter init` in a new temporary directory and served by a
+/// `towncenter serve` process (under `wrapper`, with `extraArguments`); the caller kills it and
+/// removes the directory.
+func servedTemporaryCenter(wrapper: [String] = [], extraArguments: [String] = []) throws -> (served: ServedCenter, data: String, directory: URL) {
+    let directory = try temporaryDirectory()
+    let data = directory.appendingPathComponent("center").path
+    let created = try towncenter(["init", "--data", data, "--catalog", demoCatalog.path])
+    try #require(created.status == 0, "\(created.stderr)")
+    return (try ServedCenter(data: data, wrapper: wrapper, extraArguments: extraArguments), data, directory)
+}
+
 /// A center created in a temporary directory.
 func makeCenter() async throws -> (center: Center, directory: URL) {
     let directory = try temporaryDirectory()
