@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: C libraries (one adapter target imports each)
@@ -73,6 +75,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .target(
+            name: "TownDesk",
+            dependencies: [
+                "KioskCore", "TownCenter",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "SyncClient",
             dependencies: [
                 "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "SyncProtocol",
@@ -110,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "towncenter",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "TownCenter", "KioskReceipts", "Documents", "Printing",
+                "KioskCore", "KioskConfig", "KioskSecurity", "TownCenter", "TownDesk", "KioskReceipts", "Documents", "Printing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -146,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "TownCenterTests",
             dependencies: [
-                "TownCenter", "SyncProtocol", "KioskSecurity", "KioskCore", "towncenter", "TestSupport",
+                "TownCenter", "TownDesk", "SyncProtocol", "KioskSecurity", "KioskCore", "towncenter", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

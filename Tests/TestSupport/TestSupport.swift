@@ -204,7 +204,10 @@ public final class ServedCenter: @unchecked Sendable {
         lock.withLock { output = "" }
         process = Process()
         process.executableURL = builtProducts.appendingPathComponent("towncenter")
-        process.arguments = ["serve", "--data", data, "--port", String(port)]
+        process.arguments = [
+            "serve", "--data", data, "--port", String(port), "--desk-port", "0",
+            "--desk-templates", packageRoot.appendingPathComponent("Resources/desk").path,
+        ]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -219,8 +222,8 @@ public final class ServedCenter: @unchecked Sendable {
         try process.run()
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            let text = lock.withLock { output }
-            if let range = text.range(of: "listening on http://127.0.0.1:"),
+            let text = "\n" + lock.withLock { output }
+            if let range = text.range(of: "\nlistening on http://127.0.0.1:"),
                let bound = Int(text[range.upperBound...].prefix { $0.isNumber }) {
                 port = bound
                 return
