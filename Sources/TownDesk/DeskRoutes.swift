@@ -65,6 +65,7 @@ struct DeskRoutes: Sendable {
             return Response.redirect(to: "/desk/login", type: .normal)
         }
         router.get("/desk/inbox") { request, context in try await inbox(request, context) }
+        router.get("/desk/cases/:receipt") { request, context in try await casePage(request, context) }
         router.get("/desk") { _, _ in Response.redirect(to: "/desk/inbox", type: .normal) }
         return router
     }
@@ -172,7 +173,7 @@ struct DeskRoutes: Sendable {
             let overdue = matter.map { now - row.receivedAt > Int64($0.timeLimitDays) * 86_400 } ?? false
             return [
                 "receipt": row.receipt, "matter": matter?.name.zh ?? row.matter, "station": row.station,
-                "received": Self.format(row.receivedAt), "state": pages.strings["state_\(row.state)"] ?? row.state,
+                "received": Self.format(row.receivedAt), "link": "/desk/cases/" + row.receipt, "state": pages.strings["state_\(row.state)"] ?? row.state,
                 "overdue": overdue,
             ]
         }
@@ -181,6 +182,38 @@ struct DeskRoutes: Sendable {
             "next": rows.count > page * Self.pageSize ? page + 1 : false, "previous": page > 1 ? page - 1 : false,
         ]
         return html(pages.render("inbox", values), noStore: true)
+    }
+
+    /// One case: its metadata for every role but admin; its opened answers only for window and approver
+    /// (masking for the other roles is not built yet), audited with the staff id.
+    func casePage(_ request: Request, _ context: DeskContext) async throws -> Response {
+        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
+            return Response.redirect(to: "/desk/login", type: .normal)
+        }
+        guard role != .admin, let receipt = context.parameters.get("receipt") else { throw HTTPError(.forbidden) }
+        let stored: StoredSubmission
+        do {
+            stored = try await center.database.submission(receipt: receipt)
+        } catch {
+            if case .unknownReceipt = error { throw HTTPError(.notFound) }
+            throw error
+        }
+        let summary = stored.summary
+        let matter = matters[summary.matter]
+        if role == .department, matter?.department != session.department { throw HTTPError(.forbidden) }
+        var values: [String: Any] = [
+            "staff": staff, "csrf": session.csrf, "receipt": summary.receipt, "matter": matter?.name.zh ?? summary.matter,
+            "station": summary.station, "received": Self.format(summary.receivedAt),
+            "state": pages.strings["state_\(summary.state)"] ?? summary.state,
+        ]
+        if role == .window || role == .approver {
+            let opened = try await center.openAnswers(receipt: receipt, staff: staff)
+            let object = (try? JSONSerialization.jsonObject(with: opened.answers)) as? [String: Any] ?? [:]
+            values["answers"] = object.keys.sorted().map { key -> [String: Any] in
+                ["name": key, "value": object[key].map { "\($0)" } ?? ""]
+            }
+        }
+        return html(pages.render("case", values), noStore: true)
     }
 
     /// Unix seconds as `YYYY-MM-DD HH:MM` in China Standard Time.

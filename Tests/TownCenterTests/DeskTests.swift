@@ -3,6 +3,7 @@ import Foundation
 import KioskCore
 import KioskSecurity
 import Logging
+import SyncProtocol
 import Testing
 import TestSupport
 import TownCenter
@@ -192,6 +193,42 @@ struct DeskTests {
                 #expect(signedIn.status == 303)
                 #expect(try await desk.request("GET", "/desk/inbox", browser: browser).status == status, "\(id)")
             }
+        }
+    }
+
+    @Test("the case page shows a hostile answer as text to window staff, audited with the staff id; a department account sees no answers, admin nothing")
+    func casePage() async throws {
+        try await withRunningDesk { desk in
+            let center = desk.center
+            let station = TestStation()
+            let token = try await center.issueToken(station: station.id)
+            try await center.database.enroll(station: station.id, token: token, publicKey: station.identity.publicKey, now: center.now)
+            let checker = SubmissionChecker(
+                station: station.publicKey, centerKey: center.keys.agreement, matters: try await center.database.knownMatters())
+            let item = try station.item(
+                to: center.keys.agreement.publicKey, sequence: 1, answers: #"{"applicant_name":"<script>alert(1)</script>"}"#)
+            _ = try await center.database.ingest(
+                station: station.id, nonce: RequestSignature.makeNonce(), nonceExpiresAt: center.now + 600,
+                items: [checker.check(item)], now: center.now)
+            let receipt = try #require(try await center.database.submissions(SubmissionFilter()).first?.receipt)
+
+            let (window, _) = try await desk.signIn("li.na")
+            let page = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window)
+            #expect(page.status == 200)
+            #expect(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!page.body.contains("<script>"))
+            #expect(page.headers["cache-control"] == "no-store")
+            let opened = try await center.database.auditEvents().last
+            #expect(opened?.event == "opened" && opened?.detail == "li.na")
+
+            let (department, _) = try await desk.signIn("mz.wang")
+            let readOnly = try await desk.request("GET", "/desk/cases/\(receipt)", browser: department)
+            #expect(readOnly.status == 200)
+            #expect(!readOnly.body.contains("alert(1)"))
+            let (admin, _) = try await desk.signIn("root.admin")
+            #expect(try await desk.request("GET", "/desk/cases/\(receipt)", browser: admin).status == 403)
+            #expect(try await desk.request("GET", "/desk/cases/XH03-20991231-0001-X", browser: window).status == 404)
+            #expect(try await desk.request("GET", "/desk/cases/\(receipt)", browser: RunningDesk.Browser()).status == 303)
         }
     }
 
