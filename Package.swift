@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "TownDesk",
             dependencies: [
-                "KioskCore", "TownCenter",
+                "KioskCore", "SyncProtocol", "TownCenter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdAuth
 import KioskCore
+import SyncProtocol
 import TownCenter
 
 /// Failed sign-ins per client address: five in a row lock the address for five minutes, on the center's clock.
@@ -66,6 +67,7 @@ struct DeskRoutes: Sendable {
         }
         router.get("/desk/inbox") { request, context in try await inbox(request, context) }
         router.get("/desk/cases/:receipt") { request, context in try await casePage(request, context) }
+        router.post("/desk/cases/:receipt/decide") { request, context in try await decide(request, context) }
         router.get("/desk") { _, _ in Response.redirect(to: "/desk/inbox", type: .normal) }
         return router
     }
@@ -209,11 +211,34 @@ struct DeskRoutes: Sendable {
         if role == .window || role == .approver {
             let opened = try await center.openAnswers(receipt: receipt, staff: staff)
             let object = (try? JSONSerialization.jsonObject(with: opened.answers)) as? [String: Any] ?? [:]
+            values["decide"] = "/desk/cases/\(receipt)/decide"
             values["answers"] = object.keys.sorted().map { key -> [String: Any] in
                 ["name": key, "value": object[key].map { "\($0)" } ?? ""]
             }
         }
         return html(pages.render("case", values), noStore: true)
+    }
+
+    /// Records a decision (window and approver only; the form's CSRF token checked first).
+    func decide(_ request: Request, _ context: DeskContext) async throws -> Response {
+        let fields = try await form(request, context)
+        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
+            return Response.redirect(to: "/desk/login", type: .normal)
+        }
+        guard role == .window || role == .approver, let receipt = context.parameters.get("receipt") else {
+            throw HTTPError(.forbidden)
+        }
+        guard let state = fields["decision"].flatMap(DecisionState.init(rawValue:)) else { throw HTTPError(.badRequest) }
+        do {
+            _ = try await center.database.decide(receipt: receipt, state: state, reason: fields["reason"], now: now, staff: staff)
+        } catch {
+            switch error {
+            case .unknownReceipt: throw HTTPError(.notFound)
+            case .decisionNeedsReason, .decisionFinal: throw HTTPError(.badRequest)
+            default: throw error
+            }
+        }
+        return Response.redirect(to: "/desk/cases/\(receipt)", type: .normal)
     }
 
     /// Unix seconds as `YYYY-MM-DD HH:MM` in China Standard Time.

@@ -232,6 +232,43 @@ struct DeskTests {
         }
     }
 
+    @Test("decisions: CSRF checked, reason required for a rejection, window decides with its id audited, department refused")
+    func decide() async throws {
+        try await withRunningDesk { desk in
+            let center = desk.center
+            let station = TestStation()
+            let token = try await center.issueToken(station: station.id)
+            try await center.database.enroll(station: station.id, token: token, publicKey: station.identity.publicKey, now: center.now)
+            let checker = SubmissionChecker(
+                station: station.publicKey, centerKey: center.keys.agreement, matters: try await center.database.knownMatters())
+            let item = try station.item(to: center.keys.agreement.publicKey, sequence: 1)
+            _ = try await center.database.ingest(
+                station: station.id, nonce: RequestSignature.makeNonce(), nonceExpiresAt: center.now + 600,
+                items: [checker.check(item)], now: center.now)
+            let receipt = try #require(try await center.database.submissions(SubmissionFilter()).first?.receipt)
+            let path = "/desk/cases/\(receipt)/decide"
+
+            let (department, _) = try await desk.signIn("mz.wang")
+            let departmentPage = try await desk.request("GET", "/desk/cases/\(receipt)", browser: department)
+            #expect(!departmentPage.body.contains(path))
+            #expect(try await desk.request(
+                "POST", path, form: ["csrf": departmentPage.csrf ?? "", "decision": "accepted"], browser: department).status == 403)
+
+            let (window, _) = try await desk.signIn("li.na")
+            let page = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window)
+            #expect(page.body.contains(path))
+            #expect(try await desk.request("POST", path, form: ["decision": "rejected", "reason": "x"], browser: window).status == 403)
+            #expect(try await desk.request(
+                "POST", path, form: ["csrf": page.csrf ?? "", "decision": "rejected", "reason": " "], browser: window).status == 400)
+            let rejected = try await desk.request(
+                "POST", path, form: ["csrf": page.csrf ?? "", "decision": "rejected", "reason": "不属于本镇办理"], browser: window)
+            #expect(rejected.status == 303)
+            let stored = try await center.database.submission(receipt: receipt)
+            #expect(stored.summary.state == "rejected" && stored.summary.reason == "不属于本镇办理")
+            #expect(try await center.database.auditEvents().last?.detail == "rejected li.na")
+        }
+    }
+
     @Test("a non-loopback address without TLS is refused unless the insecure flag is given")
     func insecureAddress() throws {
         #expect(throws: DeskError.insecureAddress("0.0.0.0")) {
