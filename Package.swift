@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: C libraries (one adapter target imports each)
@@ -87,6 +89,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .target(
+            name: "TownDesk",
+            dependencies: [
+                "KioskCore", "SyncProtocol", "TownCenter",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "SyncClient",
             dependencies: [
                 "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "SyncProtocol", "FileSystem",
@@ -126,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "towncenter",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "TownCenter", "KioskReceipts", "Documents", "Printing",
+                "KioskCore", "KioskConfig", "KioskSecurity", "TownCenter", "TownDesk", "KioskReceipts", "Documents", "Printing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -165,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "TownCenterTests",
             dependencies: [
-                "TownCenter", "SyncProtocol", "KioskSecurity", "KioskCore", "towncenter", "TestSupport",
+                "TownCenter", "TownDesk", "SyncProtocol", "KioskSecurity", "KioskCore", "towncenter", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -139,13 +139,14 @@ public struct Center: Sendable {
         try await database.issueToken(station: station, now: now, expiresAt: now + Int64(validity))
     }
 
-    /// The submission with `receipt` and its answers, opened with the center's key (audited).
-    public func openAnswers(receipt: String) async throws(CenterError) -> (submission: StoredSubmission, answers: Data) {
+    /// The submission with `receipt` and its answers, opened with the center's key (audited, with
+    /// the id of the `staff` member who opened them, if any).
+    public func openAnswers(receipt: String, staff: String? = nil) async throws(CenterError) -> (submission: StoredSubmission, answers: Data) {
         let stored = try await database.submission(receipt: receipt)
         let answers = try open(stored)
         try await database.audit(
             AuditEvent(at: now, event: "opened", station: stored.summary.station, receipt: receipt,
-                       uuid: stored.summary.uuid.uuidString))
+                       uuid: stored.summary.uuid.uuidString, detail: staff))
         return (stored, answers)
     }
 

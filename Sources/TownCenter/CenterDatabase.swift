@@ -62,6 +62,14 @@ public struct CenterDatabase: Sendable {
                     seq INTEGER PRIMARY KEY, prev_hash BLOB NOT NULL, hash BLOB NOT NULL, body BLOB NOT NULL);
                 """)
         }
+        migrator.registerMigration("desk-staff") { db in
+            try db.execute(sql: """
+                CREATE TABLE staff (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, department TEXT,
+                    password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,
+                    failed_attempts INTEGER NOT NULL DEFAULT 0, locked_until INTEGER, created_at INTEGER NOT NULL);
+                """)
+        }
         return migrator
     }
 
@@ -95,7 +103,9 @@ public struct AuditEvent: Codable, Sendable, Hashable {
     /// Unix seconds.
     public var at: Int64
     /// What happened: `initialized`, `catalog_published`, `token_issued`, `enrolled`, `stored`,
-    /// `conflict`, `rejected`, `decided`, `opened`, `exported`, `bundle_imported`.
+    /// `conflict`, `rejected`, `decided`, `opened`, `exported`, `bundle_imported`, and the staff events
+    /// `staff_added`, `staff_disabled`, `staff_password_reset`, `staff_signed_in`, `staff_sign_in_failed`,
+    /// `staff_sign_in_locked`, `staff_locked` (detail: the staff id).
     public var event: String
     /// The station concerned.
     public var station: String?

@@ -26,7 +26,7 @@ extension CenterDatabase {
     /// Records a decision on the submission with `receipt`; completed and rejected are final.
     @discardableResult
     public func decide(
-        receipt: String, state: DecisionState, reason: String?, now: Int64
+        receipt: String, state: DecisionState, reason: String?, now: Int64, staff: String? = nil
     ) async throws(CenterError) -> DecisionUpdate {
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if state == .rejected || state == .needsMore, reason?.isEmpty ?? true { throw .decisionNeedsReason(state) }
@@ -45,7 +45,8 @@ extension CenterDatabase {
                 sql: "UPDATE submission SET state = ?, decision_reason = ?, decided_at = ? WHERE uuid = ?",
                 arguments: [state.rawValue, reason, now, uuid])
             try Self.appendAudit(
-                AuditEvent(at: now, event: "decided", station: station, receipt: receipt, uuid: uuid, detail: state.rawValue),
+                AuditEvent(at: now, event: "decided", station: station, receipt: receipt, uuid: uuid,
+                           detail: staff.map { "\(state.rawValue) \($0)" } ?? state.rawValue),
                 in: db)
             return DecisionUpdate(uuid: UUID(uuidString: uuid)!, receipt: receipt, state: state, reason: reason, decidedAt: now)
         }

@@ -193,18 +193,20 @@ final class CenterServerProcess {
         try initialise.run()
         initialise.waitUntilExit()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve", "--data", data, "--port", "0"]
+        process.arguments = ["serve", "--data", data, "--port", "0", "--desk-port", "0"]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
         var text = ""
-        while !text.contains("\n") {
+        // The sync API's line, not the desk's ("desk listening on …"), complete with its newline.
+        while !("\n" + text).components(separatedBy: "\n").dropLast().contains(where: { $0.hasPrefix("listening on") }) {
             let chunk = out.fileHandleForReading.availableData
             guard !chunk.isEmpty else { break }
             text += String(decoding: chunk, as: UTF8.self)
         }
-        guard let range = text.range(of: "listening on http://127.0.0.1:"), let port = Int(text[range.upperBound...].prefix { $0.isNumber })
+        let lines = "\n" + text
+        guard let range = lines.range(of: "\nlistening on http://127.0.0.1:"), let port = Int(lines[range.upperBound...].prefix { $0.isNumber })
         else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "towncenter serve did not start: \(text)"]) }
         self.port = port
     }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import TownCenter
+import TownDesk
 
 struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,7 +33,8 @@ struct InitCommand: AsyncParsableCommand {
 }
 
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the sync API.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the sync API, and the town desk for staff on its own listener.")
 
     @OptionGroup var options: CenterOptions
 
@@ -41,6 +43,18 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Port to bind (0: any free port; the bound port is printed).")
     var port = 8630
+
+    @Option(name: .long, help: "Address the town desk binds (no TLS yet: loopback unless --desk-insecure-lan).")
+    var deskHost = "127.0.0.1"
+
+    @Option(name: .long, help: "Port of the town desk (0: any free port; the bound port is printed).")
+    var deskPort = 8631
+
+    @Option(name: .long, help: "The desk's templates (default ./Resources/desk, then /usr/share/bianmin/desk).")
+    var deskTemplates: String?
+
+    @Flag(name: .long, help: "Allow the desk on a non-loopback address without TLS (insecure: passwords cross the LAN in clear).")
+    var deskInsecureLan = false
 
     @Option(name: .long, help: "Most connections one client address may hold open (at most half of all).")
     var maxConnectionsPerAddress = CenterConfiguration().maxConnectionsPerAddress
@@ -65,9 +79,22 @@ struct ServeCommand: AsyncParsableCommand {
                 host: host, port: port, headerTimeout: headerTimeout, maxConnectionsPerAddress: maxConnectionsPerAddress),
             logger: logger,
             onListening: { port in printNow("listening on http://\(host):\(port)") })
+        let deskHost = deskHost
+        let desk: DeskServer
+        do {
+            desk = try await DeskServer(
+                center: center,
+                configuration: DeskConfiguration(
+                    host: deskHost, port: deskPort, templates: DeskConfiguration.templatesDirectory(explicit: deskTemplates),
+                    insecureLAN: deskInsecureLan),
+                logger: logger, onListening: { port in printNow("desk listening on http://\(deskHost):\(port)") })
+        } catch {
+            printError(error.description)
+            throw ExitCode(78)
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [server, desk], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

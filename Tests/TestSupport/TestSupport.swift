@@ -213,7 +213,10 @@ public final class ServedCenter: @unchecked Sendable {
         lock.withLock { output = "" }
         process = Process()
         let towncenter = builtProducts.appendingPathComponent("towncenter")
-        let arguments = ["serve", "--data", data, "--port", String(port)] + extraArguments
+        let arguments = [
+            "serve", "--data", data, "--port", String(port), "--desk-port", "0",
+            "--desk-templates", packageRoot.appendingPathComponent("Resources/desk").path,
+        ] + extraArguments
         if let tool = wrapper.first {
             process.executableURL = URL(fileURLWithPath: tool)
             process.arguments = Array(wrapper.dropFirst()) + [towncenter.path] + arguments
@@ -235,8 +238,8 @@ public final class ServedCenter: @unchecked Sendable {
         try process.run()
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            let text = lock.withLock { output }
-            if let range = text.range(of: "listening on http://127.0.0.1:"),
+            let text = "\n" + lock.withLock { output }
+            if let range = text.range(of: "\nlistening on http://127.0.0.1:"),
                let bound = Int(text[range.upperBound...].prefix { $0.isNumber }) {
                 port = bound
                 return

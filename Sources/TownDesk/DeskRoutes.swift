@@ -1,0 +1,270 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import KioskCore
+import SyncProtocol
+import TownCenter
+
+/// Failed sign-ins per client address: five in a row lock the address for five minutes, on the center's clock.
+actor AddressThrottle {
+    private var failures: [String: (count: Int, lockedUntil: Int64)] = [:]
+
+    /// Whether `address` is locked at `now`.
+    func isLocked(_ address: String, now: Int64) -> Bool {
+        (failures[address]?.lockedUntil ?? 0) > now
+    }
+
+    /// Counts a failure from `address`.
+    func fail(_ address: String, now: Int64) {
+        var entry = failures[address] ?? (0, 0)
+        entry.count += 1
+        if entry.count >= CenterDatabase.signInAttempts {
+            entry = (0, now + CenterDatabase.lockSeconds)
+        }
+        failures[address] = entry
+    }
+
+    /// Forgets `address`'s failures after a sign-in.
+    func succeed(_ address: String) {
+        failures[address] = nil
+    }
+}
+
+/// The desk's pages and actions; every one checks the session and the role on the server.
+struct DeskRoutes: Sendable {
+    /// Seconds without a request that end a session.
+    static let idleSeconds: Int64 = 30 * 60
+    /// Seconds after sign-in that end a session whatever happens.
+    static let absoluteSeconds: Int64 = 10 * 3600
+    /// Cases on one inbox page.
+    static let pageSize = 50
+
+    let center: Center
+    let pages: DeskPages
+    let matters: [String: Matter]
+    let throttle: AddressThrottle
+
+    func router() -> Router<DeskContext> {
+        let router = Router(context: DeskContext.self)
+        router.add(middleware: SecurityHeaders())
+        router.add(middleware: SessionMiddleware(
+            storage: MemoryPersistDriver(),
+            configuration: SessionMiddlewareConfiguration(
+                sessionCookieParameters: SessionCookieParameters(name: "desk_session", path: "/desk", sameSite: .strict),
+                defaultSessionExpiration: .seconds(Self.absoluteSeconds))))
+        let stylesheet = pages.stylesheet
+        router.get("/desk/desk.css") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: stylesheet)))
+        }
+        router.get("/desk/login") { _, context in loginPage(context, message: nil) }
+        router.post("/desk/login") { request, context in try await login(request, context) }
+        router.post("/desk/logout") { request, context in
+            _ = try await form(request, context)
+            context.sessions.clearSession()
+            return Response.redirect(to: "/desk/login", type: .normal)
+        }
+        router.get("/desk/inbox") { request, context in try await inbox(request, context) }
+        router.get("/desk/cases/:receipt") { request, context in try await casePage(request, context) }
+        router.post("/desk/cases/:receipt/decide") { request, context in try await decide(request, context) }
+        router.get("/desk") { _, _ in Response.redirect(to: "/desk/inbox", type: .normal) }
+        return router
+    }
+
+    var now: Int64 { center.now }
+
+    /// The signed-in session, refreshed; nil (and the session ended) when absent, idle too long or too old.
+    func signedIn(_ context: DeskContext) -> DeskSession? {
+        guard var session = context.sessions.session, session.staff != nil else { return nil }
+        let now = now
+        guard now - session.lastSeen <= Self.idleSeconds, now - session.createdAt <= Self.absoluteSeconds else {
+            context.sessions.clearSession()
+            return nil
+        }
+        session.lastSeen = now
+        _ = context.sessions.updateSession(session)
+        return session
+    }
+
+    /// A fresh anonymous session's CSRF token, or the current one.
+    func csrfToken(_ context: DeskContext) -> String {
+        if let session = context.sessions.session { return session.csrf }
+        let token = Self.randomToken()
+        context.sessions.createSession(DeskSession(csrf: token, createdAt: now, lastSeen: now))
+        return token
+    }
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+    }
+
+    /// The posted form, after its CSRF token matched the session's (403 otherwise).
+    func form(_ request: Request, _ context: DeskContext) async throws -> [String: String] {
+        let body = try await request.body.collect(upTo: 64 << 10)
+        var fields: [String: String] = [:]
+        for pair in String(buffer: body).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        guard let expected = context.sessions.session?.csrf, let given = fields["csrf"],
+              Array(expected.utf8).count == Array(given.utf8).count,
+              zip(expected.utf8, given.utf8).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0
+        else { throw HTTPError(.forbidden) }
+        return fields
+    }
+
+    func html(_ body: String, status: HTTPResponse.Status = .ok, noStore: Bool = false) -> Response {
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
+        if noStore { headers[.cacheControl] = "no-store" }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    func loginPage(_ context: DeskContext, message: String?, status: HTTPResponse.Status = .ok) -> Response {
+        var values: [String: Any] = ["csrf": csrfToken(context)]
+        if let message { values["message"] = message }
+        return html(pages.render("login", values), status: status, noStore: true)
+    }
+
+    func login(_ request: Request, _ context: DeskContext) async throws -> Response {
+        let fields = try await form(request, context)
+        let address = context.remoteAddress ?? "unknown"
+        let now = now
+        if await throttle.isLocked(address, now: now) {
+            try await center.database.audit(AuditEvent(at: now, event: "staff_sign_in_throttled"))
+            return loginPage(context, message: pages.strings["login_locked"], status: .tooManyRequests)
+        }
+        let result = try await center.database.signIn(
+            id: fields["username"] ?? "", password: fields["password"] ?? "", passwords: StaffPasswords(), now: now)
+        switch result {
+        case .signedIn(let account):
+            await throttle.succeed(address)
+            context.sessions.createSession(DeskSession(
+                staff: account.id, role: account.role, department: account.department, csrf: Self.randomToken(),
+                createdAt: now, lastSeen: now))
+            return Response.redirect(to: "/desk/inbox", type: .normal)
+        case .refused:
+            await throttle.fail(address, now: now)
+            return loginPage(context, message: pages.strings["login_refused"], status: .unauthorized)
+        case .locked:
+            await throttle.fail(address, now: now)
+            return loginPage(context, message: pages.strings["login_locked"], status: .tooManyRequests)
+        }
+    }
+
+    func inbox(_ request: Request, _ context: DeskContext) async throws -> Response {
+        guard let session = signedIn(context), let role = session.role else {
+            return Response.redirect(to: "/desk/login", type: .normal)
+        }
+        guard role != .admin else { throw HTTPError(.forbidden) }
+        let query = request.uri.queryParameters
+        let state = query["state"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let page = max(1, min(100_000, query["page"].flatMap { Int(String($0)) } ?? 1))
+        var rows = try await center.database.submissions(SubmissionFilter(state: state))
+        if role == .department {
+            rows = rows.filter { matters[$0.matter]?.department == session.department }
+        }
+        rows.sort { $0.receivedAt < $1.receivedAt }
+        let now = now
+        let shown = rows.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize).map { row -> [String: Any] in
+            let matter = matters[row.matter]
+            let overdue = matter.map { now - row.receivedAt > Int64($0.timeLimitDays) * 86_400 } ?? false
+            return [
+                "receipt": row.receipt, "matter": matter?.name.zh ?? row.matter, "station": row.station,
+                "received": Self.format(row.receivedAt), "link": "/desk/cases/" + row.receipt, "state": pages.strings["state_\(row.state)"] ?? row.state,
+                "overdue": overdue,
+            ]
+        }
+        let values: [String: Any] = [
+            "staff": session.staff ?? "", "csrf": session.csrf, "cases": shown, "count": rows.count,
+            "next": rows.count > page * Self.pageSize ? page + 1 : false, "previous": page > 1 ? page - 1 : false,
+        ]
+        return html(pages.render("inbox", values), noStore: true)
+    }
+
+    /// One case: its metadata for every role but admin; its opened answers only for window and approver
+    /// (masking for the other roles is not built yet), audited with the staff id.
+    func casePage(_ request: Request, _ context: DeskContext) async throws -> Response {
+        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
+            return Response.redirect(to: "/desk/login", type: .normal)
+        }
+        guard role != .admin, let receipt = context.parameters.get("receipt") else { throw HTTPError(.forbidden) }
+        let stored: StoredSubmission
+        do {
+            stored = try await center.database.submission(receipt: receipt)
+        } catch {
+            if case .unknownReceipt = error { throw HTTPError(.notFound) }
+            throw error
+        }
+        let summary = stored.summary
+        let matter = matters[summary.matter]
+        if role == .department, matter?.department != session.department { throw HTTPError(.forbidden) }
+        var values: [String: Any] = [
+            "staff": staff, "csrf": session.csrf, "receipt": summary.receipt, "matter": matter?.name.zh ?? summary.matter,
+            "station": summary.station, "received": Self.format(summary.receivedAt),
+            "state": pages.strings["state_\(summary.state)"] ?? summary.state,
+        ]
+        if role == .window || role == .approver {
+            let opened = try await center.openAnswers(receipt: receipt, staff: staff)
+            let object = (try? JSONSerialization.jsonObject(with: opened.answers)) as? [String: Any] ?? [:]
+            values["decide"] = "/desk/cases/\(receipt)/decide"
+            values["answers"] = object.keys.sorted().map { key -> [String: Any] in
+                ["name": key, "value": object[key].map { "\($0)" } ?? ""]
+            }
+        }
+        return html(pages.render("case", values), noStore: true)
+    }
+
+    /// Records a decision (window and approver only; the form's CSRF token checked first).
+    func decide(_ request: Request, _ context: DeskContext) async throws -> Response {
+        let fields = try await form(request, context)
+        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
+            return Response.redirect(to: "/desk/login", type: .normal)
+        }
+        guard role == .window || role == .approver, let receipt = context.parameters.get("receipt") else {
+            throw HTTPError(.forbidden)
+        }
+        guard let state = fields["decision"].flatMap(DecisionState.init(rawValue:)) else { throw HTTPError(.badRequest) }
+        do {
+            _ = try await center.database.decide(receipt: receipt, state: state, reason: fields["reason"], now: now, staff: staff)
+        } catch {
+            switch error {
+            case .unknownReceipt: throw HTTPError(.notFound)
+            case .decisionNeedsReason, .decisionFinal: throw HTTPError(.badRequest)
+            default: throw error
+            }
+        }
+        return Response.redirect(to: "/desk/cases/\(receipt)", type: .normal)
+    }
+
+    /// Unix seconds as `YYYY-MM-DD HH:MM` in China Standard Time.
+    static func format(_ seconds: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+}
+
+/// Headers every desk response carries: a strict content security policy, no framing, no sniffing.
+struct SecurityHeaders: RouterMiddleware {
+    typealias Context = DeskContext
+
+    func handle(_ request: Request, context: DeskContext, next: (Request, DeskContext) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPError {
+            response = Response(status: error.status)
+        }
+        response.headers[.contentSecurityPolicy] =
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        return response
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import KioskCore
+import Logging
+import Mustache
+import ServiceLifecycle
+import TownCenter
+
+/// The desk's listener settings.
+public struct DeskConfiguration: Sendable {
+    /// Address to bind.
+    public var host: String
+    /// Port to bind; 0 picks a free one.
+    public var port: Int
+    /// The folder with the desk's templates, stylesheet and string tables.
+    public var templates: String
+    /// Whether listening on a non-loopback address without TLS is allowed.
+    public var insecureLAN: Bool
+
+    /// Settings; the default address is 127.0.0.1:8631.
+    public init(host: String = "127.0.0.1", port: Int = 8631, templates: String, insecureLAN: Bool = false) {
+        self.host = host
+        self.port = port
+        self.templates = templates
+        self.insecureLAN = insecureLAN
+    }
+
+    /// The templates folder: `explicit`, else `./Resources/desk`, else `/usr/share/bianmin/desk`.
+    public static func templatesDirectory(explicit: String?) -> String {
+        if let explicit { return explicit }
+        let local = FileManager.default.currentDirectoryPath + "/Resources/desk"
+        return FileManager.default.fileExists(atPath: local + "/login.mustache") ? local : "/usr/share/bianmin/desk"
+    }
+
+    /// Throws unless the address is loopback or the insecure LAN flag is set (the desk has no TLS yet).
+    public func check() throws(DeskError) {
+        let loopback = host == "127.0.0.1" || host == "::1" || host == "localhost"
+        if !loopback && !insecureLAN { throw .insecureAddress(host) }
+    }
+}
+
+/// Why the desk could not start.
+public enum DeskError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A non-loopback address without `--desk-insecure-lan`.
+    case insecureAddress(String)
+    /// The templates could not be read.
+    case templates(path: String, detail: String)
+    /// The published catalog could not be read.
+    case center(CenterError)
+
+    public var description: String {
+        switch self {
+        case .insecureAddress(let host):
+            "the desk has no TLS yet: refusing to listen on \(host) in clear; use 127.0.0.1 or pass --desk-insecure-lan"
+        case .templates(let path, let detail): "desk templates in \(path): \(detail); pass --desk-templates DIR"
+        case .center(let error): error.description
+        }
+    }
+}
+
+/// The town desk's web server, as a ServiceLifecycle service.
+public struct DeskServer: Service {
+    let routes: DeskRoutes
+    let configuration: DeskConfiguration
+    let logger: Logger
+    let onListening: @Sendable (_ port: Int) async -> Void
+
+    /// A desk for `center`: loads the templates and the published matters, and checks the address.
+    public init(
+        center: Center, configuration: DeskConfiguration, logger: Logger,
+        onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+    ) async throws(DeskError) {
+        try configuration.check()
+        let pages = try await DeskPages.load(directory: configuration.templates)
+        var matters: [String: Matter] = [:]
+        do {
+            for code in try await center.database.knownCatalogs().matters {
+                matters[code] = try await center.publishedMatter(code)
+            }
+        } catch {
+            throw .center(error)
+        }
+        routes = DeskRoutes(center: center, pages: pages, matters: matters, throttle: AddressThrottle())
+        self.configuration = configuration
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    /// Serves until cancelled or gracefully shut down.
+    public func run() async throws {
+        let onListening = onListening
+        let application = Application(
+            router: routes.router(),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "bianmin-desk"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        try await application.run()
+    }
+}
+
+/// The templates, stylesheet and string tables of the desk.
+struct DeskPages: Sendable {
+    let library: MustacheLibrary
+    let stylesheet: String
+    let strings: [String: String]
+
+    static func load(directory: String) async throws(DeskError) -> DeskPages {
+        do {
+            let library = try await MustacheLibrary(directory: directory)
+            let stylesheet = try String(contentsOfFile: directory + "/desk.css", encoding: .utf8)
+            let strings = try JSONDecoder().decode(
+                [String: String].self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/strings.zh-Hans.json")))
+            guard library.getTemplate(named: "login") != nil, library.getTemplate(named: "inbox") != nil else {
+                throw DeskError.templates(path: directory, detail: "login.mustache or inbox.mustache is missing")
+            }
+            return DeskPages(library: library, stylesheet: stylesheet, strings: strings)
+        } catch let error as DeskError {
+            throw error
+        } catch {
+            throw .templates(path: directory, detail: String(describing: error))
+        }
+    }
+
+    /// The page `name` rendered with `values` and the string table as `t`.
+    func render(_ name: String, _ values: [String: Any]) -> String {
+        var values = values
+        values["t"] = strings
+        return library.render(values, withTemplate: name) ?? ""
+    }
+}
+
+/// The session a desk cookie names.
+public struct DeskSession: Codable, Sendable {
+    /// The signed-in staff id; nil before sign-in.
+    var staff: String?
+    /// The signed-in account's role.
+    var role: StaffRole?
+    /// The department of a department account.
+    var department: Department?
+    /// The token every form carries.
+    var csrf: String
+    /// Unix seconds the session began.
+    var createdAt: Int64
+    /// Unix seconds of the last request.
+    var lastSeen: Int64
+}
+
+/// The request context of the desk: sessions and the client's address.
+public struct DeskContext: SessionRequestContext, RequestContext {
+    /// Hummingbird's core context.
+    public var coreContext: CoreRequestContextStorage
+    /// The request's session.
+    public let sessions: SessionContext<DeskSession>
+    /// The client's address (for throttling; never logged).
+    public let remoteAddress: String?
+
+    /// A context for a request from `source`.
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        sessions = .init()
+        remoteAddress = source.channel.remoteAddress?.ipAddress
+    }
+}

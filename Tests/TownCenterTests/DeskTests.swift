@@ -1,0 +1,277 @@
+import AsyncHTTPClient
+import Foundation
+import KioskCore
+import KioskSecurity
+import Logging
+import SyncProtocol
+import Testing
+import TestSupport
+import TownCenter
+import TownDesk
+
+/// A desk served on 127.0.0.1 at a free port, over a center on a manual clock with three accounts
+/// (`li.na` window, `mz.wang` 民政局 department, `root.admin` admin; password `good-password-1`).
+struct RunningDesk {
+    let center: Center
+    let clock: ManualClock
+    let port: Int
+    let http: HTTPClient
+
+    /// A browser's cookie jar of one session cookie.
+    final class Browser: @unchecked Sendable {
+        var cookie: String?
+    }
+
+    struct Page {
+        let status: Int
+        let headers: [String: String]
+        let body: String
+
+        /// The CSRF token of the page's first form.
+        var csrf: String? {
+            body.range(of: #"name="csrf" value="([0-9a-f]+)""#, options: .regularExpression).map {
+                String(body[$0].dropFirst(#"name="csrf" value=""#.count).dropLast())
+            }
+        }
+    }
+
+    func request(_ method: String, _ path: String, form: [String: String]? = nil, browser: Browser) async throws -> Page {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = .init(rawValue: method)
+        if let cookie = browser.cookie { request.headers.add(name: "Cookie", value: cookie) }
+        if let form {
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            let body = form.map { key, value in
+                "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            }.joined(separator: "&")
+            request.body = .bytes(Data(body.utf8))
+        }
+        let response = try await http.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        for setCookie in response.headers["Set-Cookie"] {
+            browser.cookie = String(setCookie.split(separator: ";")[0])
+        }
+        var headers: [String: String] = [:]
+        for header in response.headers { headers[header.name.lowercased()] = header.value }
+        return Page(status: Int(response.status.code), headers: headers, body: String(buffer: body))
+    }
+
+    /// Signs `id` in on a fresh browser; returns the browser and the last page.
+    func signIn(_ id: String, password: String = "good-password-1") async throws -> (Browser, Page) {
+        let browser = Browser()
+        let login = try await request("GET", "/desk/login", browser: browser)
+        let page = try await request(
+            "POST", "/desk/login", form: ["csrf": login.csrf ?? "", "username": id, "password": password], browser: browser)
+        return (browser, page)
+    }
+}
+
+func withRunningDesk(_ body: @Sendable (RunningDesk) async throws -> Void) async throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let clock = ManualClock(Date(timeIntervalSince1970: 1_795_000_000))
+    let center = try await Center.initialize(
+        dataDirectory: directory.appendingPathComponent("data").path, catalogDirectory: demoCatalog, clock: clock)
+    let hash = try await StaffPasswords(parameters: .fastForTesting).hash("good-password-1")
+    for (id, role, department) in [("li.na", StaffRole.window, Department?.none), ("mz.wang", .department, .civilAffairs),
+                                   ("root.admin", .admin, nil)] {
+        try await center.database.addStaff(
+            StaffAccount(id: id, name: "测试", role: role, department: department, disabled: false, createdAt: center.now),
+            passwordHash: hash)
+    }
+    var logger = Logger(label: "desk-test")
+    logger.logLevel = .critical
+    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    let server = try await DeskServer(
+        center: center,
+        configuration: DeskConfiguration(port: 0, templates: packageRoot.appendingPathComponent("Resources/desk").path),
+        logger: logger) { continuation.yield($0) }
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await server.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        let http = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+        do {
+            try await body(RunningDesk(center: center, clock: clock, port: port, http: http))
+            try await http.shutdown()
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        group.cancelAll()
+    }
+}
+
+@Suite("Town desk over HTTP")
+struct DeskTests {
+    static let csp = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
+
+    @Test("without a session every page redirects to the login form, which carries a CSRF token and strict headers")
+    func unauthenticated() async throws {
+        try await withRunningDesk { desk in
+            let browser = RunningDesk.Browser()
+            let inbox = try await desk.request("GET", "/desk/inbox", browser: browser)
+            #expect(inbox.status == 303)
+            #expect(inbox.headers["location"] == "/desk/login")
+            #expect(inbox.headers["content-security-policy"] == Self.csp)
+            let login = try await desk.request("GET", "/desk/login", browser: browser)
+            #expect(login.status == 200)
+            #expect(login.csrf != nil)
+            #expect(login.body.contains(#"name="username""#) && login.body.contains(#"name="password""#))
+            #expect(login.headers["cache-control"] == "no-store")
+            let cookie = try #require(login.headers["set-cookie"])
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/desk"))
+        }
+    }
+
+    @Test("sign-in: a missing or wrong CSRF token is refused with 403, a wrong password with 401, the right one opens the inbox")
+    func signIn() async throws {
+        try await withRunningDesk { desk in
+            let browser = RunningDesk.Browser()
+            let login = try await desk.request("GET", "/desk/login", browser: browser)
+            let credentials = ["username": "li.na", "password": "good-password-1"]
+            #expect(try await desk.request("POST", "/desk/login", form: credentials, browser: browser).status == 403)
+            var wrong = credentials
+            wrong["csrf"] = String(repeating: "0", count: 64)
+            #expect(try await desk.request("POST", "/desk/login", form: wrong, browser: browser).status == 403)
+            var bad = credentials
+            bad["csrf"] = login.csrf
+            bad["password"] = "not-the-password"
+            #expect(try await desk.request("POST", "/desk/login", form: bad, browser: browser).status == 401)
+            var good = credentials
+            good["csrf"] = login.csrf
+            let signedIn = try await desk.request("POST", "/desk/login", form: good, browser: browser)
+            #expect(signedIn.status == 303)
+            #expect(signedIn.headers["location"] == "/desk/inbox")
+            let inbox = try await desk.request("GET", "/desk/inbox", browser: browser)
+            #expect(inbox.status == 200)
+            #expect(inbox.body.contains("待办"))
+            #expect(inbox.headers["cache-control"] == "no-store")
+            #expect(inbox.headers["content-security-policy"] == Self.csp)
+            // Logging out needs the session's token; afterwards the inbox is closed.
+            #expect(try await desk.request("POST", "/desk/logout", form: [:], browser: browser).status == 403)
+            let out = try await desk.request("POST", "/desk/logout", form: ["csrf": inbox.csrf ?? ""], browser: browser)
+            #expect(out.status == 303)
+            #expect(try await desk.request("GET", "/desk/inbox", browser: browser).status == 303)
+            let events = try await desk.center.database.auditEvents().map(\.event)
+            #expect(events.contains("staff_signed_in") && events.contains("staff_sign_in_failed"))
+        }
+    }
+
+    @Test("five failures lock the account for five minutes on the center's clock")
+    func lockout() async throws {
+        try await withRunningDesk { desk in
+            for attempt in 1...5 {
+                let (_, page) = try await desk.signIn("li.na", password: "wrong-password")
+                #expect(page.status == (attempt < 5 ? 401 : 429))
+            }
+            #expect(try await desk.signIn("li.na").1.status == 429)
+            desk.clock.advance(by: 300)
+            #expect(try await desk.signIn("li.na").1.status == 303)
+        }
+    }
+
+    @Test("a session idle for more than 30 minutes ends")
+    func idleExpiry() async throws {
+        try await withRunningDesk { desk in
+            let (browser, _) = try await desk.signIn("li.na")
+            desk.clock.advance(by: 29 * 60)
+            #expect(try await desk.request("GET", "/desk/inbox", browser: browser).status == 200)
+            desk.clock.advance(by: 29 * 60)
+            #expect(try await desk.request("GET", "/desk/inbox", browser: browser).status == 200)
+            desk.clock.advance(by: 31 * 60)
+            #expect(try await desk.request("GET", "/desk/inbox", browser: browser).status == 303)
+        }
+    }
+
+    @Test("roles: window and department see the inbox, admin does not")
+    func roles() async throws {
+        try await withRunningDesk { desk in
+            for (id, status) in [("li.na", 200), ("mz.wang", 200), ("root.admin", 403)] {
+                let (browser, signedIn) = try await desk.signIn(id)
+                #expect(signedIn.status == 303)
+                #expect(try await desk.request("GET", "/desk/inbox", browser: browser).status == status, "\(id)")
+            }
+        }
+    }
+
+    @Test("the case page shows a hostile answer as text to window staff, audited with the staff id; a department account sees no answers, admin nothing")
+    func casePage() async throws {
+        try await withRunningDesk { desk in
+            let center = desk.center
+            let station = TestStation()
+            let token = try await center.issueToken(station: station.id)
+            try await center.database.enroll(station: station.id, token: token, publicKey: station.identity.publicKey, now: center.now)
+            let checker = try await center.submissionChecker(for: station.publicKey)
+            let item = try station.item(
+                to: center.keys.agreement.publicKey, sequence: 1, answers: #"{"applicant_name":"<script>alert(1)</script>"}"#)
+            _ = try await center.database.ingest(
+                station: station.id, nonce: RequestSignature.makeNonce(), nonceExpiresAt: center.now + 600,
+                items: [checker.check(item)], now: center.now)
+            let receipt = try #require(try await center.database.submissions(SubmissionFilter()).first?.receipt)
+
+            let (window, _) = try await desk.signIn("li.na")
+            let page = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window)
+            #expect(page.status == 200)
+            #expect(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!page.body.contains("<script>"))
+            #expect(page.headers["cache-control"] == "no-store")
+            let opened = try await center.database.auditEvents().last
+            #expect(opened?.event == "opened" && opened?.detail == "li.na")
+
+            let (department, _) = try await desk.signIn("mz.wang")
+            let readOnly = try await desk.request("GET", "/desk/cases/\(receipt)", browser: department)
+            #expect(readOnly.status == 200)
+            #expect(!readOnly.body.contains("alert(1)"))
+            let (admin, _) = try await desk.signIn("root.admin")
+            #expect(try await desk.request("GET", "/desk/cases/\(receipt)", browser: admin).status == 403)
+            #expect(try await desk.request("GET", "/desk/cases/XH03-20991231-0001-X", browser: window).status == 404)
+            #expect(try await desk.request("GET", "/desk/cases/\(receipt)", browser: RunningDesk.Browser()).status == 303)
+        }
+    }
+
+    @Test("decisions: CSRF checked, reason required for a rejection, window decides with its id audited, department refused")
+    func decide() async throws {
+        try await withRunningDesk { desk in
+            let center = desk.center
+            let station = TestStation()
+            let token = try await center.issueToken(station: station.id)
+            try await center.database.enroll(station: station.id, token: token, publicKey: station.identity.publicKey, now: center.now)
+            let checker = try await center.submissionChecker(for: station.publicKey)
+            let item = try station.item(to: center.keys.agreement.publicKey, sequence: 1)
+            _ = try await center.database.ingest(
+                station: station.id, nonce: RequestSignature.makeNonce(), nonceExpiresAt: center.now + 600,
+                items: [checker.check(item)], now: center.now)
+            let receipt = try #require(try await center.database.submissions(SubmissionFilter()).first?.receipt)
+            let path = "/desk/cases/\(receipt)/decide"
+
+            let (department, _) = try await desk.signIn("mz.wang")
+            let departmentPage = try await desk.request("GET", "/desk/cases/\(receipt)", browser: department)
+            #expect(!departmentPage.body.contains(path))
+            #expect(try await desk.request(
+                "POST", path, form: ["csrf": departmentPage.csrf ?? "", "decision": "accepted"], browser: department).status == 403)
+
+            let (window, _) = try await desk.signIn("li.na")
+            let page = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window)
+            #expect(page.body.contains(path))
+            #expect(try await desk.request("POST", path, form: ["decision": "rejected", "reason": "x"], browser: window).status == 403)
+            #expect(try await desk.request(
+                "POST", path, form: ["csrf": page.csrf ?? "", "decision": "rejected", "reason": " "], browser: window).status == 400)
+            let rejected = try await desk.request(
+                "POST", path, form: ["csrf": page.csrf ?? "", "decision": "rejected", "reason": "不属于本镇办理"], browser: window)
+            #expect(rejected.status == 303)
+            let stored = try await center.database.submission(receipt: receipt)
+            #expect(stored.summary.state == "rejected" && stored.summary.reason == "不属于本镇办理")
+            #expect(try await center.database.auditEvents().last?.detail == "rejected li.na")
+        }
+    }
+
+    @Test("a non-loopback address without TLS is refused unless the insecure flag is given")
+    func insecureAddress() throws {
+        #expect(throws: DeskError.insecureAddress("0.0.0.0")) {
+            try DeskConfiguration(host: "0.0.0.0", templates: "/nonexistent").check()
+        }
+        try DeskConfiguration(host: "0.0.0.0", templates: "/nonexistent", insecureLAN: true).check()
+    }
+}
