@@ -32,9 +32,6 @@ final class ConnectionLedger: Sendable {
             open[address] = count > 0 ? count : nil
         }
     }
-
-    /// Connections open from `address` (for tests).
-    func count(_ address: String) -> Int { open.withLockedValue { $0[address, default: 0] } }
 }
 
 /// Guards one connection: refuses it beyond its address's share, closes it when the first request's
