@@ -201,14 +201,9 @@ struct DeskTests {
         try await withRunningDesk { desk in
             let center = desk.center
             let station = TestStation()
-            let token = try await center.issueToken(station: station.id)
-            try await center.database.enroll(station: station.id, token: token, publicKey: station.identity.publicKey, now: center.now)
-            let checker = try await center.submissionChecker(for: station.publicKey)
             let item = try station.item(
                 to: center.keys.agreement.publicKey, sequence: 1, answers: #"{"applicant_name":"<script>alert(1)</script>"}"#)
-            _ = try await center.database.ingest(
-                station: station.id, nonce: RequestSignature.makeNonce(), nonceExpiresAt: center.now + 600,
-                items: [checker.check(item)], now: center.now)
+            try await enrolAndStore([item], from: station, at: center)
             let receipt = try #require(try await center.database.submissions(SubmissionFilter()).first?.receipt)
 
             let (window, _) = try await desk.signIn("li.na")
@@ -236,13 +231,8 @@ struct DeskTests {
         try await withRunningDesk { desk in
             let center = desk.center
             let station = TestStation()
-            let token = try await center.issueToken(station: station.id)
-            try await center.database.enroll(station: station.id, token: token, publicKey: station.identity.publicKey, now: center.now)
-            let checker = try await center.submissionChecker(for: station.publicKey)
             let item = try station.item(to: center.keys.agreement.publicKey, sequence: 1)
-            _ = try await center.database.ingest(
-                station: station.id, nonce: RequestSignature.makeNonce(), nonceExpiresAt: center.now + 600,
-                items: [checker.check(item)], now: center.now)
+            try await enrolAndStore([item], from: station, at: center)
             let receipt = try #require(try await center.database.submissions(SubmissionFilter()).first?.receipt)
             let path = "/desk/cases/\(receipt)/decide"
 

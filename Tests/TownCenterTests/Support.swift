@@ -31,6 +31,17 @@ func servedTemporaryCenter(wrapper: [String] = [], extraArguments: [String] = []
     return (try ServedCenter(data: data, wrapper: wrapper, extraArguments: extraArguments), data, directory)
 }
 
+/// Enrols `station` at `center` and stores `items` as if forwarded, without HTTP; returns the results.
+@discardableResult
+func enrolAndStore(_ items: [SubmissionItem], from station: TestStation, at center: Center) async throws -> [ItemResult] {
+    let token = try await center.issueToken(station: station.id)
+    try await center.database.enroll(station: station.id, token: token, publicKey: station.identity.publicKey, now: center.now)
+    let checker = try await center.submissionChecker(for: station.publicKey)
+    return try await center.database.ingest(
+        station: station.id, nonce: RequestSignature.makeNonce(), nonceExpiresAt: center.now + 600,
+        items: items.map(checker.check), now: center.now)
+}
+
 /// A center created in a temporary directory.
 func makeCenter() async throws -> (center: Center, directory: URL) {
     let directory = try temporaryDirectory()
