@@ -122,6 +122,9 @@ public final class SpeechSynthesizer: @unchecked Sendable {
         return try result.get()
     }
 
+    /// Whether a `synthesize` call is under way.
+    public var isSpeaking: Bool { lock.withLock { current != nil } }
+
     /// Stops the speech being made, at once (a key was pressed).
     public func cancel() {
         lock.withLock { current?.cancel() }

@@ -48,6 +48,8 @@ struct SpeechTests {
                 return error
             }
         }
+        // Under a loaded test run the task may start late: cancel only once it is under way.
+        for _ in 0..<2000 where !synthesizer.isSpeaking { try await Task.sleep(for: .milliseconds(5)) }
         try await Task.sleep(for: .milliseconds(50))
         synthesizer.cancel()
         let outcome = await speaking.value
