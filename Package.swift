@@ -188,6 +188,7 @@ let package = Package(
             name: "SyncClientTests",
             dependencies: [
                 "SyncClient", "SyncProtocol", "TownCenter", "KioskStore", "KioskSecurity", "KioskCore", "kiosk", "towncenter", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -178,13 +178,16 @@ func setting(_ queue: SubmissionQueue, _ key: String) throws(SyncError) -> Strin
 
 /// Enrolment of a station at a town center.
 public enum StationEnrolment {
-    /// Enrols with `token` at `centerURL`: stores the center's keys and URL, and applies the
-    /// signed catalog delivered with the answer.
+    /// Enrols with `token` at `centerURL`: once the answer proves the center knows the token (and
+    /// holds the key kiosk.yaml names at `configuredCenterKeyPath`, if any), applies the signed catalog
+    /// delivered with it and stores the center's keys and URL. A refused answer changes nothing.
     public static func enroll(
-        centerURL: String, token: String, station: String, dataDirectory: String, clock: any WallClock = SystemClock()
+        centerURL: String, token: String, station: String, dataDirectory: String, configuredCenterKeyPath: String?,
+        clock: any WallClock = SystemClock()
     ) async throws(SyncError) -> EnrollResponse {
         let files = StationFiles(dataDirectory: dataDirectory)
         let (identity, queue) = try openStation(dataDirectory)
+        let configured = try configuredCenterKey(configuredCenterKeyPath)
         let client = CenterClient(baseURL: centerURL, signer: RequestSigner(identity: identity, station: station), verifier: nil, clock: clock)
         let enrolled = try await client.enroll(token: token)
         guard let raw = Data(base64Encoded: enrolled.centerPublicKey),
@@ -192,6 +195,10 @@ public enum StationEnrolment {
               CenterPublicKey(key: key).keyID == enrolled.keyID,
               let verifier = CenterVerifier(base64: enrolled.centerSigningKey)
         else { throw .malformedAnswer("the center's keys in the enrolment answer do not check out") }
+        if let configured, configured.key.rawRepresentation != raw {
+            throw .centerKeyMismatch(configured: configured.keyID, offered: enrolled.keyID)
+        }
+        try CatalogInstaller(dataDirectory: dataDirectory).install(enrolled.catalog, verifier: verifier)
         let temporary = files.enrolledCenterKeyPath + ".new-\(UUID().uuidString.prefix(8))"
         do {
             try CenterPublicKey(key: key).write(to: temporary)
@@ -205,14 +212,21 @@ public enum StationEnrolment {
             try queue.setSetting(SettingKey.centerURL, centerURL)
             try queue.setSetting(SettingKey.centerSigningKey, enrolled.centerSigningKey)
             try queue.setSetting(SettingKey.centerKeyID, enrolled.keyID)
-        }
-        try CatalogInstaller(dataDirectory: dataDirectory).install(enrolled.catalog, verifier: verifier)
-        try store { () throws(StoreError) in
             try queue.setSetting(SettingKey.catalogVersion, enrolled.catalog.version)
             try queue.setSetting(SettingKey.catalogPublishedAt, String(enrolled.catalog.publishedAt))
             try queue.audit(.catalogApplied, detail: "version=\(enrolled.catalog.version)", at: clock.now())
         }
         return enrolled
+    }
+
+    /// The center key kiosk.yaml names, if it names one.
+    private static func configuredCenterKey(_ path: String?) throws(SyncError) -> CenterPublicKey? {
+        guard let path else { return nil }
+        do {
+            return try CenterPublicKey.load(from: path)
+        } catch {
+            throw .io(path: path, detail: "the center key kiosk.yaml names cannot be read: \(error)")
+        }
     }
 }
 

@@ -115,22 +115,23 @@ public struct CenterAPI: Sendable {
         // Signed with the key being enrolled: proves the station holds its private half.
         try checkSignature(fields, request: request, body: body, key: key)
         try await consume(fields)
+        guard let catalog = try await center.database.currentCatalog() else {
+            throw APIError(.serviceUnavailable, "no_catalog", "the center has no published catalog")
+        }
+        let secret: EnrolmentSecret
         do {
-            try await center.database.enroll(
-                station: enrolment.station, token: enrolment.token, publicKey: key.key, now: center.now)
+            secret = try await center.database.enroll(
+                station: enrolment.station, publicKey: enrolment.publicKey, proof: enrolment.proof, nonce: fields.nonce, now: center.now)
         } catch {
             guard case .enrolment(let refusal) = error else { throw error }
             throw APIError(.forbidden, refusal.rawValue, refusal.description)
         }
-        guard let catalog = try await center.database.currentCatalog() else {
-            throw APIError(.serviceUnavailable, "no_catalog", "the center has no published catalog")
-        }
         logger.info("station enrolled", metadata: ["station": "\(enrolment.station)"])
-        return try signed(
-            EnrollResponse(
-                station: enrolment.station, centerPublicKey: center.keys.agreement.publicKey.base64,
-                keyID: center.keys.agreement.keyID, centerSigningKey: center.keys.signer.verifier.base64, catalog: catalog),
-            nonce: fields.nonce)
+        var answer = EnrollResponse(
+            station: enrolment.station, centerPublicKey: center.keys.agreement.publicKey.base64,
+            keyID: center.keys.agreement.keyID, centerSigningKey: center.keys.signer.verifier.base64, catalog: catalog)
+        answer.proof = secret.centerProof(station: enrolment.station, publicKey: enrolment.publicKey, nonce: fields.nonce, answer: answer)
+        return try signed(answer, nonce: fields.nonce)
     }
 
     private func catalog() async throws -> Response {

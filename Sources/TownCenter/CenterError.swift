@@ -66,7 +66,7 @@ public enum CenterError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// Why an enrolment was refused.
 public enum EnrolmentRefusal: String, Error, Sendable, Hashable {
-    /// No such token.
+    /// No token of this center yields the station's proof (wrong token, or none issued).
     case tokenUnknown = "token_unknown"
     /// The token was issued for another station.
     case tokenForOtherStation = "token_station_mismatch"
@@ -79,7 +79,7 @@ public enum EnrolmentRefusal: String, Error, Sendable, Hashable {
 
     public var description: String {
         switch self {
-        case .tokenUnknown: "enrolment token is not known at this center; ask the center for a new one"
+        case .tokenUnknown: "no enrolment token of this center matches the station's proof; check the token, or ask the center for a new one"
         case .tokenForOtherStation: "enrolment token was issued for another station; check station.id in kiosk.yaml"
         case .tokenUsed: "enrolment token was already used; ask the center for a new one"
         case .tokenExpired: "enrolment token has expired; ask the center for a new one"

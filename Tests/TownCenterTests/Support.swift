@@ -34,8 +34,7 @@ func servedTemporaryCenter(wrapper: [String] = [], extraArguments: [String] = []
 /// Enrols `station` at `center` and stores `items` as if forwarded, without HTTP; returns the results.
 @discardableResult
 func enrolAndStore(_ items: [SubmissionItem], from station: TestStation, at center: Center) async throws -> [ItemResult] {
-    let token = try await center.issueToken(station: station.id)
-    try await center.database.enroll(station: station.id, token: token, publicKey: station.identity.publicKey, now: center.now)
+    try await center.enrolDirectly(station)
     let checker = try await center.submissionChecker(for: station.publicKey)
     return try await center.database.ingest(
         station: station.id, nonce: RequestSignature.makeNonce(), nonceExpiresAt: center.now + 600,
@@ -153,14 +152,14 @@ struct SignedRequest: Sendable {
     /// A request signed by `station` (or by `key` when given) at `date`.
     init(
         _ method: String, _ target: String, body: Data = Data(), station: TestStation, date: Date = Date(),
-        gzip: Bool = false, signWith key: StationIdentity? = nil
+        gzip: Bool = false, signWith key: StationIdentity? = nil, nonce: String = RequestSignature.makeNonce()
     ) throws {
         self.method = method
         self.target = target
         self.body = gzip ? try Gzip.compress(body) : body
         contentEncoding = gzip ? "gzip" : nil
         headers = try RequestSigner(identity: key ?? station.identity, station: station.id)
-            .headers(method: method, target: target, body: self.body, date: date)
+            .headers(method: method, target: target, body: self.body, date: date, nonce: nonce)
     }
 
     var nonce: String { headers.first { $0.name == SyncHeader.nonce }!.value }
@@ -187,8 +186,28 @@ func enroll(_ station: TestStation, at center: RunningCenter, token: String? = n
         if let token { return token }
         return try await center.center.issueToken(station: station.id)
     }()
-    let body = try SyncJSON.encode(EnrollRequest(station: station.id, token: token, publicKey: station.identity.publicKeyBase64))
-    return try await SignedRequest("POST", SyncPath.enroll, body: body, station: station).send(to: center)
+    let nonce = RequestSignature.makeNonce()
+    return try await SignedRequest("POST", SyncPath.enroll, body: try enrolment(station, token: token, nonce: nonce), station: station, nonce: nonce)
+        .send(to: center)
+}
+
+/// The body of an enrolment of `station` proving `token` for the request with `nonce`.
+func enrolment(_ station: TestStation, token: String, nonce: String) throws -> Data {
+    let key = station.identity.publicKeyBase64
+    let proof = EnrolmentSecret(token: token).stationProof(station: station.id, publicKey: key, nonce: nonce)
+    return try SyncJSON.encode(EnrollRequest(station: station.id, publicKey: key, proof: proof))
+}
+
+extension Center {
+    /// Issues a token for `station` and enrols it with that token, without HTTP.
+    func enrolDirectly(_ station: TestStation) async throws {
+        let token = try await issueToken(station: station.id)
+        let nonce = RequestSignature.makeNonce()
+        let key = station.identity.publicKeyBase64
+        _ = try await database.enroll(
+            station: station.id, publicKey: key, proof: EnrolmentSecret(token: token).stationProof(station: station.id, publicKey: key, nonce: nonce),
+            nonce: nonce, now: now)
+    }
 }
 
 /// Sends `items` as one batch from `station`.
