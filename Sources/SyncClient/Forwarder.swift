@@ -1,4 +1,5 @@
 @preconcurrency import Crypto
+import FileSystem
 import Foundation
 import KioskCore
 import KioskSecurity
@@ -108,6 +109,7 @@ public struct Forwarder: Sendable {
                 }
                 // Saved after the decisions: a crash in between re-reads the page, which changes nothing.
                 try store { () throws(StoreError) in try queue.setSetting(SettingKey.cursor, page.cursor) }
+                try adoptCenterKey(of: page)
                 round.updatesReceived(page)
             case .fetchCatalog:
                 let bundle = try await client.catalog()
@@ -126,6 +128,20 @@ public struct Forwarder: Sendable {
             case .finished:
                 return report
             }
+        }
+    }
+
+    /// After a key rotation at the center, seals new submissions to its new key. The page is signed
+    /// by the center's Ed25519 key, so the key it names is the center's.
+    private func adoptCenterKey(of page: UpdatesPage) throws(SyncError) {
+        guard try setting(queue, SettingKey.centerKeyID) != page.keyID else { return }
+        guard let key = CenterPublicKey(base64: page.centerPublicKey), key.keyID == page.keyID else {
+            throw .malformedAnswer("the center's new key does not match its key id")
+        }
+        try storeCenterKey(key, dataDirectory: installer.dataDirectory)
+        try store { () throws(StoreError) in
+            try queue.setSetting(SettingKey.centerKeyID, page.keyID)
+            try queue.audit(.centerKeyChanged, detail: "key_id=\(page.keyID)", at: clock.now())
         }
     }
 
@@ -185,29 +201,18 @@ public enum StationEnrolment {
         centerURL: String, token: String, station: String, dataDirectory: String, configuredCenterKeyPath: String?,
         clock: any WallClock = SystemClock()
     ) async throws(SyncError) -> EnrollResponse {
-        let files = StationFiles(dataDirectory: dataDirectory)
         let (identity, queue) = try openStation(dataDirectory)
         let configured = try configuredCenterKey(configuredCenterKeyPath)
         let client = CenterClient(baseURL: centerURL, signer: RequestSigner(identity: identity, station: station), verifier: nil, clock: clock)
         let enrolled = try await client.enroll(token: token)
-        guard let raw = Data(base64Encoded: enrolled.centerPublicKey),
-              let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw),
-              CenterPublicKey(key: key).keyID == enrolled.keyID,
+        guard let key = CenterPublicKey(base64: enrolled.centerPublicKey), key.keyID == enrolled.keyID,
               let verifier = CenterVerifier(base64: enrolled.centerSigningKey)
         else { throw .malformedAnswer("the center's keys in the enrolment answer do not check out") }
-        if let configured, configured.key.rawRepresentation != raw {
+        if let configured, configured.key.rawRepresentation != key.key.rawRepresentation {
             throw .centerKeyMismatch(configured: configured.keyID, offered: enrolled.keyID)
         }
         try CatalogInstaller(dataDirectory: dataDirectory).install(enrolled.catalog, verifier: verifier)
-        let temporary = files.enrolledCenterKeyPath + ".new-\(UUID().uuidString.prefix(8))"
-        do {
-            try CenterPublicKey(key: key).write(to: temporary)
-        } catch {
-            throw .io(path: temporary, detail: error.description)
-        }
-        guard rename(temporary, files.enrolledCenterKeyPath) == 0 else {
-            throw .io(path: files.enrolledCenterKeyPath, detail: String(cString: strerror(errno)))
-        }
+        try storeCenterKey(key, dataDirectory: dataDirectory)
         try store { () throws(StoreError) in
             try queue.setSetting(SettingKey.centerURL, centerURL)
             try queue.setSetting(SettingKey.centerSigningKey, enrolled.centerSigningKey)
@@ -227,6 +232,26 @@ public enum StationEnrolment {
         } catch {
             throw .io(path: path, detail: "the center key kiosk.yaml names cannot be read: \(error)")
         }
+    }
+}
+
+/// Replaces the center key new submissions are sealed to, atomically.
+func storeCenterKey(_ key: CenterPublicKey, dataDirectory: String) throws(SyncError) {
+    let path = StationFiles(dataDirectory: dataDirectory).enrolledCenterKeyPath
+    let temporary = path + ".new-\(UUID().uuidString.prefix(8))"
+    do {
+        try key.write(to: temporary)
+    } catch {
+        throw .io(path: temporary, detail: error.description)
+    }
+    guard rename(temporary, path) == 0 else {
+        unlink(temporary)
+        throw .io(path: path, detail: String(cString: strerror(errno)))
+    }
+    do {
+        try DurableFile.syncDirectory(dataDirectory)
+    } catch {
+        throw .io(path: dataDirectory, detail: error.description)
     }
 }
 

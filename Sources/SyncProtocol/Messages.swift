@@ -235,18 +235,26 @@ public struct UpdatesPage: Codable, Sendable, Hashable {
     public var more: Bool
     /// The center's current catalog version.
     public var catalogVersion: String
+    /// The center's current X25519 public key (base64): after a rotation, the key to seal new submissions to.
+    public var centerPublicKey: String
+    /// That key's id.
+    public var keyID: String
 
     /// A page from its fields.
-    public init(decisions: [DecisionUpdate], cursor: String, more: Bool, catalogVersion: String) {
+    public init(decisions: [DecisionUpdate], cursor: String, more: Bool, catalogVersion: String, centerPublicKey: String, keyID: String) {
         self.decisions = decisions
         self.cursor = cursor
         self.more = more
         self.catalogVersion = catalogVersion
+        self.centerPublicKey = centerPublicKey
+        self.keyID = keyID
     }
 
     enum CodingKeys: String, CodingKey {
         case decisions, cursor, more
         case catalogVersion = "catalog_version"
+        case centerPublicKey = "center_public_key"
+        case keyID = "key_id"
     }
 }
 

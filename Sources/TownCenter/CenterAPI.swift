@@ -36,7 +36,7 @@ struct APIError: Error, HTTPResponseError {
     init(_ error: RequestAuthError) {
         let status: HTTPResponse.Status = switch error {
         case .missingHeader, .malformedHeader: .badRequest
-        case .unknownStation, .stationMismatch: .forbidden
+        case .unknownStation, .revokedStation, .stationMismatch: .forbidden
         case .replayedNonce: .conflict
         case .staleDate, .bodyDigestMismatch, .signatureInvalid: .unauthorized
         }
@@ -189,7 +189,9 @@ public struct CenterAPI: Sendable {
         let page = try await center.database.updates(station: station, after: cursor, limit: configuration.updatesPageSize)
         let catalogVersion = try await center.database.currentCatalogVersion()
         return try signed(
-            UpdatesPage(decisions: page.decisions, cursor: page.cursor.text, more: page.more, catalogVersion: catalogVersion),
+            UpdatesPage(
+                decisions: page.decisions, cursor: page.cursor.text, more: page.more, catalogVersion: catalogVersion,
+                centerPublicKey: center.keys.agreement.publicKey.base64, keyID: center.keys.agreement.keyID),
             nonce: fields.nonce)
     }
 
@@ -232,8 +234,11 @@ public struct CenterAPI: Sendable {
     private func stationFields(_ request: Request, station: String) async throws -> (RequestSignature, StationPublicKey) {
         let fields = try signedFields(request)
         guard fields.station == station else { throw APIError(.stationMismatch(header: fields.station, path: station)) }
-        guard let key = try await center.database.stationKey(station) else { throw APIError(.unknownStation(station)) }
-        return (fields, key)
+        switch try await center.database.standing(of: station) {
+        case .enrolled(let key): return (fields, key)
+        case .revoked: throw APIError(.revokedStation(station))
+        case .unknown: throw APIError(.unknownStation(station))
+        }
     }
 
     private func checkSignature(_ fields: RequestSignature, request: Request, body: Data, key: StationPublicKey) throws {

@@ -70,6 +70,9 @@ public struct CenterDatabase: Sendable {
                     failed_attempts INTEGER NOT NULL DEFAULT 0, locked_until INTEGER, created_at INTEGER NOT NULL);
                 """)
         }
+        migrator.registerMigration("station-revocation") { db in
+            try db.execute(sql: "ALTER TABLE station ADD COLUMN revoked_at INTEGER")
+        }
         return migrator
     }
 

@@ -17,6 +17,16 @@ public enum EnrolmentToken {
     }
 }
 
+/// Where a station stands at this center.
+public enum StationStanding: Sendable {
+    /// Never enrolled.
+    case unknown
+    /// Revoked at this Unix time.
+    case revoked(at: Int64)
+    /// Enrolled with this key.
+    case enrolled(StationPublicKey)
+}
+
 /// An issued token as stored: only its hash.
 private struct TokenRecord: Sendable {
     var hash: Data
@@ -80,7 +90,7 @@ extension CenterDatabase {
             try db.execute(
                 sql: """
                     INSERT INTO station (id, public_key, enrolled_at) VALUES (?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key, enrolled_at = excluded.enrolled_at
+                    ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key, enrolled_at = excluded.enrolled_at, revoked_at = NULL
                     """,
                 arguments: [station, key.key.rawRepresentation, now])
             try Self.appendAudit(AuditEvent(at: now, event: "enrolled", station: station, detail: key.fingerprint), in: db)
@@ -88,12 +98,29 @@ extension CenterDatabase {
         return secret
     }
 
-    /// The enrolled key of `station`, if any.
-    public func stationKey(_ station: String) async throws(CenterError) -> StationPublicKey? {
+    /// Whether `station` is enrolled, and with which key, or revoked.
+    public func standing(of station: String) async throws(CenterError) -> StationStanding {
         try await read { db in
-            try Data.fetchOne(db, sql: "SELECT public_key FROM station WHERE id = ?", arguments: [station]).flatMap {
-                (try? Curve25519.Signing.PublicKey(rawRepresentation: $0)).map { StationPublicKey(stationID: station, key: $0) }
+            guard let row = try Row.fetchOne(db, sql: "SELECT public_key, revoked_at FROM station WHERE id = ?", arguments: [station]),
+                  let key = try? Curve25519.Signing.PublicKey(rawRepresentation: row["public_key"] as Data)
+            else { return .unknown }
+            if let revokedAt = row["revoked_at"] as Int64? { return .revoked(at: revokedAt) }
+            return .enrolled(StationPublicKey(stationID: station, key: key))
+        }
+    }
+
+    /// Revokes `station`: its requests and bundles are refused (and counted) until it is enrolled
+    /// again with a new token; what it delivered stays.
+    public func revoke(station: String, now: Int64) async throws(CenterError) {
+        try await write { db in
+            try db.execute(sql: "UPDATE station SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, station])
+            guard db.changesCount == 1 else {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM station WHERE id = ?", arguments: [station]) == true else {
+                    throw CenterError.unknownStation(station)
+                }
+                return
             }
+            try Self.appendAudit(AuditEvent(at: now, event: "station_revoked", station: station), in: db)
         }
     }
 

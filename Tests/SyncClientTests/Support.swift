@@ -28,15 +28,9 @@ final class CenterProcess: Sendable {
     /// unless `demoKeys` is false) and starts serving on a free port.
     init(data: String, demoKeys: Bool = true) throws {
         self.data = data
-        // A copy of the demo config beside the data: git keeps the demo private key readable by all,
-        // which the center refuses.
-        let config = URL(fileURLWithPath: data + "-config")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("kiosk-config"), to: config)
-        try FileManager.default.setAttributes(
-            [.posixPermissions: 0o600], ofItemAtPath: config.appendingPathComponent("demo-center/DEMO-ONLY-center-x25519.key").path)
         let created = try run(
             "towncenter",
-            ["init", "--data", data, "--catalog", config.appendingPathComponent("catalog").path] + (demoKeys ? ["--demo-keys"] : []))
+            ["init", "--data", data, "--catalog", packageRoot.appendingPathComponent("kiosk-config/catalog").path] + (demoKeys ? ["--demo-keys"] : []))
         guard created.status == 0 else { throw Failure("towncenter init failed: \(created.stderr)") }
         served = try ServedCenter(data: data)
     }

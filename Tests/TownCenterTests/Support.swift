@@ -219,3 +219,11 @@ func submit(
         station: station, gzip: gzip)
     return (try await request.send(to: center), request)
 }
+
+extension CenterDatabase {
+    /// The key `station` is enrolled with, unless it is unknown or revoked.
+    func stationKey(_ station: String) async throws -> StationPublicKey? {
+        guard case .enrolled(let key) = try await standing(of: station) else { return nil }
+        return key
+    }
+}
