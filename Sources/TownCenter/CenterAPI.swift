@@ -59,37 +59,18 @@ public struct CenterAPI: Sendable {
         largeBodies = LargeBodies(permits: configuration.maxLargeBodies)
     }
 
-    /// A router with every route registered.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
-        router.post("/v1/enroll") { request, _ in try await self.guarded { try await self.enroll(request) } }
-        router.get("/v1/catalog") { _, _ in try await self.guarded { try await self.catalog() } }
-        router.post("/v1/stations/:station/submissions") { request, context in
-            try await self.guarded { try await self.submissions(request, station: try context.parameters.require("station")) }
-        }
-        router.get("/v1/stations/:station/updates") { request, context in
-            try await self.guarded { try await self.updates(request, station: try context.parameters.require("station")) }
-        }
+    /// A router with every route registered: refusals accounted for on every route, and the station
+    /// routes behind `StationAuthentication`.
+    public func router() -> Router<SyncRequestContext> {
+        let router = Router(context: SyncRequestContext.self)
+        router.add(middleware: RefusalAccounting(center: center, logger: logger))
+        router.post("/v1/enroll") { request, _ in try await self.enroll(request) }
+        router.get("/v1/catalog") { _, _ in try await self.catalog() }
+        router.group("/v1/stations/:station")
+            .add(middleware: StationAuthentication(api: self))
+            .post("submissions") { request, context in try await self.submissions(request, try context.verifiedRequest()) }
+            .get("updates") { request, context in try await self.updates(request, try context.verifiedRequest()) }
         return router
-    }
-
-    /// Runs a handler, counting and logging refusals, and turning center errors into answers.
-    private func guarded(_ handler: () async throws -> Response) async throws -> Response {
-        do {
-            return try await handler()
-        } catch let error as APIError {
-            guard error.status != .internalServerError else { throw error }
-            let (log, suppressed) = center.refusals.count(error.code, now: center.now)
-            if log {
-                logger.warning(
-                    "request refused",
-                    metadata: ["code": "\(error.code)", "detail": "\(error.message)", "suppressed since the last line": "\(suppressed)"])
-            }
-            throw error
-        } catch let error as CenterError {
-            logger.error("request failed", metadata: ["error": "\(error)"])
-            throw APIError(.internalServerError, "internal", "the center could not handle the request; try again later")
-        }
     }
 
     // MARK: Handlers
@@ -141,12 +122,8 @@ public struct CenterAPI: Sendable {
         return try json(catalog, headers: [:])
     }
 
-    private func submissions(_ request: Request, station: String) async throws -> Response {
-        let (fields, key) = try await stationFields(request, station: station)
-        try requireJSON(request)
-        var request = request
-        let body = try await collect(&request, limit: configuration.maxBodyBytes)
-        try checkSignature(fields, request: request, body: body, key: key)
+    private func submissions(_ request: Request, _ verified: VerifiedRequest) async throws -> Response {
+        let (fields, key, body, station) = (verified.fields, verified.key, verified.body, verified.fields.station)
         let batch: SubmissionBatch
         do {
             let plain = try inflatedBody(request, body: body)
@@ -173,11 +150,8 @@ public struct CenterAPI: Sendable {
         return try signed(BatchResult(results: results, catalogVersion: catalogVersion), nonce: fields.nonce)
     }
 
-    private func updates(_ request: Request, station: String) async throws -> Response {
-        let (fields, key) = try await stationFields(request, station: station)
-        var request = request
-        let body = try await collect(&request, limit: configuration.maxEnrolBytes)
-        try checkSignature(fields, request: request, body: body, key: key)
+    private func updates(_ request: Request, _ verified: VerifiedRequest) async throws -> Response {
+        let (fields, station) = (verified.fields, verified.fields.station)
         var cursor = UpdatesCursor(sequence: 0)
         if let text = request.uri.queryParameters.get("after") {
             guard let parsed = UpdatesCursor(text: text) else {
@@ -199,7 +173,7 @@ public struct CenterAPI: Sendable {
 
     /// Reads the body, at most `limit` bytes; a body over `LargeBodies.threshold` needs one of the
     /// few permits for large bodies in flight (503 with Retry-After when none is free).
-    private func collect(_ request: inout Request, limit: Int) async throws -> Data {
+    func collect(_ request: inout Request, limit: Int) async throws -> Data {
         let declared = request.headers[.contentLength].flatMap { Int($0) }
         if let declared, declared > limit {
             throw APIError(.contentTooLarge, "body_too_large", "request bodies are limited to \(limit) bytes")
@@ -217,7 +191,7 @@ public struct CenterAPI: Sendable {
     }
 
     /// The signed fields of `request`, checked for shape and freshness from the headers alone.
-    private func signedFields(_ request: Request) throws -> RequestSignature {
+    func signedFields(_ request: Request) throws -> RequestSignature {
         let headers = request.headers
         do throws(RequestAuthError) {
             let fields = try RequestAuthenticator.parse(
@@ -231,7 +205,7 @@ public struct CenterAPI: Sendable {
     }
 
     /// The signed fields of a station route and the station's enrolled key, before the body is read.
-    private func stationFields(_ request: Request, station: String) async throws -> (RequestSignature, StationPublicKey) {
+    func stationFields(_ request: Request, station: String) async throws -> (RequestSignature, StationPublicKey) {
         let fields = try signedFields(request)
         guard fields.station == station else { throw APIError(.stationMismatch(header: fields.station, path: station)) }
         switch try await center.database.standing(of: station) {
@@ -241,7 +215,7 @@ public struct CenterAPI: Sendable {
         }
     }
 
-    private func checkSignature(_ fields: RequestSignature, request: Request, body: Data, key: StationPublicKey) throws {
+    func checkSignature(_ fields: RequestSignature, request: Request, body: Data, key: StationPublicKey) throws {
         let signature = HeaderName(SyncHeader.signature).flatMap { request.headers[$0] }
         do throws(RequestAuthError) {
             try RequestAuthenticator.checkSignature(fields, body: body, signature: signature, key: key.key)
@@ -251,7 +225,7 @@ public struct CenterAPI: Sendable {
     }
 
     /// Refuses a body that is not declared as JSON (415).
-    private func requireJSON(_ request: Request) throws {
+    func requireJSON(_ request: Request) throws {
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard type == "application/json" else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the body as application/json")
