@@ -156,32 +156,56 @@ struct DeskRoutes: Sendable {
         }
     }
 
+    /// Whether `role` may read answers in full and search applicants by name (window and approver).
+    static func readsAnswersInFull(_ role: StaffRole) -> Bool { role == .window || role == .approver }
+
     func inbox(_ request: Request, _ context: DeskContext) async throws -> Response {
         guard let session = signedIn(context), let role = session.role else {
             return Response.redirect(to: "/desk/login", type: .normal)
         }
         guard role != .admin else { throw HTTPError(.forbidden) }
-        let query = request.uri.queryParameters
-        let state = query["state"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let page = max(1, min(100_000, query["page"].flatMap { Int(String($0)) } ?? 1))
-        var rows = try await center.database.submissions(SubmissionFilter(state: state))
-        if role == .department {
-            rows = rows.filter { matters[$0.matter]?.department == session.department }
-        }
-        rows.sort { $0.receivedAt < $1.receivedAt }
+        var parameters: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
+        guard let query = InboxQuery(parameters, matters: Set(matters.keys)) else { throw HTTPError(.badRequest) }
+        try await center.indexCases(matters: matters)
         let now = now
-        let shown = rows.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize).map { row -> [String: Any] in
-            let matter = matters[row.matter]
-            let overdue = matter.map { now - row.receivedAt > Int64($0.timeLimitDays) * 86_400 } ?? false
+        let allowed = role == .department ? matters.values.filter { $0.department == session.department }.map(\.code).sorted() : nil
+        let center = center
+        let filter = query.filter(now: now, allowed: allowed, catalog: matters) {
+            Self.readsAnswersInFull(role) ? center.applicantTag($0) : nil
+        }
+        let page = try await center.database.inbox(filter, offset: (query.page - 1) * Self.pageSize, limit: Self.pageSize)
+        let strings = pages.strings
+        let shown = page.rows.map { row -> [String: Any] in
+            let summary = row.summary
             return [
-                "receipt": row.receipt, "matter": matter?.name.zh ?? row.matter, "station": row.station,
-                "received": Self.format(row.receivedAt), "link": "/desk/cases/" + row.receipt, "state": pages.strings["state_\(row.state)"] ?? row.state,
-                "overdue": overdue,
+                "receipt": summary.receipt, "matter": matters[summary.matter]?.name.zh ?? summary.matter,
+                "station": summary.station, "applicant": row.applicantMasked, "received": Self.format(summary.receivedAt),
+                "due": row.dueAt.map(Self.format) ?? "", "link": "/desk/cases/" + summary.receipt,
+                "state": strings["state_\(summary.state)"] ?? summary.state, "overdue": row.isOverdue(at: now),
             ]
         }
+        let counts = InboxQuery.states.map { state -> [String: Any] in
+            let link = query.queryString(state: .some(state))
+            return ["label": strings["state_\(state)"] ?? state, "count": page.counts[state] ?? 0,
+                    "link": "/desk/inbox?" + link, "current": query.state == state]
+        }
+        let visibleMatters = matters.values.filter { allowed?.contains($0.code) ?? true }.sorted { $0.code < $1.code }
         let values: [String: Any] = [
-            "staff": session.staff ?? "", "csrf": session.csrf, "cases": shown, "count": rows.count,
-            "next": rows.count > page * Self.pageSize ? page + 1 : false, "previous": page > 1 ? page - 1 : false,
+            "staff": session.staff ?? "", "csrf": session.csrf, "cases": shown, "count": page.total, "counts": counts,
+            "all_link": "/desk/inbox?" + query.queryString(state: .some(nil)),
+            "next": page.total > query.page * Self.pageSize ? "/desk/inbox?" + query.queryString(page: query.page + 1) : false,
+            "previous": query.page > 1 ? "/desk/inbox?" + query.queryString(page: query.page - 1) : false,
+            "page": query.page, "pages": max(1, (page.total + Self.pageSize - 1) / Self.pageSize),
+            "states": InboxQuery.states.map { ["value": $0, "label": strings["state_\($0)"] ?? $0, "selected": query.state == $0] },
+            "matters": visibleMatters.map { ["value": $0.code, "label": $0.name.zh, "selected": query.matter == $0.code] },
+            "show_departments": role != .department,
+            "departments": Department.allCases.map { ["value": $0.rawValue, "selected": query.department == $0] },
+            "channels": [SubmissionChannel.selfService, .assisted].map {
+                ["value": $0.rawValue, "label": strings["channel_\($0.rawValue)"] ?? $0.rawValue, "selected": query.channel == $0]
+            },
+            "station": query.station ?? "", "from": query.from?.description ?? "", "to": query.to?.description ?? "",
+            "overdue": query.overdue, "q": query.search ?? "", "names": Self.readsAnswersInFull(role),
         ]
         return html(pages.render("inbox", values), noStore: true)
     }
