@@ -125,7 +125,8 @@ public struct AuditEvent: Codable, Sendable, Hashable {
     /// What happened: `initialized`, `catalog_published`, `token_issued`, `enrolled`, `stored`,
     /// `conflict`, `rejected`, `decided`, `opened`, `exported`, `bundle_imported`, and the staff events
     /// `staff_added`, `staff_disabled`, `staff_password_reset`, `staff_signed_in`, `staff_sign_in_failed`,
-    /// `staff_sign_in_locked`, `staff_locked` (detail: the staff id).
+    /// `staff_sign_in_locked`, `staff_locked` (detail: the staff id), and `materials_checked` (detail:
+    /// ticked/all and the staff id).
     public var event: String
     /// The station concerned.
     public var station: String?

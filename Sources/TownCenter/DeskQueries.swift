@@ -163,3 +163,44 @@ extension Center {
         }
     }
 }
+
+/// What checking a stored case's signed receipt found.
+public enum StoredReceiptCheck: Sendable, Equatable {
+    /// Signed by the station's enrolled key, naming this case's receipt number, matter and sealed answers.
+    case valid
+    /// Signed correctly, but for another receipt number, matter or sealed answers than the ones stored.
+    case differs
+    /// The signature or the text does not verify.
+    case invalid(ReceiptVerificationError)
+
+    /// A short name of the outcome, for string tables: `valid`, `differs`, or the failure's kind.
+    public var code: String {
+        switch self {
+        case .valid: "valid"
+        case .differs: "differs"
+        case .invalid(let error):
+            switch error {
+            case .notBianminReceipt: "not_receipt"
+            case .unknownVersion: "unknown_version"
+            case .damaged: "damaged"
+            case .signatureInvalid: "signature_invalid"
+            case .foreign: "foreign"
+            case .unknownStation: "unknown_station"
+            }
+        }
+    }
+}
+
+extension Center {
+    /// Checks `stored`'s signed receipt against the enrolled stations' keys and the stored case.
+    public func checkReceipt(of stored: StoredSubmission) async throws(CenterError) -> StoredReceiptCheck {
+        switch try await verifyReceipt(qrText: stored.receiptQR) {
+        case .failure(let error): return .invalid(error)
+        case .success(let found):
+            let record = found.record
+            let same = record.receiptNumber.description == stored.summary.receipt && record.matterCode == stored.summary.matter
+                && record.payloadDigest == SealedPayload.digest(ofSerialized: stored.sealedPayload)
+            return same ? .valid : .differs
+        }
+    }
+}

@@ -67,7 +67,9 @@ struct DeskRoutes: Sendable {
         }
         router.get("/desk/inbox") { request, context in try await inbox(request, context) }
         router.get("/desk/cases/:receipt") { request, context in try await casePage(request, context) }
+        router.get("/desk/cases/:receipt/print") { request, context in try await casePage(request, context, print: true) }
         router.post("/desk/cases/:receipt/decide") { request, context in try await decide(request, context) }
+        router.post("/desk/cases/:receipt/materials") { request, context in try await tickMaterials(request, context) }
         router.get("/desk") { _, _ in Response.redirect(to: "/desk/inbox", type: .normal) }
         return router
     }
@@ -210,37 +212,107 @@ struct DeskRoutes: Sendable {
         return html(pages.render("inbox", values), noStore: true)
     }
 
-    /// One case: its metadata for every role but admin; its opened answers only for window and approver
-    /// (masking for the other roles is not built yet), audited with the staff id.
-    func casePage(_ request: Request, _ context: DeskContext) async throws -> Response {
+    /// One case for every role but admin (a department account only on its department's matters):
+    /// metadata, the receipt's verification, the opened answers under the catalog's labels (in
+    /// full for window and approver, masked for the others; the opening audited with the staff id),
+    /// the materials checklist and the case's history. `print` lays it out as the application form.
+    func casePage(_ request: Request, _ context: DeskContext, print: Bool = false) async throws -> Response {
         guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
             return Response.redirect(to: "/desk/login", type: .normal)
         }
         guard role != .admin, let receipt = context.parameters.get("receipt") else { throw HTTPError(.forbidden) }
-        let stored: StoredSubmission
+        let stored = try await storedCase(receipt)
+        let summary = stored.summary
+        let matter = matters[summary.matter]
+        if role == .department, matter?.department != session.department { throw HTTPError(.forbidden) }
+        let full = Self.readsAnswersInFull(role)
+        let strings = pages.strings
+        let opened = try await center.openAnswers(receipt: receipt, staff: staff)
+        let answers = (try? AnswersJSON.decode(opened.answers)) ?? [:]
+        let check = try await center.checkReceipt(of: stored)
+        let ticked = try await center.database.receivedMaterials(uuid: summary.uuid)
+        let materials = (matter?.materials ?? []).enumerated().map { index, material -> [String: Any] in
+            ["name": "m\(index)", "label": material.name.zh, "kind": material.kind.label.zh, "copies": material.copies,
+             "note": material.note?.zh ?? "", "received": ticked.contains(index)]
+        }
+        let history = try await center.database.caseHistory(receipt: receipt).map { event -> [String: Any] in
+            ["at": Self.format(event.at), "event": strings["history_\(event.event)"] ?? event.event, "detail": event.detail ?? ""]
+        }
+        var values: [String: Any] = [
+            "staff": staff, "csrf": session.csrf, "receipt": summary.receipt, "matter": matter?.name.zh ?? summary.matter,
+            "code": summary.matter, "station": summary.station, "received": Self.format(summary.receivedAt),
+            "channel": strings["channel_\(summary.channel.rawValue)"] ?? summary.channel.rawValue,
+            "assistant": summary.assistant ?? "", "state": strings["state_\(summary.state)"] ?? summary.state,
+            "reason": summary.reason ?? "", "authority": matter?.completingUnit.zh ?? "",
+            "verified": check == .valid, "verification": strings["verify_\(check.code)"] ?? check.code,
+            "answers": Self.layout(answers, form: matter?.form ?? .empty, full: full),
+            "masked": !full, "materials": materials, "history": history,
+            "print": "/desk/cases/\(receipt)/print",
+        ]
+        if full {
+            values["decide"] = "/desk/cases/\(receipt)/decide"
+            values["tick"] = "/desk/cases/\(receipt)/materials"
+        }
+        return html(pages.render(print ? "case-print" : "case", values), noStore: true)
+    }
+
+    /// The answers as the printed form lays them out: each field under its catalog label, in the
+    /// form's order, repeat groups as tables, sensitive values masked unless `full`; answers the
+    /// form does not name come last under their ids.
+    static func layout(_ answers: Answers, form: Form, full: Bool) -> [[String: Any]] {
+        func text(_ field: Field, _ value: AnswerValue) -> String {
+            field.display(value, language: .zhHans, masked: !full)
+        }
+        var rows: [[String: Any]] = []
+        for field in form.fields where field.type != .note {
+            guard let value = answers[field.id] else { continue }
+            if field.type == .repeat, case .group(let entries) = value {
+                let members = field.fields.filter { $0.type != .note }
+                rows.append([
+                    "label": field.label.zh, "table": true, "headers": members.map(\.label.zh),
+                    "rows": entries.map { entry in
+                        ["cells": members.map { member in entry[member.id].map { text(member, $0) } ?? "" }]
+                    },
+                ])
+            } else {
+                rows.append(["label": field.label.zh, "value": text(field, value)])
+            }
+        }
+        let known = Set(form.fields.map(\.id))
+        for key in answers.keys.sorted() where !known.contains(key) {
+            let value: String
+            switch answers[key] {
+            case .text(let s)?: value = full ? s : Masking.generic(s)
+            case .number(let n)?: value = full ? ExpressionValue.format(n) : Masking.generic(ExpressionValue.format(n))
+            default: value = "…"
+            }
+            rows.append(["label": key, "value": value])
+        }
+        return rows
+    }
+
+    /// The stored case with `receipt`; 404 when there is none.
+    func storedCase(_ receipt: String) async throws -> StoredSubmission {
         do {
-            stored = try await center.database.submission(receipt: receipt)
+            return try await center.database.submission(receipt: receipt)
         } catch {
             if case .unknownReceipt = error { throw HTTPError(.notFound) }
             throw error
         }
-        let summary = stored.summary
-        let matter = matters[summary.matter]
-        if role == .department, matter?.department != session.department { throw HTTPError(.forbidden) }
-        var values: [String: Any] = [
-            "staff": staff, "csrf": session.csrf, "receipt": summary.receipt, "matter": matter?.name.zh ?? summary.matter,
-            "station": summary.station, "received": Self.format(summary.receivedAt),
-            "state": pages.strings["state_\(summary.state)"] ?? summary.state,
-        ]
-        if role == .window || role == .approver {
-            let opened = try await center.openAnswers(receipt: receipt, staff: staff)
-            let object = (try? JSONSerialization.jsonObject(with: opened.answers)) as? [String: Any] ?? [:]
-            values["decide"] = "/desk/cases/\(receipt)/decide"
-            values["answers"] = object.keys.sorted().map { key -> [String: Any] in
-                ["name": key, "value": object[key].map { "\($0)" } ?? ""]
-            }
+    }
+
+    /// Saves the materials checklist (window and approver only; CSRF checked first).
+    func tickMaterials(_ request: Request, _ context: DeskContext) async throws -> Response {
+        let fields = try await form(request, context)
+        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
+            return Response.redirect(to: "/desk/login", type: .normal)
         }
-        return html(pages.render("case", values), noStore: true)
+        guard Self.readsAnswersInFull(role), let receipt = context.parameters.get("receipt") else { throw HTTPError(.forbidden) }
+        let summary = try await storedCase(receipt).summary
+        let count = matters[summary.matter]?.materials.count ?? 0
+        let received = Set((0..<count).filter { fields["m\($0)"] == "1" })
+        try await center.database.saveMaterials(receipt: receipt, received: received, count: count, staff: staff, now: now)
+        return Response.redirect(to: "/desk/cases/\(receipt)", type: .normal)
     }
 
     /// Records a decision (window and approver only; the form's CSRF token checked first).

@@ -196,7 +196,7 @@ struct DeskTests {
         }
     }
 
-    @Test("the case page shows a hostile answer as text to window staff, audited with the staff id; a department account sees no answers, admin nothing")
+    @Test("the case page shows a hostile answer as text to window staff, audited with the staff id; a department account sees them masked, admin nothing")
     func casePage() async throws {
         try await withRunningDesk { desk in
             let center = desk.center
