@@ -70,11 +70,29 @@ struct DeskRoutes: Sendable {
         router.get("/desk/cases/:receipt/print") { request, context in try await casePage(request, context, print: true) }
         router.post("/desk/cases/:receipt/decide") { request, context in try await decide(request, context) }
         router.post("/desk/cases/:receipt/materials") { request, context in try await tickMaterials(request, context) }
+        router.post("/desk/language") { request, context in try await switchLanguage(request, context) }
         router.get("/desk") { _, _ in Response.redirect(to: "/desk/inbox", type: .normal) }
         return router
     }
 
     var now: Int64 { center.now }
+
+    /// The language of the request's session (Chinese without one).
+    func language(_ context: DeskContext) -> KioskLanguage { context.sessions.session?.language ?? .zhHans }
+
+    /// Switches the session's language (CSRF checked) and goes back to the desk page the form names.
+    func switchLanguage(_ request: Request, _ context: DeskContext) async throws -> Response {
+        let fields = try await form(request, context)
+        guard var session = context.sessions.session, let language = fields["lang"].flatMap(KioskLanguage.init(rawValue:)) else {
+            throw HTTPError(.badRequest)
+        }
+        session.language = language
+        _ = context.sessions.updateSession(session)
+        // Only a page of the desk itself: never another site.
+        let back = fields["back"] ?? ""
+        let local = back.hasPrefix("/desk/") && !back.contains("//") && !back.contains("\\")
+        return Response.redirect(to: local ? back : "/desk/inbox", type: .normal)
+    }
 
     /// The signed-in session, refreshed; nil (and the session ended) when absent, idle too long or too old.
     func signedIn(_ context: DeskContext) -> DeskSession? {
@@ -127,9 +145,9 @@ struct DeskRoutes: Sendable {
     }
 
     func loginPage(_ context: DeskContext, message: String?, status: HTTPResponse.Status = .ok) -> Response {
-        var values: [String: Any] = ["csrf": csrfToken(context)]
+        var values: [String: Any] = ["csrf": csrfToken(context), "back": "/desk/login"]
         if let message { values["message"] = message }
-        return html(pages.render("login", values), status: status, noStore: true)
+        return html(pages.render("login", values, language: language(context)), status: status, noStore: true)
     }
 
     func login(_ request: Request, _ context: DeskContext) async throws -> Response {
@@ -138,7 +156,7 @@ struct DeskRoutes: Sendable {
         let now = now
         if await throttle.isLocked(address, now: now) {
             try await center.database.audit(AuditEvent(at: now, event: "staff_sign_in_throttled"))
-            return loginPage(context, message: pages.strings["login_locked"], status: .tooManyRequests)
+            return loginPage(context, message: pages.words(language(context))["login_locked"], status: .tooManyRequests)
         }
         let result = try await center.database.signIn(
             id: fields["username"] ?? "", password: fields["password"] ?? "", passwords: StaffPasswords(), now: now)
@@ -147,14 +165,14 @@ struct DeskRoutes: Sendable {
             await throttle.succeed(address)
             context.sessions.createSession(DeskSession(
                 staff: account.id, role: account.role, department: account.department, csrf: Self.randomToken(),
-                createdAt: now, lastSeen: now))
+                createdAt: now, lastSeen: now, language: language(context)))
             return Response.redirect(to: "/desk/inbox", type: .normal)
         case .refused:
             await throttle.fail(address, now: now)
-            return loginPage(context, message: pages.strings["login_refused"], status: .unauthorized)
+            return loginPage(context, message: pages.words(language(context))["login_refused"], status: .unauthorized)
         case .locked:
             await throttle.fail(address, now: now)
-            return loginPage(context, message: pages.strings["login_locked"], status: .tooManyRequests)
+            return loginPage(context, message: pages.words(language(context))["login_locked"], status: .tooManyRequests)
         }
     }
 
@@ -177,11 +195,12 @@ struct DeskRoutes: Sendable {
             Self.readsAnswersInFull(role) ? center.applicantTag($0) : nil
         }
         let page = try await center.database.inbox(filter, offset: (query.page - 1) * Self.pageSize, limit: Self.pageSize)
-        let strings = pages.strings
+        let language = session.language
+        let strings = pages.words(language)
         let shown = page.rows.map { row -> [String: Any] in
             let summary = row.summary
             return [
-                "receipt": summary.receipt, "matter": matters[summary.matter]?.name.zh ?? summary.matter,
+                "receipt": summary.receipt, "matter": matters[summary.matter]?.name.text(language) ?? summary.matter,
                 "station": summary.station, "applicant": row.applicantMasked, "received": Self.format(summary.receivedAt),
                 "due": row.dueAt.map(Self.format) ?? "", "link": "/desk/cases/" + summary.receipt,
                 "state": strings["state_\(summary.state)"] ?? summary.state, "overdue": row.isOverdue(at: now),
@@ -200,7 +219,7 @@ struct DeskRoutes: Sendable {
             "previous": query.page > 1 ? "/desk/inbox?" + query.queryString(page: query.page - 1) : false,
             "page": query.page, "pages": max(1, (page.total + Self.pageSize - 1) / Self.pageSize),
             "states": InboxQuery.states.map { ["value": $0, "label": strings["state_\($0)"] ?? $0, "selected": query.state == $0] },
-            "matters": visibleMatters.map { ["value": $0.code, "label": $0.name.zh, "selected": query.matter == $0.code] },
+            "matters": visibleMatters.map { ["value": $0.code, "label": $0.name.text(language), "selected": query.matter == $0.code] },
             "show_departments": role != .department,
             "departments": Department.allCases.map { ["value": $0.rawValue, "selected": query.department == $0] },
             "channels": [SubmissionChannel.selfService, .assisted].map {
@@ -208,8 +227,9 @@ struct DeskRoutes: Sendable {
             },
             "station": query.station ?? "", "from": query.from?.description ?? "", "to": query.to?.description ?? "",
             "overdue": query.overdue, "q": query.search ?? "", "names": Self.readsAnswersInFull(role),
+            "back": "/desk/inbox?" + query.queryString(page: query.page),
         ]
-        return html(pages.render("inbox", values), noStore: true)
+        return html(pages.render("inbox", values, language: language), noStore: true)
     }
 
     /// One case for every role but admin (a department account only on its department's matters):
@@ -226,42 +246,43 @@ struct DeskRoutes: Sendable {
         let matter = matters[summary.matter]
         if role == .department, matter?.department != session.department { throw HTTPError(.forbidden) }
         let full = Self.readsAnswersInFull(role)
-        let strings = pages.strings
+        let language = session.language
+        let strings = pages.words(language)
         let opened = try await center.openAnswers(receipt: receipt, staff: staff)
         let answers = (try? AnswersJSON.decode(opened.answers)) ?? [:]
         let check = try await center.checkReceipt(of: stored)
         let ticked = try await center.database.receivedMaterials(uuid: summary.uuid)
         let materials = (matter?.materials ?? []).enumerated().map { index, material -> [String: Any] in
-            ["name": "m\(index)", "label": material.name.zh, "kind": material.kind.label.zh, "copies": material.copies,
-             "note": material.note?.zh ?? "", "received": ticked.contains(index)]
+            ["name": "m\(index)", "label": material.name.text(language), "kind": material.kind.label.text(language), "copies": material.copies,
+             "note": material.note?.text(language) ?? "", "received": ticked.contains(index)]
         }
         let history = try await center.database.caseHistory(receipt: receipt).map { event -> [String: Any] in
             ["at": Self.format(event.at), "event": strings["history_\(event.event)"] ?? event.event, "detail": event.detail ?? ""]
         }
         var values: [String: Any] = [
-            "staff": staff, "csrf": session.csrf, "receipt": summary.receipt, "matter": matter?.name.zh ?? summary.matter,
+            "staff": staff, "csrf": session.csrf, "receipt": summary.receipt, "matter": matter?.name.text(language) ?? summary.matter,
             "code": summary.matter, "station": summary.station, "received": Self.format(summary.receivedAt),
             "channel": strings["channel_\(summary.channel.rawValue)"] ?? summary.channel.rawValue,
             "assistant": summary.assistant ?? "", "state": strings["state_\(summary.state)"] ?? summary.state,
-            "reason": summary.reason ?? "", "authority": matter?.completingUnit.zh ?? "",
+            "reason": summary.reason ?? "", "authority": matter?.completingUnit.text(language) ?? "",
             "verified": check == .valid, "verification": strings["verify_\(check.code)"] ?? check.code,
-            "answers": Self.layout(answers, form: matter?.form ?? .empty, full: full),
+            "answers": Self.layout(answers, form: matter?.form ?? .empty, full: full, language: language),
             "masked": !full, "materials": materials, "history": history,
-            "print": "/desk/cases/\(receipt)/print",
+            "print": "/desk/cases/\(receipt)/print", "back": "/desk/cases/\(receipt)",
         ]
         if full {
             values["decide"] = "/desk/cases/\(receipt)/decide"
             values["tick"] = "/desk/cases/\(receipt)/materials"
         }
-        return html(pages.render(print ? "case-print" : "case", values), noStore: true)
+        return html(pages.render(print ? "case-print" : "case", values, language: language), noStore: true)
     }
 
     /// The answers as the printed form lays them out: each field under its catalog label, in the
     /// form's order, repeat groups as tables, sensitive values masked unless `full`; answers the
     /// form does not name come last under their ids.
-    static func layout(_ answers: Answers, form: Form, full: Bool) -> [[String: Any]] {
+    static func layout(_ answers: Answers, form: Form, full: Bool, language: KioskLanguage) -> [[String: Any]] {
         func text(_ field: Field, _ value: AnswerValue) -> String {
-            field.display(value, language: .zhHans, masked: !full)
+            field.display(value, language: language, masked: !full)
         }
         var rows: [[String: Any]] = []
         for field in form.fields where field.type != .note {
@@ -269,13 +290,13 @@ struct DeskRoutes: Sendable {
             if field.type == .repeat, case .group(let entries) = value {
                 let members = field.fields.filter { $0.type != .note }
                 rows.append([
-                    "label": field.label.zh, "table": true, "headers": members.map(\.label.zh),
+                    "label": field.label.text(language), "table": true, "headers": members.map { $0.label.text(language) },
                     "rows": entries.map { entry in
                         ["cells": members.map { member in entry[member.id].map { text(member, $0) } ?? "" }]
                     },
                 ])
             } else {
-                rows.append(["label": field.label.zh, "value": text(field, value)])
+                rows.append(["label": field.label.text(language), "value": text(field, value)])
             }
         }
         let known = Set(form.fields.map(\.id))
