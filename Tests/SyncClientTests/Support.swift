@@ -37,6 +37,9 @@ final class CenterProcess: Sendable {
 
     var url: String { served.url }
 
+    /// The town desk's base URL.
+    var deskURL: String { "http://127.0.0.1:\(served.deskPort)" }
+
     /// Starts serving again, on the same port, after a kill.
     func start() throws { try served.start() }
 
