@@ -49,13 +49,15 @@ public struct CenterAPI: Sendable {
     let center: Center
     let configuration: CenterConfiguration
     let logger: Logger
+    let metrics: CenterMetrics
     let largeBodies: LargeBodies
 
-    /// The API for `center`.
-    public init(center: Center, configuration: CenterConfiguration, logger: Logger) {
+    /// The API for `center`, recording into `metrics`.
+    public init(center: Center, configuration: CenterConfiguration, logger: Logger, metrics: CenterMetrics) {
         self.center = center
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
         largeBodies = LargeBodies(permits: configuration.maxLargeBodies)
     }
 
@@ -63,7 +65,7 @@ public struct CenterAPI: Sendable {
     /// routes behind `StationAuthentication`.
     public func router() -> Router<SyncRequestContext> {
         let router = Router(context: SyncRequestContext.self)
-        router.add(middleware: RefusalAccounting(center: center, logger: logger))
+        router.add(middleware: RefusalAccounting(center: center, logger: logger, metrics: metrics))
         router.post("/v1/enroll") { request, _ in try await self.enroll(request) }
         router.get("/v1/catalog") { _, _ in try await self.catalog() }
         router.group("/v1/stations/:station")
@@ -139,6 +141,7 @@ public struct CenterAPI: Sendable {
         let checker = try await center.submissionChecker(for: key)
         let now = center.now
         let results: [ItemResult]
+        let started = ContinuousClock.now
         do {
             results = try await center.database.ingest(
                 station: station, nonce: fields.nonce, nonceExpiresAt: now + Int64(2 * configuration.maxClockSkew),
@@ -146,6 +149,7 @@ public struct CenterAPI: Sendable {
         } catch {
             throw try APIError(refusing: error)
         }
+        metrics.record(results, took: ContinuousClock.now - started)
         let catalogVersion = try await center.database.currentCatalogVersion()
         return try signed(BatchResult(results: results, catalogVersion: catalogVersion), nonce: fields.nonce)
     }

@@ -124,6 +124,11 @@ extension CenterDatabase {
         }
     }
 
+    /// The codes of the enrolled stations that are not revoked.
+    public func enrolledStations() async throws(CenterError) -> [String] {
+        try await read { db in try String.fetchAll(db, sql: "SELECT id FROM station WHERE revoked_at IS NULL ORDER BY id") }
+    }
+
     /// Every enrolled station's key.
     public func stationKeys() async throws(CenterError) -> [StationPublicKey] {
         try await read { db in

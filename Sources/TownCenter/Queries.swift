@@ -193,6 +193,11 @@ extension CenterDatabase {
     }
 
     /// How many submissions are stored (all stations).
+    /// Whether the database answers a trivial query (for `/health`).
+    public func answers() async -> Bool {
+        (try? await read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
     public func submissionCount() async throws(CenterError) -> Int {
         try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission") ?? 0 }
     }

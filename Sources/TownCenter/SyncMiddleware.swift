@@ -48,6 +48,7 @@ struct StationAuthentication: RouterMiddleware {
         var request = request
         let body = try await api.collect(&request, limit: isUpload ? api.configuration.maxBodyBytes : api.configuration.maxEnrolBytes)
         try api.checkSignature(fields, request: request, body: body, key: key)
+        api.metrics.seen(fields.station, now: api.center.now)
         var context = context
         context.verified = VerifiedRequest(fields: fields, key: key, body: body)
         return try await next(request, context)
@@ -60,12 +61,14 @@ struct RefusalAccounting: RouterMiddleware {
     typealias Context = SyncRequestContext
     let center: Center
     let logger: Logger
+    let metrics: CenterMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {
             guard error.status != .internalServerError else { throw error }
+            metrics.refused(error.code)
             let (log, suppressed) = center.refusals.count(error.code, now: center.now)
             if log {
                 logger.warning(

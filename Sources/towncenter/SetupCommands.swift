@@ -63,9 +63,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds to receive a request's head.")
     var headerTimeout = CenterConfiguration().headerTimeout
 
+    @Option(name: .long, help: "Port of the /metrics (Prometheus) and /health listener (0: any free port; none: no listener).")
+    var metricsPort: Int?
+
+    @Option(name: .long, help: "Address the metrics listener binds.")
+    var metricsHost = "127.0.0.1"
+
+    @Option(name: .long, help: "Hours without a request after which a station counts as silent in the metrics.")
+    var silentAfterHours = 3
+
     func validate() throws {
         guard (1...100_000).contains(maxConnectionsPerAddress) else { throw ValidationError("--max-connections-per-address must be 1–100000") }
         guard (1...3600).contains(headerTimeout) else { throw ValidationError("--header-timeout must be 1–3600 seconds") }
+        guard metricsPort.map({ (0...65535).contains($0) }) ?? true else { throw ValidationError("--metrics-port must be 0–65535") }
+        guard (1...24 * 365).contains(silentAfterHours) else { throw ValidationError("--silent-after-hours must be 1–8760") }
     }
 
     func run() async throws {
@@ -74,12 +85,16 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let center = try options.open()
         let host = host
+        var configuration = CenterConfiguration(
+            host: host, port: port, headerTimeout: headerTimeout, maxConnectionsPerAddress: maxConnectionsPerAddress)
+        configuration.metricsHost = metricsHost
+        configuration.metricsPort = metricsPort
+        configuration.silentAfter = silentAfterHours * 3600
+        let metricsHost = metricsHost
         let server = CenterServer(
-            center: center,
-            configuration: CenterConfiguration(
-                host: host, port: port, headerTimeout: headerTimeout, maxConnectionsPerAddress: maxConnectionsPerAddress),
-            logger: logger,
-            onListening: { port in printNow("listening on http://\(host):\(port)") })
+            center: center, configuration: configuration, logger: logger,
+            onListening: { port in printNow("listening on http://\(host):\(port)") },
+            onMetricsListening: { port in printNow("metrics listening on http://\(metricsHost):\(port)/metrics") })
         let deskHost = deskHost
         let desk: DeskServer
         do {

@@ -31,7 +31,7 @@ struct OpenAPITests {
     func routesMatch() async throws {
         let (center, directory) = try await makeCenter()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let router = CenterAPI(center: center, configuration: CenterConfiguration(), logger: Logger(label: "test")).router()
+        let router = CenterAPI(center: center, configuration: CenterConfiguration(), logger: Logger(label: "test"), metrics: CenterMetrics(now: 0)).router()
         let registered = Set(router.routes.map { route in
             let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
             return "\(route.method.rawValue) /" + path.joined(separator: "/")

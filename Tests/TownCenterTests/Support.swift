@@ -55,6 +55,8 @@ struct RunningCenter {
     let center: Center
     let port: Int
     let http: HTTPClient
+    /// The `/metrics` listener's port, when the configuration asked for one.
+    var metricsPort: Int?
     var verifier: CenterVerifier { center.keys.signer.verifier }
 }
 
@@ -83,14 +85,21 @@ func withRunningCenter(
     var logger = Logger(label: "towncenter-test")
     logger.logLevel = .critical
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    let (metricsPorts, metricsContinuation) = AsyncStream.makeStream(of: Int.self)
     var configuration = configuration
     configuration.port = 0
-    let server = CenterServer(center: center, configuration: configuration, logger: logger) { continuation.yield($0) }
+    let server = CenterServer(
+        center: center, configuration: configuration, logger: logger, onListening: { continuation.yield($0) },
+        onMetricsListening: { metricsContinuation.yield($0) })
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        try await withHTTPClient { http in try await body(RunningCenter(center: center, port: port, http: http)) }
+        var metricsIterator = metricsPorts.makeAsyncIterator()
+        let metricsPort = configuration.metricsPort == nil ? nil : await metricsIterator.next()
+        try await withHTTPClient { http in
+            try await body(RunningCenter(center: center, port: port, http: http, metricsPort: metricsPort))
+        }
         group.cancelAll()
     }
 }
