@@ -176,7 +176,7 @@ public struct CenterAPI: Sendable {
     // MARK: Helpers
 
     /// Reads the body, at most `limit` bytes; a body over `LargeBodies.threshold` needs one of the
-    /// few permits for large bodies in flight (503 with Retry-After when none is free).
+    /// few permits for large bodies in flight (503 `busy` when none is free).
     func collect(_ request: inout Request, limit: Int) async throws -> Data {
         let declared = request.headers[.contentLength].flatMap { Int($0) }
         if let declared, declared > limit {

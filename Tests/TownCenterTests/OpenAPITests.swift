@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SyncProtocol
 import Testing
 import TownCenter
 import TestSupport
@@ -40,5 +41,52 @@ struct OpenAPITests {
         #expect(documented.count == 4)
         #expect(registered.subtracting(documented).isEmpty, "registered but not in openapi.yaml: \(registered.subtracting(documented))")
         #expect(documented.subtracting(registered).isEmpty, "in openapi.yaml but not registered: \(documented.subtracting(registered))")
+    }
+
+    func source(_ path: String) throws -> String {
+        try String(contentsOf: packageRoot.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    @Test("every error code the center answers with is declared in openapi.yaml")
+    func errorCodesDeclared() throws {
+        let spec = try source("openapi.yaml")
+        // The codes as the sources spell them: APIError(.status, "code", ...), EnrolmentRefusal's raw values
+        // and RequestAuthError.code (a lowercase word with underscores, where descriptions have spaces).
+        var codes = Set<String>()
+        for file in ["CenterAPI.swift", "SyncMiddleware.swift"] {
+            for match in try source("Sources/TownCenter/" + file).matches(of: #/APIError\(\.\w+, "([a-z_]+)"/#) {
+                codes.insert(String(match.1))
+            }
+        }
+        for match in try source("Sources/TownCenter/CenterError.swift").matches(of: #/case \w+ = "([a-z_]+)"/#) {
+            codes.insert(String(match.1))
+        }
+        for match in try source("Sources/SyncProtocol/RequestSigning.swift").matches(of: #/case \.\w+: "([a-z_]+)"/#) {
+            codes.insert(String(match.1))
+        }
+        #expect(codes.isSuperset(of: ["bad_public_key", "unsupported_media_type", "busy", "missing_header", "internal"]))
+        let undeclared = codes.filter { !spec.contains($0) }
+        #expect(undeclared.isEmpty, "answered by the center but not in openapi.yaml: \(undeclared.sorted())")
+    }
+
+    @Test("every signed route declares the five signing headers")
+    func signingHeadersDeclared() throws {
+        let spec = try source("openapi.yaml")
+        let parameters = ["signingStation", "signingDate", "signingNonce", "signingContentSHA256", "signingSignature"]
+        for (name, parameter) in zip(
+            [SyncHeader.station, SyncHeader.date, SyncHeader.nonce, SyncHeader.contentSHA256, SyncHeader.signature], parameters)
+        {
+            let declared = spec.contains("    \(parameter):\n      name: \(name)\n      in: header\n      required: true\n")
+            #expect(declared, "\(name) is not declared as a required header parameter \(parameter)")
+        }
+        let paths = try #require(spec.components(separatedBy: "\npaths:\n").last)
+        let routes = ("\n" + paths).components(separatedBy: "\n  /").dropFirst()
+        #expect(routes.count == 4)
+        for route in routes where !route.hasPrefix("v1/catalog:") {
+            for parameter in parameters {
+                let referenced = route.contains("$ref: \"#/components/parameters/\(parameter)\"")
+                #expect(referenced, "/\(route.prefix { $0 != ":" }) lacks \(parameter)")
+            }
+        }
     }
 }
