@@ -22,6 +22,10 @@ public struct CenterDirectory: Sendable, Hashable {
     public var agreementPublicKey: String { url.appendingPathComponent("center-x25519.pub").path }
     /// The Ed25519 key that signs acknowledgements, decisions and catalogs (mode 0600).
     public var signingKey: String { url.appendingPathComponent("center-ed25519.key").path }
+    /// The audit trail's signed head, beside the signing key and outside the database (mode 0600).
+    public var auditAnchor: String {
+        URL(fileURLWithPath: signingKey).deletingLastPathComponent().appendingPathComponent("audit-anchor.json").path
+    }
 }
 
 /// The center's keys.
@@ -95,8 +99,14 @@ public struct Center: Sendable {
         } catch {
             throw .io(path: directory.url.path, detail: String(describing: error))
         }
+        let anchor = AuditAnchor(path: directory.auditAnchor, key: signing.signingKey, clock: clock)
+        do {
+            try anchor.write(count: 0, head: Data())
+        } catch {
+            throw .io(path: anchor.path, detail: error.description)
+        }
         let center = Center(
-            directory: directory, database: try CenterDatabase(path: directory.database),
+            directory: directory, database: try CenterDatabase(path: directory.database, anchor: anchor),
             keys: CenterKeys(agreement: agreement, signer: CenterSigner(key: signing.signingKey)), clock: clock)
         try await center.database.audit(AuditEvent(at: center.now, event: "initialized", detail: agreement.keyID))
         try await center.database.publish(
@@ -114,8 +124,9 @@ public struct Center: Sendable {
         do {
             let agreement = try CenterKeyPair.load(from: directory.agreementKey)
             let signing = try StationIdentity.load(from: directory.signingKey)
+            let anchor = AuditAnchor(path: directory.auditAnchor, key: signing.signingKey, clock: clock)
             return Center(
-                directory: directory, database: try CenterDatabase(path: directory.database),
+                directory: directory, database: try CenterDatabase(path: directory.database, anchor: anchor),
                 keys: CenterKeys(agreement: agreement, signer: CenterSigner(key: signing.signingKey)), clock: clock)
         } catch let error as KeyFileError {
             throw .key(error)

@@ -67,6 +67,9 @@ public struct CenterAPI: Sendable {
         router.post("/v1/stations/:station/submissions") { request, context in
             try await self.guarded { try await self.submissions(request, station: try context.parameters.require("station")) }
         }
+        router.post("/v1/stations/:station/audit-head") { request, context in
+            try await self.guarded { try await self.auditHead(request, station: try context.parameters.require("station")) }
+        }
         router.get("/v1/stations/:station/updates") { request, context in
             try await self.guarded { try await self.updates(request, station: try context.parameters.require("station")) }
         }
@@ -190,6 +193,29 @@ public struct CenterAPI: Sendable {
         return try signed(
             UpdatesPage(decisions: page.decisions, cursor: page.cursor.text, more: page.more, catalogVersion: catalogVersion),
             nonce: fields.nonce)
+    }
+
+    private func auditHead(_ request: Request, station: String) async throws -> Response {
+        let (fields, key) = try await stationFields(request, station: station)
+        try requireJSON(request)
+        var request = request
+        let body = try await collect(&request, limit: configuration.maxEnrolBytes)
+        try checkSignature(fields, request: request, body: body, key: key)
+        let head: AuditHead
+        do {
+            head = try SyncJSON.decode(AuditHead.self, from: body)
+        } catch {
+            throw APIError(.badRequest, "malformed_body", error.description)
+        }
+        guard head.isValid(signedBy: key.key) else {
+            throw APIError(.badRequest, "bad_audit_head", "the audit head is out of range or not signed with the station's key")
+        }
+        try await consume(fields)
+        let answer = try await center.database.recordAuditHead(head, station: station, now: center.now)
+        if let problem = answer.problem {
+            logger.warning("station audit trail went backwards", metadata: ["station": "\(station)", "problem": "\(problem.rawValue)"])
+        }
+        return try signed(answer, nonce: fields.nonce)
     }
 
     // MARK: Helpers

@@ -37,7 +37,7 @@ struct OpenAPITests {
             return "\(route.method.rawValue) /" + path.joined(separator: "/")
         })
         let documented = try documentedRoutes()
-        #expect(documented.count == 4)
+        #expect(documented.count == 5)
         #expect(registered.subtracting(documented).isEmpty, "registered but not in openapi.yaml: \(registered.subtracting(documented))")
         #expect(documented.subtracting(registered).isEmpty, "in openapi.yaml but not registered: \(documented.subtracting(registered))")
     }
