@@ -170,6 +170,11 @@ public struct SubmissionQueue: Sendable {
         try write { db in try AuditLog.append(event, receipt: receipt, detail: detail, at: at, in: db) }
     }
 
+    /// The audit trail's entry count and last hash (empty when there are none).
+    public func auditHead() throws(StoreError) -> (count: Int64, head: Data) {
+        try read { db in try AuditLog.head(db) }
+    }
+
     // MARK: - Helpers
 
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
