@@ -257,7 +257,13 @@ struct DeskRoutes: Sendable {
              "note": material.note?.text(language) ?? "", "received": ticked.contains(index)]
         }
         let history = try await center.database.caseHistory(receipt: receipt).map { event -> [String: Any] in
-            ["at": Self.format(event.at), "event": strings["history_\(event.event)"] ?? event.event, "detail": event.detail ?? ""]
+            // A decision's detail is `STATE STAFF`: the state in words.
+            var detail = event.detail ?? ""
+            if event.event == "decided", let space = detail.firstIndex(of: " "),
+               let state = strings["state_\(detail[..<space])"] {
+                detail = state + detail[space...]
+            }
+            return ["at": Self.format(event.at), "event": strings["history_\(event.event)"] ?? event.event, "detail": detail]
         }
         var values: [String: Any] = [
             "staff": staff, "csrf": session.csrf, "receipt": summary.receipt, "matter": matter?.name.text(language) ?? summary.matter,

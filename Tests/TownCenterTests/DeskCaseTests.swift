@@ -89,7 +89,7 @@ struct DeskCaseTests {
             let events = history.matches(of: /<tr><td>[0-9: -]+<\/td><td>([^<]+)<\/td><td>([^<]*)<\/td><\/tr>/).map { "\($0.1) \($0.2)" }
             #expect(events == [
                 "收到申请 ", "查看申请内容 li.na", "核对材料 2/4 li.na", "查看申请内容 li.na", "查看申请内容 mz.wang",
-                "作出决定 accepted li.na", "查看申请内容 li.na",
+                "作出决定 已受理 li.na", "查看申请内容 li.na",
             ])
         }
     }
