@@ -46,10 +46,10 @@ def main():
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,800"):
+    # --no-sandbox: CI runs as root; --disable-dev-shm-usage: containers have a small /dev/shm.
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,800"):
         options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(30)
+    driver = None
     steps = 0
 
     def check(condition, what):
@@ -57,6 +57,8 @@ def main():
             raise AssertionError(f"{what} (at {driver.current_url})\n{driver.find_element(By.TAG_NAME, 'body').text[:2000]}")
 
     try:
+        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        driver.set_page_load_timeout(30)
         # 1. Without a session the inbox sends the browser to the sign-in form; sign in with Enter.
         driver.get(args.url + "/desk/inbox")
         check(driver.current_url.endswith("/desk/login"), "not redirected to the sign-in form")
@@ -112,7 +114,8 @@ def main():
         return 1
     finally:
         signal.alarm(0)
-        driver.quit()
+        if driver is not None:
+            driver.quit()
 
 
 if __name__ == "__main__":
