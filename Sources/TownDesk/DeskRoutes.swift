@@ -176,6 +176,11 @@ struct DeskRoutes: Sendable {
         }
     }
 
+    /// The codes of `department`'s matters, sorted.
+    func matterCodes(of department: Department) -> [String] {
+        matters.values.filter { $0.department == department }.map(\.code).sorted()
+    }
+
     /// Whether `role` may read answers in full and search applicants by name (window and approver).
     static func readsAnswersInFull(_ role: StaffRole) -> Bool { role == .window || role == .approver }
 
@@ -189,9 +194,9 @@ struct DeskRoutes: Sendable {
         guard let query = InboxQuery(parameters, matters: Set(matters.keys)) else { throw HTTPError(.badRequest) }
         try await center.indexCases(matters: matters)
         let now = now
-        let allowed = role == .department ? matters.values.filter { $0.department == session.department }.map(\.code).sorted() : nil
+        let allowed = role == .department ? session.department.map(matterCodes) ?? [] : nil
         let center = center
-        let filter = query.filter(now: now, allowed: allowed, catalog: matters) {
+        let filter = query.filter(now: now, allowed: allowed, mattersOf: matterCodes) {
             Self.readsAnswersInFull(role) ? center.applicantTag($0) : nil
         }
         let page = try await center.database.inbox(filter, offset: (query.page - 1) * Self.pageSize, limit: Self.pageSize)
