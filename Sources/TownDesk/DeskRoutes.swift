@@ -226,7 +226,9 @@ struct DeskRoutes: Sendable {
             "states": InboxQuery.states.map { ["value": $0, "label": strings["state_\($0)"] ?? $0, "selected": query.state == $0] },
             "matters": visibleMatters.map { ["value": $0.code, "label": $0.name.text(language), "selected": query.matter == $0.code] },
             "show_departments": role != .department,
-            "departments": Department.allCases.map { ["value": $0.rawValue, "selected": query.department == $0] },
+            "departments": Department.allCases.map {
+                ["value": $0.rawValue, "label": strings["department_\($0.rawValue)"] ?? $0.rawValue, "selected": query.department == $0]
+            },
             "channels": [SubmissionChannel.selfService, .assisted].map {
                 ["value": $0.rawValue, "label": strings["channel_\($0.rawValue)"] ?? $0.rawValue, "selected": query.channel == $0]
             },
