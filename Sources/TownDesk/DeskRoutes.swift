@@ -71,6 +71,7 @@ struct DeskRoutes: Sendable {
         router.post("/desk/cases/:receipt/decide") { request, context in try await decide(request, context) }
         router.post("/desk/cases/:receipt/materials") { request, context in try await tickMaterials(request, context) }
         router.post("/desk/language") { request, context in try await switchLanguage(request, context) }
+        router.get("/desk/check") { request, context in try await checkReceipt(request, context) }
         router.get("/desk") { _, _ in Response.redirect(to: "/desk/inbox", type: .normal) }
         return router
     }
@@ -323,6 +324,43 @@ struct DeskRoutes: Sendable {
             rows.append(["label": key, "value": value])
         }
         return rows
+    }
+
+    /// The receipt check: `code` is the `BM1:` text a barcode scanner types, or a receipt number. A
+    /// receipt whose signature verifies, or a known number, opens its case; anything else shows why not.
+    func checkReceipt(_ request: Request, _ context: DeskContext) async throws -> Response {
+        guard let session = signedIn(context), let role = session.role else {
+            return Response.redirect(to: "/desk/login", type: .normal)
+        }
+        guard role != .admin else { throw HTTPError(.forbidden) }
+        let code = (request.uri.queryParameters.get("code") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let strings = pages.words(session.language)
+        var problem = "check_empty"
+        if code.count > 1000 {
+            problem = "verify_damaged"
+        } else if code.uppercased().hasPrefix("BM1:") {
+            switch try await center.verifyReceipt(qrText: code) {
+            case .success(let found):
+                if let stored = found.stored { return Response.redirect(to: "/desk/cases/\(stored.receipt)", type: .normal) }
+                problem = "check_not_stored"
+            case .failure(let error):
+                problem = "verify_\(StoredReceiptCheck.invalid(error).code)"
+            }
+        } else if !code.isEmpty {
+            let receipt = code.uppercased()
+            do {
+                _ = try await center.database.submission(receipt: receipt)
+                return Response.redirect(to: "/desk/cases/\(receipt)", type: .normal)
+            } catch {
+                guard case .unknownReceipt = error else { throw error }
+                problem = "check_unknown"
+            }
+        }
+        let values: [String: Any] = [
+            "staff": session.staff ?? "", "csrf": session.csrf, "code": code, "message": strings[problem] ?? problem,
+            "back": "/desk/check",
+        ]
+        return html(pages.render("check", values, language: session.language), status: .unprocessableContent, noStore: true)
     }
 
     /// The stored case with `receipt`; 404 when there is none.
