@@ -78,18 +78,24 @@ public struct CenterDatabase: Sendable {
         }
         migrator.registerMigration("desk-inbox") { db in
             // What the desk lists and filters without opening answers (filled by `Center.indexCases`),
-            // the indexes its filters use, the case history's index on the audit trail, and the
+            // the indexes its filters use (each ending in the state, so the counts per state read the
+            // index alone), the case history's index on the audit trail, and the
             // materials checklist.
             try db.execute(sql: """
                 ALTER TABLE submission ADD COLUMN applicant_masked TEXT;
                 ALTER TABLE submission ADD COLUMN applicant_tag BLOB;
                 ALTER TABLE submission ADD COLUMN due_at INTEGER;
                 CREATE INDEX submission_unindexed ON submission(received_at) WHERE applicant_masked IS NULL;
+                DROP INDEX submission_station;
+                DROP INDEX submission_received;
+                CREATE INDEX submission_station ON submission(station, received_at, state);
+                CREATE INDEX submission_received ON submission(received_at, state);
                 CREATE INDEX submission_state ON submission(state, received_at);
-                CREATE INDEX submission_matter ON submission(matter, received_at);
-                CREATE INDEX submission_channel ON submission(channel, received_at);
+                CREATE INDEX submission_matter ON submission(matter, received_at, state);
+                CREATE INDEX submission_matter_state ON submission(matter, state, received_at);
+                CREATE INDEX submission_channel ON submission(channel, received_at, state);
                 CREATE INDEX submission_applicant ON submission(applicant_tag);
-                CREATE INDEX submission_due ON submission(state, due_at);
+                CREATE INDEX submission_due ON submission(state, due_at, received_at);
                 CREATE INDEX audit_receipt ON audit(json_extract(CAST(body AS TEXT), '$.receipt'));
                 CREATE TABLE case_material (
                     uuid TEXT NOT NULL REFERENCES submission(uuid), item INTEGER NOT NULL, received INTEGER NOT NULL,
