@@ -122,15 +122,20 @@ let package = Package(
         .target(name: "Pinyin", dependencies: ["CPinyin", "Terminal"], swiftSettings: swiftSettings),
         .target(
             name: "KioskUI",
-            dependencies: ["KioskCore", "KioskStore", "KioskSecurity", "KioskReceipts", "Terminal", "Pinyin", "QRCode"],
+            dependencies: ["KioskCore", "Terminal", "Pinyin"],
             resources: [.copy("Resources")],
+            swiftSettings: swiftSettings),
+        // The kiosk's effect runtime: the only place where the screen layer meets the store, printing and sync.
+        .target(
+            name: "KioskRuntime",
+            dependencies: ["KioskCore", "KioskStore", "KioskReceipts", "KioskUI", "QRCode", "Terminal"],
             swiftSettings: swiftSettings),
 
         // MARK: Executables (thin)
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient", "KioskUI", "Terminal", "Pinyin",
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient", "KioskUI", "KioskRuntime", "Terminal", "Pinyin",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -172,7 +177,7 @@ let package = Package(
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskUITests",
-            dependencies: ["KioskUI", "kiosk", "KioskConfig", "KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin", "QRCode", "TestSupport"],
+            dependencies: ["KioskUI", "KioskRuntime", "kiosk", "KioskConfig", "KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin", "QRCode", "TestSupport"],
             exclude: ["Snapshots"], swiftSettings: swiftSettings),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(

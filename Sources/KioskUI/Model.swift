@@ -1,6 +1,5 @@
 import Foundation
 import KioskCore
-import KioskStore
 import Pinyin
 import Terminal
 
@@ -235,7 +234,7 @@ public enum KioskEvent: Sendable {
     /// The terminal's size changed.
     case resize(width: Int, height: Int)
     /// The application was stored, or not.
-    case submitted(Result<SubmissionSummary, KioskFailure>)
+    case submitted(Result<StoredReceipt, KioskFailure>)
     /// The receipt was printed, or not.
     case printed(PrintResult)
     /// The A4 application form was printed, or not.
@@ -248,6 +247,33 @@ public enum KioskEvent: Sendable {
     case queueLoaded(Result<QueueView, KioskFailure>)
     /// A message to show (results of sync, reprint, guide printing): a string key and its arguments.
     case notice(key: String, arguments: [String])
+}
+
+/// A stored application and its receipt's QR code, as the runtime reports it.
+public struct StoredReceipt: Sendable, Hashable {
+    /// The stored application.
+    public var summary: SubmissionSummary
+    /// Its receipt's QR code, encoded once for this receipt.
+    public var qr: ReceiptQR
+
+    public init(summary: SubmissionSummary, qr: ReceiptQR) {
+        self.summary = summary
+        self.qr = qr
+    }
+}
+
+/// A receipt's QR code as terminal half-block lines (low error correction keeps it small enough for
+/// a 24-row screen; a screen is never smudged); no lines when it cannot be encoded.
+public struct ReceiptQR: Sendable, Hashable {
+    /// With a 2-module quiet zone.
+    public var lines: [String]
+    /// With a 1-module quiet zone (a receipt's QR is version 7: 24 rows that way).
+    public var compactLines: [String]
+
+    public init(lines: [String], compactLines: [String]) {
+        self.lines = lines
+        self.compactLines = compactLines
+    }
 }
 
 /// A page of the queue, with its statistics.

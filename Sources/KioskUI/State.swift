@@ -1,6 +1,5 @@
 import Foundation
 import KioskCore
-import KioskStore
 import Terminal
 
 /// Everything the kiosk shows, as a value: the model of the Elm architecture.
@@ -40,6 +39,8 @@ public struct KioskState: Sendable {
     public var loginFocus = 0
     /// The stored application shown on the receipt screen.
     public var submitted: SubmissionSummary?
+    /// Its receipt's QR code.
+    public var receiptQR: ReceiptQR?
     /// How printing its receipt went (nil: not finished).
     public var printResult: PrintResult?
     /// How printing the A4 application form went (nil: not needed or not finished).

@@ -1,7 +1,5 @@
 import Foundation
 import KioskCore
-import KioskSecurity
-import KioskStore
 import Terminal
 
 /// The update function of the Elm architecture: a pure step from one state to the next.
@@ -68,8 +66,10 @@ extension KioskState {
         case .submitted(let result):
             pending = max(0, pending - 1)
             switch result {
-            case .success(let summary):
+            case .success(let stored):
+                let summary = stored.summary
                 submitted = summary
+                receiptQR = stored.qr
                 printResult = nil
                 formPrintResult = nil
                 var effects: [Effect] = [.printReceipt(summary)]
@@ -421,8 +421,8 @@ extension KioskState {
 
     /// The receipt number in typed text or a scanned receipt QR (`BM1:...`), or nil.
     static func receiptNumber(from text: String) -> String? {
-        if text.uppercased().hasPrefix(SignedReceipt.qrPrefix) {
-            return (try? SignedReceipt(qrText: text))?.record.receiptNumber.description
+        if text.uppercased().hasPrefix(ReceiptQRText.prefix) {
+            return (try? ReceiptQRText(text))?.record.receiptNumber.description
         }
         return (try? ReceiptNumber(parsing: text))?.description
     }

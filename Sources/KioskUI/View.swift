@@ -1,7 +1,5 @@
 import Foundation
 import KioskCore
-import KioskStore
-import QRCode
 import Terminal
 
 /// The view function of the Elm architecture: draws a state onto a screen of any size (80x24 at
@@ -497,7 +495,7 @@ public enum KioskView {
         let boxWidth = spaced.displayWidth + 6
         screen.drawBox(row: top + 4, col: layout.bodyCol, width: boxWidth, height: 3, style: .bold)
         screen.put(text: spaced, row: top + 5, col: layout.bodyCol + 3, style: Style(bold: true, foreground: .brightWhite))
-        let qr = qrLines(summary.receiptQR)
+        let qr = state.receiptQR?.lines ?? []
         let qrCol = layout.bodyCol + boxWidth + 4
         let inline = !qr.isEmpty && qr.count <= layout.bodyRows - 1 && qrCol + (qr.first?.count ?? 0) <= layout.width - 1
         let textWidth = inline ? boxWidth + 2 : layout.bodyWidth
@@ -522,18 +520,10 @@ public enum KioskView {
         keys(retry + state.t(inline || qr.isEmpty ? "keys.receipt" : "keys.receipt.qr"), &screen, layout)
     }
 
-    /// The receipt's QR code as half-block lines (low error correction keeps it small enough for a
-    /// 24-row screen; a screen is never smudged), or none when it cannot be encoded.
-    static func qrLines(_ text: String, quietZone: Int = 2) -> [String] {
-        (try? QRCode.encode(text, maxVersion: 10, level: .low))?.terminalHalfBlocks(quietZone: quietZone) ?? []
-    }
-
     /// The QR alone on the screen: with a 2-module quiet zone and a hint when they fit, else with a
     /// 1-module quiet zone on every row (a receipt's QR is version 7 here: 24 rows that way).
     private static func drawReceiptQR(_ state: KioskState, _ screen: inout Screen, _ layout: Layout) {
-        let text = state.submitted?.receiptQR ?? ""
-        for quietZone in [2, 1] {
-            let lines = qrLines(text, quietZone: quietZone)
+        for lines in [state.receiptQR?.lines ?? [], state.receiptQR?.compactLines ?? []] {
             guard !lines.isEmpty, lines.count <= layout.height, (lines.first?.count ?? 0) <= layout.width else { continue }
             let hint = lines.count < layout.height
             let top = hint ? (layout.height - 1 - lines.count) / 2 : 0
@@ -594,5 +584,16 @@ public enum KioskView {
         listLayout.height = layout.height - 2
         let hint = list(lines, page: page, &screen, listLayout, top: layout.bodyTop + 2, state: state)
         keys(state.t("keys.queue") + "   " + hint, &screen, layout)
+    }
+}
+
+extension KioskView {
+    /// The home screen drawn from the station and the kiosk's words alone: what `kiosk run` shows
+    /// while it loads the catalog, the pinyin dictionary and the queue.
+    public static func home(station: StationConfig, strings: UIStrings, width: Int, height: Int) -> Screen {
+        let environment = KioskEnvironment(
+            station: station, catalog: Catalog(version: "", county: "", matters: []), strings: strings,
+            search: MatterSearch(readings: [:]), candidates: nil)
+        return render(KioskState(environment: environment, now: Date()), width: width, height: height)
     }
 }

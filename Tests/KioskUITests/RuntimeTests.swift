@@ -5,6 +5,7 @@ import KioskStore
 import Terminal
 import Testing
 
+import KioskRuntime
 @testable import KioskUI
 import TestSupport
 

@@ -145,25 +145,25 @@ func screens() throws -> [(String, KioskState)] {
     result.append(("working", working))
     try add("receipt-print-pending") {
         $0.page = .working
-        $0.handle(.submitted(.success(try sampleSummary())))
+        $0.handle(.submitted(.success(stored(try sampleSummary()))))
         $0.handle(.printed(.notConfigured))
     }
     try add("receipt-qr") {
-        $0.handle(.submitted(.success(try sampleSummary())))
+        $0.handle(.submitted(.success(stored(try sampleSummary()))))
         $0.handle(.printed(.printed))
         $0.press(.text("1"))
     }
     try add("receipt-form-failed") {
-        $0.handle(.submitted(.success(try sampleSummary())))
+        $0.handle(.submitted(.success(stored(try sampleSummary()))))
         $0.handle(.printed(.printed))
         $0.handle(.formPrinted(.failed(message: "找不到打印机,您的申请已保存,请联系代办员。", detail: "no queue")))
     }
     try add("receipt-printed") {
-        $0.handle(.submitted(.success(try sampleSummary())))
+        $0.handle(.submitted(.success(stored(try sampleSummary()))))
         $0.handle(.printed(.printed))
     }
     try add("receipt-print-failed") {
-        $0.handle(.submitted(.success(try sampleSummary())))
+        $0.handle(.submitted(.success(stored(try sampleSummary()))))
         $0.handle(.printed(.failed(message: "打印机缺纸。", detail: "media-empty-error")))
     }
     try add("submit-failed") {
@@ -244,7 +244,7 @@ func screens() throws -> [(String, KioskState)] {
         #expect(big.snapshot.split(separator: "\n").count > small.snapshot.split(separator: "\n").count)
         try expectSnapshot("guide-120x40", big)
         var receipt = try freshState()
-        receipt.handle(.submitted(.success(try sampleSummary())))
+        receipt.handle(.submitted(.success(stored(try sampleSummary()))))
         receipt.handle(.printed(.printed))
         try expectSnapshot("receipt-120x40", KioskView.render(receipt, width: 120, height: 40))
         let tiny = KioskView.render(state, width: 60, height: 20)

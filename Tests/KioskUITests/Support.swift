@@ -6,6 +6,7 @@ import Pinyin
 import Terminal
 import Testing
 
+import KioskRuntime
 @testable import KioskUI
 import TestSupport
 
@@ -126,4 +127,9 @@ func runtime(in directory: TemporaryDirectory, clock: ManualClock, idleTimeout: 
         centerKey: try files.centerKey(configuredPath: demo.station.centerPublicKeyPath), queue: queue, clock: clock)
     return KioskApp(
         environment: try environment(idleTimeout: idleTimeout), submitter: submitter, assistants: Assistants(queue.database), clock: clock)
+}
+
+/// A stored application as the runtime reports it, with its receipt's QR encoded.
+func stored(_ summary: SubmissionSummary) -> StoredReceipt {
+    StoredReceipt(summary: summary, qr: ReceiptQR(encoding: summary.receiptQR))
 }
