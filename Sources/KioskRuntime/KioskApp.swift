@@ -84,8 +84,9 @@ public struct KioskApp: Sendable {
                 sink.yield(nil)
             }
             var state = KioskState(environment: environment, now: clock.now())
-            (state.width, state.height) = session.size
-            session.draw(KioskView.render(state, width: state.width, height: state.height))
+            let (width, height) = session.size
+            state.layout = Layout(width: width, height: height)
+            session.draw(KioskView.render(state))
             for await event in events {
                 guard let event else { break }
                 for effect in state.handle(event) {
@@ -93,7 +94,7 @@ public struct KioskApp: Sendable {
                         if let result = await perform(effect) { sink.yield(result) }
                     }
                 }
-                session.draw(KioskView.render(state, width: state.width, height: state.height))
+                session.draw(KioskView.render(state))
             }
             sink.finish()
             group.cancelAll()
