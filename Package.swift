@@ -117,7 +117,7 @@ let package = Package(
         .target(name: "Terminal", swiftSettings: swiftSettings),
         .target(
             name: "KioskReceipts",
-            dependencies: ["KioskCore", "KioskStore", "Documents", "Printing", "QRCode"],
+            dependencies: ["KioskCore", "Documents", "Printing", "QRCode"],
             swiftSettings: swiftSettings),
         .target(name: "Pinyin", dependencies: ["CPinyin", "Terminal"], swiftSettings: swiftSettings),
         .target(

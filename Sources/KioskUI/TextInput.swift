@@ -56,8 +56,7 @@ public struct TextInput: Sendable {
 
     /// Edits with `key`; returns false for keys the input does not use (Enter, Esc, Tab...).
     public mutating func handle(_ key: KeyEvent) -> Bool {
-        if composer != nil {
-            let outcome = composer!.handle(key)
+        if let outcome = composer?.handle(key) {
             if !outcome.committed.isEmpty { insert(outcome.committed) }
             if !outcome.passThrough { return true }
         }
