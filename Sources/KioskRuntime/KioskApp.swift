@@ -91,8 +91,10 @@ public struct KioskApp: Sendable {
             for await event in events {
                 guard let event else { break }
                 for effect in state.handle(event) {
-                    group.addTask(executorPreference: EffectExecutor()) {
+                    let executor = EffectExecutor()
+                    group.addTask(executorPreference: executor) {
                         if let result = await perform(effect) { sink.yield(result) }
+                        withExtendedLifetime(executor) {}  // the executor outlives every job of its task
                     }
                 }
                 session.draw(KioskView.render(state))
