@@ -154,7 +154,7 @@ let package = Package(
             name: "bianmin-bench",
             dependencies: [
                 "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "SyncClient", "SyncProtocol", "TownCenter",
-                "KioskReceipts", "Documents", "QRCode", "KioskUI", "Terminal",
+                "KioskReceipts", "Documents", "QRCode", "KioskUI", "KioskRuntime", "Terminal",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
