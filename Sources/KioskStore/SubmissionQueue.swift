@@ -34,16 +34,6 @@ public struct NewSubmission: Sendable {
     }
 }
 
-/// Counts for `kiosk queue stats` and the assistant screen.
-public struct QueueStats: Sendable, Codable, Hashable {
-    public var total: Int
-    public var byState: [String: Int]
-    public var byDecision: [String: Int]
-    public var notPrinted: Int
-    public var oldestWaiting: Date?
-    public var purged: Int
-}
-
 /// The durable queue of submissions.
 public struct SubmissionQueue: Sendable {
     public let database: AppDatabase
