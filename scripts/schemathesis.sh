@@ -89,7 +89,7 @@ if ! kill -0 "$server" 2>/dev/null; then
     failed=1
     echo "schemathesis: the center stopped" >&2
 fi
-if grep -E "request failed|Fatal error|error:" "$work/center.log" >&2; then
+if grep -E "^[^ ]+ (error|critical) |request failed|Fatal error" "$work/center.log" >&2; then
     failed=1
     echo "schemathesis: the center logged errors (above)" >&2
 fi
