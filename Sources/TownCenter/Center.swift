@@ -128,7 +128,7 @@ public struct Center: Sendable {
     /// and the stored submission's summary when the center has it.
     public func verifyReceipt(
         qrText: String
-    ) async throws(CenterError) -> Result<(record: ReceiptRecord, stored: SubmissionSummary?), ReceiptVerificationError> {
+    ) async throws(CenterError) -> Result<(record: ReceiptRecord, stored: CaseSummary?), ReceiptVerificationError> {
         let verifier = ReceiptVerifier(trusting: try await database.stationKeys())
         let record: ReceiptRecord
         do {

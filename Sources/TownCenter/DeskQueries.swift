@@ -7,7 +7,7 @@ import KioskSecurity
 /// A case as the desk's inbox lists it: the metadata, the masked applicant and the due time.
 public struct InboxRow: Sendable, Hashable {
     /// The metadata.
-    public var summary: SubmissionSummary
+    public var summary: CaseSummary
     /// The masked applicant (`张* 1101**********1234`); empty when the form names none.
     public var applicantMasked: String
     /// Unix seconds the matter's time limit ends (calendar days for now); nil for an unknown matter.
@@ -45,7 +45,7 @@ extension CenterDatabase {
                     \(Self.inboxOrder) LIMIT ? OFFSET ?
                     """,
                 arguments: arguments + [limit, offset]
-            ).map { InboxRow(summary: SubmissionSummary(row: $0), applicantMasked: $0["applicant_masked"] ?? "", dueAt: $0["due_at"]) }
+            ).map { InboxRow(summary: CaseSummary(row: $0), applicantMasked: $0["applicant_masked"] ?? "", dueAt: $0["due_at"]) }
             var stateless = filter
             stateless.state = nil
             let (countClause, countArguments) = stateless.sql

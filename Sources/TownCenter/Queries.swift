@@ -3,7 +3,7 @@ import GRDB
 import SyncProtocol
 
 /// A stored submission's metadata (no answers: they stay sealed).
-public struct SubmissionSummary: Codable, Sendable, Hashable {
+public struct CaseSummary: Codable, Sendable, Hashable {
     /// The submission's UUID.
     public var uuid: UUID
     /// The receipt number.
@@ -143,7 +143,7 @@ public struct SubmissionFilter: Sendable, Hashable {
 /// A stored submission with its sealed payload, as staff commands need it.
 public struct StoredSubmission: Sendable, Hashable {
     /// The metadata.
-    public var summary: SubmissionSummary
+    public var summary: CaseSummary
     /// The serialized sealed payload.
     public var sealedPayload: Data
     /// The signed receipt as QR text.
@@ -159,13 +159,13 @@ extension CenterDatabase {
         """
 
     /// Submissions matching `filter`, in order of arrival.
-    public func submissions(_ filter: SubmissionFilter) async throws(CenterError) -> [SubmissionSummary] {
+    public func submissions(_ filter: SubmissionFilter) async throws(CenterError) -> [CaseSummary] {
         try await read { db in
             let (whereClause, arguments) = filter.sql
             return try Row.fetchAll(
                 db, sql: "SELECT \(Self.summaryColumns) FROM submission \(whereClause) ORDER BY received_at, rowid",
                 arguments: arguments
-            ).map(SubmissionSummary.init(row:))
+            ).map(CaseSummary.init(row:))
         }
     }
 
@@ -176,7 +176,7 @@ extension CenterDatabase {
                 db, sql: "SELECT \(Self.summaryColumns), sealed_payload, receipt_qr FROM submission WHERE receipt = ?",
                 arguments: [receipt])
             else { return nil }
-            let summary = SubmissionSummary(row: row)
+            let summary = CaseSummary(row: row)
             let decisions = try Row.fetchAll(
                 db, sql: "SELECT state, reason, decided_at FROM decision WHERE uuid = ? ORDER BY seq",
                 arguments: [summary.uuid.uuidString]

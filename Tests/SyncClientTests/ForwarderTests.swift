@@ -153,7 +153,7 @@ struct ForwarderTests {
             router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await withTaskExecutorPreference(proxyExecutor) { try await portal.run() } }
+            group.addTask { try await withTaskExecutorPreference(DedicatedThreadExecutor(name: "test-portal")) { try await portal.run() } }
             var iterator = ports.makeAsyncIterator()
             let port = try #require(await iterator.next())
             let real = try kiosk.forwarder()

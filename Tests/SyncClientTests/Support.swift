@@ -89,7 +89,7 @@ struct KioskFixture {
     func queueSubmissions(
         _ count: Int, matter: String = "MZ-GG-01", start: Date = Date(timeIntervalSince1970: 1_795_000_000),
         answers: (Int) -> String = { #"{"applicant_name":"张三","n":\#($0)}"# }
-    ) throws -> [KioskCore.SubmissionSummary] {
+    ) throws -> [SubmissionSummary] {
         let centerKey = try StationFiles(dataDirectory: dataDirectory).centerKey(configuredPath: nil)
         let signer = ReceiptSigner(identity: identity, stationID: station)
         return try (0..<count).map { index in

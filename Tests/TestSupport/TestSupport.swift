@@ -281,6 +281,8 @@ public final class ServedCenter: @unchecked Sendable {
 /// A task executor with one thread of its own. An in-process server run under it (with
 /// `withTaskExecutorPreference`) keeps answering while tests that block their threads (waiting for a
 /// subprocess, a browser, a socket) fill the cooperative pool, which has only as many threads as cores.
+/// One per server: servers sharing a thread would wait for each other's password hashing. The thread
+/// then idles until the test process ends.
 public final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []

@@ -43,7 +43,7 @@ struct CLITests {
             #expect(try answer.decode(BatchResult.self).results.map(\.outcome) == [.stored, .stored])
 
             let list = try towncenter(["submissions", "list", "--data", data, "--json", "--station", "XH03"])
-            let rows = try JSONDecoder().decode([SubmissionSummary].self, from: Data(list.stdout.utf8))
+            let rows = try JSONDecoder().decode([CaseSummary].self, from: Data(list.stdout.utf8))
             #expect(rows.map(\.uuid) == items.map(\.uuid))
             let receipt = rows[0].receipt
 
