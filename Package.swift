@@ -124,10 +124,13 @@ let package = Package(
             dependencies: ["KioskCore", "Documents", "Printing", "QRCode"],
             swiftSettings: swiftSettings),
         .target(name: "Pinyin", dependencies: ["CPinyin", "Terminal"], swiftSettings: swiftSettings),
+        // The words and data files of the kiosk, at the top of the package (Resources/).
+        .target(
+            name: "KioskResources", path: "Resources", exclude: ["desk"], sources: ["KioskResources.swift"],
+            resources: [.copy("strings"), .copy("pinyin")], swiftSettings: swiftSettings),
         .target(
             name: "KioskUI",
-            dependencies: ["KioskCore", "Terminal", "Pinyin"],
-            resources: [.copy("Resources")],
+            dependencies: ["KioskCore", "Terminal", "Pinyin", "KioskResources"],
             swiftSettings: swiftSettings),
         // The kiosk's effect runtime: the only place where the screen layer meets the store, printing and sync.
         .target(

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Dev-time only: writes Sources/KioskUI/Resources/hanzi-pinyin.json, the readings of every Chinese
+"""Dev-time only: writes Resources/pinyin/hanzi-pinyin.json, the readings of every Chinese
 character in the catalog's matter, department and category names, for pinyin search at the kiosk.
 Needs `pip install pypinyin`; the build and the tests never run this script. Rerun it after adding
 matters whose names use new characters (the kiosk still finds them by Chinese text meanwhile)."""
@@ -21,7 +21,7 @@ for ch in sorted(set(text)):
     if "\u4e00" <= ch <= "\u9fff":
         readings = pinyin(ch, style=Style.NORMAL, heteronym=True)[0]
         table[ch] = [r for r in dict.fromkeys(readings) if r.isalpha()]
-out = os.path.join(root, "Sources/KioskUI/Resources/hanzi-pinyin.json")
+out = os.path.join(root, "Resources/pinyin/hanzi-pinyin.json")
 with open(out, "w", encoding="utf-8") as f:
     lines = [json.dumps(k, ensure_ascii=False) + ": " + json.dumps(v) for k, v in sorted(table.items())]
     f.write("{\n" + ",\n".join(lines) + "\n}\n")

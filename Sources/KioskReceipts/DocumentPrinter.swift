@@ -20,23 +20,13 @@ public enum PrintReport: Sendable, Equatable {
         return false
     }
 
-    /// A short Chinese message for the resident.
-    public var residentMessage: String {
+    /// Why no paper came out (nil when it did), for the screens' words.
+    public var reason: FailureReason? {
         switch self {
-        case .printed: "打印完成,请取走回执。"
-        case .spooled: "打印机暂时不能使用,您的申请已保存,请联系代办员补打。"
-        case .failed(let error): error.residentMessage
-        case .renderFailed: "打印没有完成,您的申请已保存,请联系代办员。"
-        }
-    }
-
-    /// A short Chinese message for a resident who asked for a service guide (there is no application to keep).
-    public var guideMessage: String {
-        switch self {
-        case .printed: "办事指南已打印,请取走。"
-        case .spooled: "打印机暂时不能使用,办事指南没有打印,请联系代办员。"
-        case .failed(let error): "\(error.summary),办事指南没有打印,请联系代办员。"
-        case .renderFailed: "办事指南没有打印出来,请联系代办员。"
+        case .printed: nil
+        case .spooled: .printerUnavailable
+        case .failed(let error): error.reason
+        case .renderFailed: .printNotFinished
         }
     }
 
@@ -47,6 +37,29 @@ public enum PrintReport: Sendable, Equatable {
         case .spooled(let path): "没有可用的 CUPS 打印服务,PDF 已写入待打印目录:\(path)"
         case .failed(let error): error.assistantMessage
         case .renderFailed(let detail): "文档生成失败:\(detail)"
+        }
+    }
+}
+
+extension PrintError {
+    /// Why, for the screens' words.
+    public var reason: FailureReason {
+        switch self {
+        case let .printerProblem(problem, _, _):
+            switch problem {
+            case .mediaEmpty: .printerOutOfPaper
+            case .mediaJam: .printerJammed
+            case .coverOpen: .printerCoverOpen
+            case .offline: .printerOffline
+            case .paused: .printerPaused
+            case .markerSupplyEmpty: .printerOutOfToner
+            case .rejectingJobs: .printerNotAccepting
+            case .other: .printerFault
+            }
+        case .noServer: .printServiceDown
+        case .unknownDestination: .printerNotFound
+        case .rejected, .jobEnded: .printNotFinished
+        case .timedOut: .printTimedOut
         }
     }
 }

@@ -17,20 +17,21 @@ public struct CupsPrinter: KioskPrinting {
 
     public func printReceipt(_ summary: SubmissionSummary, matter: Matter) async -> PrintResult {
         let report = await printer.printReceipt(summary, matter: matter)
-        return result(report, message: report.residentMessage)
+        return result(report)
     }
 
     public func printApplicationForm(_ summary: SubmissionSummary, matter: Matter, answers: Answers, assistant: Assistant?) async -> PrintResult {
         let report = await printer.printForm(summary, matter: matter, answers: answers, assistantName: assistant?.name)
-        return result(report, message: report.residentMessage)
+        return result(report)
     }
 
     public func printGuide(_ matter: Matter) async -> PrintResult {
         let report = await printer.printGuide(matter)
-        return result(report, message: report.guideMessage)
+        return result(report)
     }
 
-    private func result(_ report: PrintReport, message: String) -> PrintResult {
-        report.isPrinted ? .printed : .failed(message: message, detail: report.assistantMessage)
+    private func result(_ report: PrintReport) -> PrintResult {
+        guard let reason = report.reason else { return .printed }
+        return .failed(reason: reason, detail: report.assistantMessage)
     }
 }

@@ -110,13 +110,15 @@ public struct KioskApp: Sendable {
         switch effect {
         case .submit(let code, let answers, let channel):
             guard let matter = environment.catalog.matter(code) else {
-                return .submitted(.failure(KioskFailure(message: environment.strings.text("submit.unknownMatter", environment.station.language))))
+                return .submitted(.failure(.reason(.unknownMatter)))
             }
             do {
                 let summary = try submitter.submit(matter: matter, answers: answers, channel: channel).summary
                 return .submitted(.success(StoredReceipt(summary: summary, qr: ReceiptQR(encoding: summary.receiptQR))))
+            } catch .refused(let refusal) {
+                return .submitted(.failure(.refused(refusal.message)))
             } catch {
-                return .submitted(.failure(KioskFailure(message: error.residentMessage)))
+                return .submitted(.failure(.reason(error.reason ?? .stationNotReady)))
             }
         case .printReceipt(let summary), .reprint(let summary):
             guard let matter = environment.catalog.matter(summary.matter) else { return .printed(.notConfigured) }
@@ -130,7 +132,7 @@ public struct KioskApp: Sendable {
                 return switch result {
                 case .printed: .notice(key: "reprint.done", arguments: [summary.receipt])
                 case .notConfigured: .notice(key: "print.notConfigured", arguments: [])
-                case .failed(let message, _): .notice(key: "print.failed", arguments: [message])
+                case .failed(let reason, _): .printProblem(reason, context: "print.applicationKept")
                 }
             }
             return .printed(result)
@@ -150,19 +152,19 @@ public struct KioskApp: Sendable {
             return switch await printer.printGuide(matter) {
             case .printed: .notice(key: "guide.printed", arguments: [])
             case .notConfigured: .notice(key: "print.notConfigured", arguments: [])
-            case .failed(let message, _): .notice(key: "print.failed", arguments: [message])
+            case .failed(let reason, _): .printProblem(reason, context: "print.guideNotPrinted")
             }
         case .lookUp(let receipt):
             do {
                 return .lookedUp(.success(try submitter.queue.find(receipt: receipt)))
             } catch {
-                return .lookedUp(.failure(KioskFailure(message: error.residentMessage)))
+                return .lookedUp(.failure(.reason(error.reason)))
             }
         case .login(let id, let pin):
             do {
                 return .loggedIn(.success(try assistants.login(id: id, pin: pin, at: now)))
             } catch {
-                return .loggedIn(.failure(KioskFailure(message: error.residentMessage)))
+                return .loggedIn(.failure(.reason(error.reason)))
             }
         case .logout(let id, let reason):
             try? assistants.logout(id: id, reason: reason, at: now)
@@ -171,7 +173,7 @@ public struct KioskApp: Sendable {
             do {
                 return .queueLoaded(.success(QueueView(items: try submitter.queue.list(limit: 63), stats: try submitter.queue.stats())))
             } catch {
-                return .queueLoaded(.failure(KioskFailure(message: error.residentMessage)))
+                return .queueLoaded(.failure(.reason(error.reason)))
             }
         case .syncNow:
             let outcome = await sync.syncNow()

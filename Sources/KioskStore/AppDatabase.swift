@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskCore
 import KioskSecurity
 
 /// The kiosk's one SQLite database (WAL, `synchronous = FULL`), owning its `DatabaseWriter`.
@@ -149,12 +150,12 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         self.detail = detail
     }
 
-    /// A short message for the resident, in Chinese.
-    public var residentMessage: String {
+    /// Why, for the screens' words.
+    public var reason: FailureReason {
         switch kind {
-        case .diskFull: "存储空间已满,本次申请没有保存。请联系代办员处理。"
-        case .receiptNumbersUsedUp: "本站今天的回执编号已经用完,本次申请没有保存。请明天再来办理,或联系代办员。"
-        default: "系统暂时无法保存申请,本次申请没有保存。请联系代办员处理。"
+        case .diskFull: .diskFull
+        case .receiptNumbersUsedUp: .receiptNumbersUsedUp
+        default: .storeFailed
         }
     }
 

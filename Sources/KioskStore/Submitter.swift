@@ -2,7 +2,8 @@ import Foundation
 import KioskCore
 import KioskSecurity
 
-/// Why an application was not stored; each case reads well to the assistant, and `residentMessage` to the resident.
+/// Why an application was not stored; each case reads well to the assistant, and `reason` (or the
+/// refusal's own words) is what the resident is told.
 public enum SubmitError: Error, Sendable, CustomStringConvertible {
     /// The kiosk may not take this matter.
     case refused(Refusal)
@@ -33,13 +34,13 @@ public enum SubmitError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// A short Chinese message for the resident saying what to do next.
-    public var residentMessage: String {
+    /// Why, for the screens' words; nil for a refusal, which has its own (`Refusal.message`).
+    public var reason: FailureReason? {
         switch self {
-        case .refused(let refusal): refusal.message.zh
-        case .invalid: "填写的内容有误,请按提示修改。"
-        case .store(let error): error.residentMessage
-        default: "本站暂时不能受理申请,请联系代办员。"
+        case .refused: nil
+        case .invalid: .answersInvalid
+        case .store(let error): error.reason
+        default: .stationNotReady
         }
     }
 }

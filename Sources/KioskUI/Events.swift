@@ -8,15 +8,24 @@ public enum PrintResult: Sendable, Hashable {
     case printed
     /// No printer is configured at this kiosk yet: the document is pending.
     case notConfigured
-    /// Printing failed; `message` is for the resident, `detail` for the assistant.
-    case failed(message: String, detail: String)
+    /// Printing failed: `reason` is put into words for the resident, `detail` is for the assistant.
+    case failed(reason: FailureReason, detail: String)
 }
 
-/// A failure reported by the runtime, with the message the resident reads.
-public struct KioskFailure: Error, Sendable, Hashable {
-    /// Short, in the kiosk's language, says what to do next.
-    public var message: String
-    public init(message: String) { self.message = message }
+/// A failure reported by the runtime: a reason the screens put into words, or a catalog refusal with its own.
+public enum KioskFailure: Error, Sendable, Hashable {
+    /// A reason from the string tables (`failure.<reason>`).
+    case reason(FailureReason)
+    /// The catalog's own words for a matter the kiosk does not take.
+    case refused(LocalizedText)
+
+    /// What the resident reads, in `language`.
+    public func text(_ strings: UIStrings, _ language: KioskLanguage) -> String {
+        switch self {
+        case .reason(let reason): strings.text(reason.key, language)
+        case .refused(let words): words.text(language)
+        }
+    }
 }
 
 /// Something the kiosk must react to: a key, the clock, or the result of an effect.
@@ -41,6 +50,9 @@ public enum KioskEvent: Sendable {
     case queueLoaded(Result<QueueView, KioskFailure>)
     /// A message to show (results of sync, reprint, guide printing): a string key and its arguments.
     case notice(key: String, arguments: [String])
+    /// A reprint or a service guide did not print, for `reason`; `context` is the string key of the
+    /// sentence that puts it into words (`print.applicationKept`, `print.guideNotPrinted`).
+    case printProblem(FailureReason, context: String)
 }
 
 /// A stored application and its receipt's QR code, as the runtime reports it.

@@ -1,11 +1,12 @@
 import Foundation
 import KioskCore
+import KioskResources
 
 /// Finds matters by Chinese text, full pinyin or pinyin initials (`ylbx` finds 养老保险 matters).
 ///
 /// The pinyin engine maps pinyin to characters, not back, so the readings of the characters in the
 /// catalog's names come from a table generated once (`scripts/gen-pinyin-table.py`) and shipped as
-/// `Resources/hanzi-pinyin.json`; a polyphonic character matches any of its readings.
+/// `Resources/pinyin/hanzi-pinyin.json`; a polyphonic character matches any of its readings.
 public struct MatterSearch: Sendable {
     /// Readings (lower-case pinyin without tones) by character.
     public let readings: [Character: [String]]
@@ -14,7 +15,7 @@ public struct MatterSearch: Sendable {
 
     /// The table shipped with the kiosk.
     public static func bundled() throws -> MatterSearch {
-        guard let url = Bundle.module.url(forResource: "hanzi-pinyin", withExtension: "json", subdirectory: "Resources") else {
+        guard let url = KioskResources.url("hanzi-pinyin", "json", in: "pinyin") else {
             throw ResourceError(name: "hanzi-pinyin.json")
         }
         let table = try JSONDecoder().decode([String: [String]].self, from: Data(contentsOf: url))

@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskResources
 
 /// The kiosk's own words (not the catalog's), one table per language, loaded from
 /// `Resources/strings/<language>.json`. `{0}`, `{1}`... in a text are replaced by arguments.
@@ -13,7 +14,7 @@ public struct UIStrings: Sendable {
     public static func bundled() throws -> UIStrings {
         var tables: [KioskLanguage: [String: String]] = [:]
         for language in KioskLanguage.allCases {
-            guard let url = Bundle.module.url(forResource: language.rawValue, withExtension: "json", subdirectory: "Resources/strings") else {
+            guard let url = KioskResources.url(language.rawValue, "json", in: "strings") else {
                 throw ResourceError(name: "strings/\(language.rawValue).json")
             }
             tables[language] = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: url))

@@ -68,7 +68,7 @@ extension KioskState {
             pending += effects.count
             return effects
         case .submitted(.failure(let failure)):
-            push(.submitFailed(message: failure.message))
+            push(.submitFailed(message: failure.text(environment.strings, language)))
         case .printed(let result):
             switch current {
             case .printing(var receipt), .receipt(var receipt), .receiptQR(var receipt):
@@ -107,9 +107,11 @@ extension KioskState {
         case .queueLoaded(.success(let view)):
             if case .queue(_, let page) = current { current = .queue(view, page: page) }
         case .lookedUp(.failure(let failure)), .loggedIn(.failure(let failure)), .queueLoaded(.failure(let failure)):
-            show(error: failure.message)
+            show(error: failure.text(environment.strings, language))
         case .notice(let key, let arguments):
             notice = Notice(text: environment.strings.text(key, language, arguments), isError: false)
+        case .printProblem(let reason, let context):
+            show(error: t(context, t(reason.key)))
         }
         return []
     }

@@ -24,9 +24,6 @@ public enum PrintError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Short Chinese message for the resident, saying what to do next.
-    public var residentMessage: String { "\(summary),您的申请已保存,请联系代办员。" }
-
     /// Precise Chinese message for the assistant, naming the queue or server and the raw cause.
     public var assistantMessage: String {
         switch self {

@@ -17,11 +17,6 @@ public enum PrinterProblem: Sendable, Equatable {
     /// Any other error-level reason, raw.
     case other(String)
 
-    /// Short Chinese message for the resident, saying what to do next.
-    public var residentMessage: String {
-        "\(summary),您的申请已保存,请联系代办员。"
-    }
-
     /// Precise Chinese message for the assistant, naming the queue and the raw reasons.
     public func assistantMessage(destination: String, reasons: [String]) -> String {
         let raw = reasons.isEmpty ? "无" : reasons.joined(separator: ", ")

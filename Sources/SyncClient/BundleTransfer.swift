@@ -9,7 +9,7 @@ import SyncProtocol
 import Glibc
 #endif
 
-/// Why a USB transfer failed; `residentMessage` is for the assistant.
+/// Why a USB transfer failed; `reason` is what the assistant is told.
 public enum TransferError: Error, Sendable, CustomStringConvertible {
     /// The stick is full: nothing was written, the queue is untouched.
     case stickFull(path: String, detail: String)
@@ -38,16 +38,16 @@ public enum TransferError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Short Chinese text for the assistant.
-    public var residentMessage: String {
+    /// Why, for the assistant screen's words.
+    public var reason: FailureReason {
         switch self {
-        case .stickFull: "U盘空间不足，未写入任何数据，待发送的申请仍保留在本机。请换一个U盘或清理空间后重试。"
-        case .stickMissing: "找不到U盘或U盘已拔出，待发送的申请仍保留在本机。请插好U盘后重试。"
-        case .io: "U盘读写出错，待发送的申请仍保留在本机。请换一个U盘后重试。"
-        case .bundleRefused(_, let error): error.chinese
-        case .noAnswers: "U盘上没有镇便民服务中心的回复数据包。"
-        case .notEnrolled: "本站点尚未在镇便民服务中心登记，请联系管理员。"
-        case .store: "本机存储出错，请联系管理员。"
+        case .stickFull: .usbFull
+        case .stickMissing: .usbMissing
+        case .io: .usbError
+        case .bundleRefused: .usbBundleRefused
+        case .noAnswers: .usbNoAnswers
+        case .notEnrolled: .notEnrolled
+        case .store: .storeFailed
         }
     }
 }

@@ -5,7 +5,7 @@ import KioskSecurity
 import KioskStore
 import SyncProtocol
 
-/// Why a sync step failed; `residentMessage` is for the assistant screen.
+/// Why a sync step failed; `reason` is what the assistant screen says.
 public enum SyncError: Error, Sendable, CustomStringConvertible {
     /// The center could not be reached (network down, refused, timed out).
     case unreachable(String)
@@ -47,16 +47,16 @@ public enum SyncError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Short Chinese text for the assistant screen.
-    public var residentMessage: String {
+    /// Why, for the screens' words.
+    public var reason: FailureReason {
         switch self {
-        case .unreachable, .notAcknowledged: "暂时连不上镇便民服务中心，稍后自动重试。"
-        case .refused(_, let code, _) where code == "stale_date": "本机时间不准，请联系管理员校准时间。"
-        case .refused, .malformedAnswer: "镇便民服务中心拒绝了发送，请联系管理员。"
-        case .notEnrolled: "本站点尚未在镇便民服务中心登记，请联系管理员。"
-        case .centerUnproven, .centerKeyMismatch: "未能确认镇便民服务中心的身份，请联系管理员。"
-        case .catalogRefused: "新的事项目录未能更新，继续使用原目录。"
-        case .store, .io: "本机存储出错，请联系管理员。"
+        case .unreachable, .notAcknowledged: .centerUnreachable
+        case .refused(_, let code, _) where code == "stale_date": .stationClockWrong
+        case .refused, .malformedAnswer: .centerRefused
+        case .notEnrolled: .notEnrolled
+        case .centerUnproven, .centerKeyMismatch: .centerUnproven
+        case .catalogRefused: .catalogNotUpdated
+        case .store, .io: .storeFailed
         }
     }
 }

@@ -104,19 +104,6 @@ public enum BundleError: Error, Equatable, Sendable, CustomStringConvertible {
         case .malformed(let detail): "malformed bundle: \(detail)"
         }
     }
-
-    /// Short Chinese text for the assistant or staff.
-    public var chinese: String {
-        switch self {
-        case .notABundle: "这不是便民数据包。"
-        case .unsupportedVersion: "数据包版本不受支持，请更新软件。"
-        case .wrongKind: "数据包类型不对，请检查所选文件。"
-        case .truncated: "数据包不完整（可能拷贝中断），请重新拷贝。"
-        case .contentAltered, .signatureInvalid: "数据包签名不符，可能被改动或来自其他站点，已拒收。"
-        case .stationMismatch: "数据包不属于本站点，已拒收。"
-        case .malformed: "数据包已损坏，请重新拷贝。"
-        }
-    }
 }
 
 /// A USB transfer bundle: a header line, the signed manifest, its signature, then the content.

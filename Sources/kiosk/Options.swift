@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KioskConfig
 import KioskCore
+import KioskUI
 import SyncClient
 
 /// Options every `kiosk` subcommand takes.
@@ -72,6 +73,14 @@ struct CommandFailure: Error {
         printError(message)
         return ExitCode(exitCode)
     }
+}
+
+/// The words of `reason` from the kiosk's string tables, in Chinese (the language of the assistants
+/// who run these commands), inside the sentence `context` when given; keys when the tables are missing.
+func words(_ reason: FailureReason, in context: String? = nil) -> String {
+    let strings = (try? UIStrings.bundled()) ?? UIStrings(tables: [:])
+    let text = strings.text(reason.key, .zhHans)
+    return context.map { strings.text($0, .zhHans, [text]) } ?? text
 }
 
 /// Writes a line to standard error.

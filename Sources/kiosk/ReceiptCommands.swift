@@ -175,16 +175,17 @@ struct GuideCommand: AsyncParsableCommand {
             let configuration = try options.load()
             let matter = try configuration.matter(code)
             let report = await DocumentPrinter(station: configuration.station).printGuide(matter)
-            try finish(report, residentMessage: report.guideMessage)
+            try finish(report, context: "print.guideNotPrinted")
         }
     }
 }
 
-/// Prints how a print went; exit 1 when no paper came out, with `residentMessage` (default: the application's) on stderr.
-func finish(_ report: PrintReport, residentMessage: String? = nil) throws {
+/// Prints how a print went; exit 1 when no paper came out, with the reason's words in the sentence
+/// `context` (default: the application is kept) on stderr.
+func finish(_ report: PrintReport, context: String = "print.applicationKept") throws {
     print(report.assistantMessage)
-    if !report.isPrinted {
-        printError(residentMessage ?? report.residentMessage)
+    if let reason = report.reason {
+        printError(words(reason, in: context))
         throw ExitCode(1)
     }
 }

@@ -86,7 +86,7 @@ struct ForwarderSync: QueueSyncing {
             let report = try await forwarder.round()
             return ("sync.done", ["\(report.acknowledged)", "\(report.decisions)"])
         } catch {
-            return ("sync.failed", [error.description])
+            return (error.reason.key, [])
         }
     }
 }

@@ -62,8 +62,8 @@ struct SubmitCommand: AsyncParsableCommand {
             case .refused(let refusal):
                 printError(refusal.message.text(language))
                 throw ExitCode(69)
-            case .store:
-                printError("\(error.residentMessage)\n\(error)")
+            case .store(let store):
+                printError("\(words(store.reason))\n\(error)")
                 throw ExitCode(73)
             default:
                 printError("\(error)")
@@ -78,7 +78,7 @@ struct SubmitCommand: AsyncParsableCommand {
             for (what, report) in [("receipt", receipt), ("form", form)] {
                 guard let report else { continue }
                 printed[what] = report.isPrinted ? "printed" : "failed"
-                if !report.isPrinted { printError("\(what): \(report.residentMessage)\n\(report.assistantMessage)") }
+                if let reason = report.reason { printError("\(what): \(words(reason, in: "print.applicationKept"))\n\(report.assistantMessage)") }
             }
         }
         if json {
@@ -123,7 +123,7 @@ extension KioskOptions {
                 identity: try files.identity(), centerKey: try files.centerKey(configuredPath: configuration.station.centerPublicKeyPath),
                 queue: try files.openQueue())
         } catch {
-            throw CommandFailure(message: "\(error.residentMessage)\n\(error)", exitCode: 78)
+            throw CommandFailure(message: "\(words(error.reason ?? .stationNotReady))\n\(error)", exitCode: 78)
         }
     }
 }

@@ -28,7 +28,7 @@ struct EnrollCommand: AsyncParsableCommand {
             print("station \(enrolled.station) enrolled at \(center)")
             print("center key id: \(enrolled.keyID); catalog \(enrolled.catalog.version) applied")
         } catch {
-            printError("\(error.residentMessage)\n\(error)")
+            printError("\(words(error.reason))\n\(error)")
             throw ExitCode(error.isRefusal ? 77 : 69)
         }
     }
@@ -54,7 +54,7 @@ struct ForwardCommand: AsyncParsableCommand {
                 station: station.station.id, dataDirectory: station.dataDirectory, fallbackURL: station.townCenterURL,
                 batchSize: batch)
         } catch {
-            printError("\(error.residentMessage)\n\(error)")
+            printError("\(words(error.reason))\n\(error)")
             throw ExitCode(78)
         }
         guard once else {
@@ -82,7 +82,7 @@ struct ForwardCommand: AsyncParsableCommand {
                 + (report.catalogApplied.map { ", catalog \($0) applied" } ?? "")
                 + (report.catalogRefused.map { ", catalog refused: \($0)" } ?? ""))
         case .failure(let error):
-            printError("\(error.residentMessage)\n\(error)")
+            printError("\(words(error.reason))\n\(error)")
             throw ExitCode(69)
         }
     }

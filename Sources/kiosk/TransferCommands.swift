@@ -60,7 +60,7 @@ struct ImportBundleCommand: ParsableCommand {
 
 /// Prints a transfer error (Chinese for the assistant, then the detail) and returns its exit code.
 private func transferFailure(_ error: TransferError) -> ExitCode {
-    printError("\(error.residentMessage)\n\(error)")
+    printError("\(words(error.reason))\n\(error)")
     switch error {
     case .stickFull: return ExitCode(73)
     case .stickMissing, .io, .noAnswers: return ExitCode(74)

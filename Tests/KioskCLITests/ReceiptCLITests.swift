@@ -74,7 +74,7 @@ func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
             "kiosk", ["submit", "--matter", "RS-GG-01", "--answers", dir.answers, "--data", dir.path, "--config", config, "--print"], environment: env)
         #expect(submitted.status == 0)
         #expect(submitted.stdout.contains("receipt failed\n"))
-        #expect(submitted.stderr.contains("打印机缺纸,您的申请已保存,请联系代办员。"))
+        #expect(submitted.stderr.contains("打印机缺纸。您的申请已保存,请联系代办员。"))
         let receipt = String(submitted.stdout.split(separator: "\n")[0].dropFirst("receipt ".count))
         let shown = try run("kiosk", ["queue", "show", receipt, "--json", "--data", dir.path])
         #expect(shown.stdout.contains("\"receipt_print\" : \"failed\"") && shown.stdout.contains("\"state\" : \"queued\""))
@@ -146,7 +146,7 @@ func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
             "kiosk", ["guide", "print", "MZ-QR-01", "--data", dir.path, "--config", try configWithPrinter("forms", "bianmin-nopaper", in: dir)], environment: env)
         #expect(noPaper.status == 1)
         #expect(noPaper.stdout.contains("bianmin-nopaper") && noPaper.stdout.contains("media-empty-error"), "\(noPaper.stdout)")
-        #expect(noPaper.stderr == "打印机缺纸,办事指南没有打印,请联系代办员。\n")
+        #expect(noPaper.stderr == "打印机缺纸。办事指南没有打印,请联系代办员。\n")
 
         let unknown = try run("kiosk", ["guide", "print", "NOPE-1", "--data", dir.path], environment: env)
         #expect(unknown.status == 64 && unknown.stderr.contains("no matter with code 'NOPE-1'"))
@@ -155,7 +155,7 @@ func decodeQR(inPDF path: String) throws -> (text: String, png: String) {
         let spooled = try run("kiosk", ["guide", "print", "MZ-QR-01", "--data", dir.path], environment: env)
         #expect(spooled.status == 1)
         #expect(spooled.stdout.contains("PDF 已写入待打印目录"))
-        #expect(spooled.stderr == "打印机暂时不能使用,办事指南没有打印,请联系代办员。\n")
+        #expect(spooled.stderr == "打印机暂时不能使用。办事指南没有打印,请联系代办员。\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/spool") == ["MZ-QR-01-guide.pdf"])
         #expect(try pdfText(dir.path + "/spool/MZ-QR-01-guide.pdf").contains("最低生活保障审核"))
     }

@@ -96,7 +96,7 @@ final class TestStation {
             try station.submitter.submit(matter: matter, answers: answers, channel: .selfService)
         } throws: { error in
             guard let error = error as? SubmitError, case .store(let store) = error, store.kind == .receiptNumbersUsedUp else { return false }
-            return error.residentMessage.contains("回执编号已经用完") && error.description.contains("all 9999 receipt numbers")
+            return error.reason == .receiptNumbersUsedUp && error.description.contains("all 9999 receipt numbers")
         }
         #expect(try station.queue.stats().total == 2)
         #expect(try AuditLog.recent(station.queue.database).count == 2)
@@ -132,7 +132,7 @@ final class TestStation {
         #expect {
             try station.files.centerKey(configuredPath: "/nonexistent/center.pub")
         } throws: { error in
-            "\(error)".contains("no town-center key") && (error as? SubmitError)?.residentMessage == "本站暂时不能受理申请,请联系代办员。"
+            "\(error)".contains("no town-center key") && (error as? SubmitError)?.reason == .stationNotReady
         }
     }
 

@@ -171,7 +171,7 @@ import TestSupport
         let again = state.press(.text("1"))
         #expect(again == [.printGuide(matter: "CG-XK-04")])
         state.handle(try #require(await app.perform(again[0])))
-        #expect(state.text.contains("打印机暂时不能使用,办事指南没有打印,请联系代办员。"))
+        #expect(state.text.contains("打印机暂时不能使用。办事指南没有打印,请联系代办员。"))
         #expect(state.pending == 0)
         #expect(FileManager.default.fileExists(atPath: directory.path + "/spool/CG-XK-04-guide.pdf"))
     }

@@ -155,7 +155,7 @@ func screens() throws -> [(String, KioskState)] {
     try add("receipt-form-failed") {
         $0.handle(.submitted(.success(stored(try sampleSummary()))))
         $0.handle(.printed(.printed))
-        $0.handle(.formPrinted(.failed(message: "找不到打印机,您的申请已保存,请联系代办员。", detail: "no queue")))
+        $0.handle(.formPrinted(.failed(reason: .printerNotFound, detail: "no queue")))
     }
     try add("receipt-printed") {
         $0.handle(.submitted(.success(stored(try sampleSummary()))))
@@ -163,10 +163,10 @@ func screens() throws -> [(String, KioskState)] {
     }
     try add("receipt-print-failed") {
         $0.handle(.submitted(.success(stored(try sampleSummary()))))
-        $0.handle(.printed(.failed(message: "打印机缺纸。", detail: "media-empty-error")))
+        $0.handle(.printed(.failed(reason: .printerOutOfPaper, detail: "media-empty-error")))
     }
     var failed = try filledForm { .confirm($0) }
-    failed.handle(.submitted(.failure(KioskFailure(message: "存储空间已满,本次申请没有保存。请联系代办员处理。"))))
+    failed.handle(.submitted(.failure(.reason(.diskFull))))
     result.append(("submit-failed", failed))
     try add("progress") {
         $0.press(.text("2"))
@@ -256,5 +256,22 @@ func screens() throws -> [(String, KioskState)] {
         let strings = try UIStrings.bundled()
         #expect(Set(strings.tables[.zhHans]!.keys) == Set(strings.tables[.en]!.keys))
         #expect(strings.tables[.zhHans]!.count > 100)
+    }
+
+    @Test("every reason an adapter reports has words in both tables; the English words have no Chinese")
+    func everyFailureReasonHasWords() throws {
+        let strings = try UIStrings.bundled()
+        for reason in FailureReason.allCases {
+            let chinese = try #require(strings.tables[.zhHans]?[reason.key], "\(reason) has no Chinese words")
+            let english = try #require(strings.tables[.en]?[reason.key], "\(reason) has no English words")
+            #expect(chinese.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "\(reason): \(chinese)")
+            #expect(!english.unicodeScalars.contains { (0x3000...0x9FFF).contains($0.value) || (0xFF00...0xFFEF).contains($0.value) },
+                    "\(reason): \(english)")
+        }
+        // The screens show them: a failed submission in English mode reads the English words.
+        var state = try freshState()
+        _ = state.press(.text("5"))
+        _ = state.handle(.submitted(.failure(.reason(.receiptNumbersUsedUp))))
+        #expect(state.text.contains("used all of today's receipt numbers"), "\(state.text)")
     }
 }

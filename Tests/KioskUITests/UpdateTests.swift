@@ -435,7 +435,7 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         var state = try freshState()
         let summary = try sampleSummary()
         _ = state.handle(.submitted(.success(stored(summary))))
-        _ = state.handle(.printed(.failed(message: "打印机缺纸,您的申请已保存,请联系代办员。", detail: "media-empty")))
+        _ = state.handle(.printed(.failed(reason: .printerOutOfPaper, detail: "media-empty")))
         #expect(state.page == .receipt)
         #expect(state.text.contains("2 重新打印回执"))
         #expect(state.press(.text("2")) == [.printReceipt(summary)])

@@ -47,7 +47,7 @@ struct PrintingTests {
         #expect(problem == .mediaEmpty)
         #expect(destination == "bianmin-nopaper")
         #expect(reasons.contains("media-empty-error"))
-        #expect(error?.residentMessage == "打印机缺纸,您的申请已保存,请联系代办员。")
+        #expect(error?.summary == "打印机缺纸")
         #expect(error?.assistantMessage.contains("bianmin-nopaper") == true)
         #expect(error?.assistantMessage.contains("media-empty-error") == true)
 
@@ -89,7 +89,7 @@ struct PrintingTests {
             try await printer.print(pdf: Documents.receiptPDF(Samples.receipt()), title: "回执",
                                     media: .a4, copies: 1, timeout: .seconds(30))
         }
-        #expect(PrinterProblem.paused.residentMessage == "打印机已暂停,您的申请已保存,请联系代办员。")
+        #expect(PrinterProblem.paused.summary == "打印机已暂停")
     }
 
     @Test("an unknown queue and a dead scheduler give their own errors")
