@@ -7,7 +7,7 @@ packages=(
   pkg-config zlib1g-dev libsqlite3-dev libqrencode-dev libcups2-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
   libgooglepinyin0-dev cups cups-client cups-bsd cups-filters printer-driver-cups-pdf
   zbar-tools poppler-utils qrencode pango1.0-tools tmux dialog python3 python3-fonttools procps fontconfig
-  libxlsxwriter-dev python3-openpyxl libespeak-ng-dev espeak-ng-data sox python3-venv
+  libxlsxwriter-dev python3-openpyxl libespeak-ng-dev espeak-ng-data sox chromium chromium-driver python3-pip python3-venv
 )
 log=${TMPDIR:-/tmp}/bianmin-install-deps.log
 missing=()
@@ -28,6 +28,20 @@ if ((${#missing[@]})); then
     exit 1
   fi
   echo "install-deps: packages installed"
+fi
+
+# Selenium from PyPI for the desk's browser test (Debian's python3, beside its packages).
+if ! /usr/bin/python3 -c 'import selenium' 2>/dev/null; then
+  if ((EUID != 0)); then
+    echo "install-deps: Selenium is missing; run this as root to install it" >&2
+    exit 1
+  fi
+  echo "install-deps: installing Selenium from PyPI; log: $log"
+  if ! /usr/bin/python3 -m pip install --quiet --break-system-packages selenium >>"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    echo "install-deps: installing Selenium failed; the whole log is in $log" >&2
+    exit 1
+  fi
 fi
 
 # Bianmin Sans, the documents' font, cut from Noto Sans CJK SC (see the script for why).

@@ -13,6 +13,13 @@ public struct CenterPublicKey: Sendable, Equatable {
         self.key = key
     }
 
+    /// Reads a base64 raw X25519 public key; nil if it is not one.
+    public init?(base64: String) {
+        guard let raw = Data(base64Encoded: base64), let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw)
+        else { return nil }
+        self.init(key: key)
+    }
+
     /// Reads a public key file (base64 of the 32 raw bytes).
     public static func load(from path: String) throws(KeyFileError) -> CenterPublicKey {
         let raw = try KeyFile.read(from: path, requirePrivate: false)
@@ -64,14 +71,20 @@ public struct CenterKeyPair: Sendable {
     /// files; refuses to overwrite either.
     public static func create(privateKeyPath: String, publicKeyPath: String) throws(KeyFileError) -> CenterKeyPair {
         let pair = generate()
-        try KeyFile.create(at: privateKeyPath, bytes: pair.privateKey.rawRepresentation, mode: KeyFile.privateMode)
-        try pair.publicKey.write(to: publicKeyPath)
+        try pair.write(privateKeyTo: privateKeyPath, publicKeyTo: publicKeyPath)
         return pair
     }
 
-    /// Loads a private key file; refuses a file accessible by group or others.
-    public static func load(from path: String) throws(KeyFileError) -> CenterKeyPair {
-        let raw = try KeyFile.read(from: path, requirePrivate: true)
+    /// Writes the private key (mode 0600) and the public key (0644) to new files; refuses to overwrite either.
+    public func write(privateKeyTo privateKeyPath: String, publicKeyTo publicKeyPath: String) throws(KeyFileError) {
+        try KeyFile.create(at: privateKeyPath, bytes: privateKey.rawRepresentation, mode: KeyFile.privateMode)
+        try publicKey.write(to: publicKeyPath)
+    }
+
+    /// Loads a private key file; refuses a file accessible by group or others unless `requirePrivate`
+    /// is false (only for the published demo key).
+    public static func load(from path: String, requirePrivate: Bool = true) throws(KeyFileError) -> CenterKeyPair {
+        let raw = try KeyFile.read(from: path, requirePrivate: requirePrivate)
         guard let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw) else {
             throw .malformed(path: path, reason: "not a 32-byte X25519 private key")
         }

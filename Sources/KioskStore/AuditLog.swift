@@ -8,7 +8,7 @@ public enum AuditEvent: String, Sendable, CaseIterable {
     case submitted, printed, printFailed = "print_failed", forwarded, acknowledged, setAside = "set_aside"
     case decided, purged, assistantLogin = "assistant_login", assistantLoginFailed = "assistant_login_failed"
     case assistantLogout = "assistant_logout"
-    case assistantLocked = "assistant_locked", catalogApplied = "catalog_applied"
+    case assistantLocked = "assistant_locked", catalogApplied = "catalog_applied", centerKeyChanged = "center_key_changed"
 }
 
 /// One entry of the audit trail.

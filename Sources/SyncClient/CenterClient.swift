@@ -18,6 +18,11 @@ public enum SyncError: Error, Sendable, CustomStringConvertible {
     case malformedAnswer(String)
     /// The station is not enrolled (no center signing key known): run `kiosk enroll`.
     case notEnrolled
+    /// The enrolment answer does not prove knowledge of the token: a machine in the middle or
+    /// another center answered; nothing was changed.
+    case centerUnproven
+    /// The enrolling center's key is not the one kiosk.yaml names (key ids); nothing was changed.
+    case centerKeyMismatch(configured: String, offered: String)
     /// A catalog bundle was refused (bad signature, bad file, does not load).
     case catalogRefused(String)
     /// The local queue failed.
@@ -32,6 +37,10 @@ public enum SyncError: Error, Sendable, CustomStringConvertible {
         case .notAcknowledged(let error): error.description
         case .malformedAnswer(let detail): "the town center's answer is malformed: \(detail)"
         case .notEnrolled: "this station is not enrolled at a town center; run `kiosk enroll --center URL --token T`"
+        case .centerUnproven:
+            "the enrolment answer does not prove that the center holds the token (a machine in the middle, or another center?); nothing was changed"
+        case .centerKeyMismatch(let configured, let offered):
+            "the center's key (id \(offered)) is not the one kiosk.yaml names (id \(configured)); nothing was changed"
         case .catalogRefused(let detail): "the new catalog was not applied: \(detail)"
         case .store(let error): error.description
         case .io(let path, let detail): "\(path): \(detail)"
@@ -45,6 +54,7 @@ public enum SyncError: Error, Sendable, CustomStringConvertible {
         case .refused(_, let code, _) where code == "stale_date": "本机时间不准，请联系管理员校准时间。"
         case .refused, .malformedAnswer: "镇便民服务中心拒绝了发送，请联系管理员。"
         case .notEnrolled: "本站点尚未在镇便民服务中心登记，请联系管理员。"
+        case .centerUnproven, .centerKeyMismatch: "未能确认镇便民服务中心的身份，请联系管理员。"
         case .catalogRefused: "新的事项目录未能更新，继续使用原目录。"
         case .store, .io: "本机存储出错，请联系管理员。"
         }
@@ -85,11 +95,20 @@ public struct CenterClient: Sendable {
         self.http = http
     }
 
-    /// Enrols with a one-time token; the answer is checked against the key it delivers.
+    /// Enrols by proving knowledge of a one-time token without sending it; the answer counts only once
+    /// it proves the center knows the token too.
     public func enroll(token: String) async throws(SyncError) -> EnrollResponse {
-        let body = try encode(EnrollRequest(station: signer.station, token: token, publicKey: signer.identity.publicKeyBase64))
-        let (answer, nonce) = try await send("POST", SyncPath.enroll, body: body, gzip: false)
+        let secret = EnrolmentSecret(token: token)
+        let nonce = RequestSignature.makeNonce()
+        let publicKey = signer.identity.publicKeyBase64
+        let proof = secret.stationProof(station: signer.station, publicKey: publicKey, nonce: nonce)
+        let body = try encode(EnrollRequest(station: signer.station, publicKey: publicKey, proof: proof))
+        let answer = try await perform(try prepare("POST", SyncPath.enroll, body: body, gzip: false, nonce: nonce))
         let enrolled: EnrollResponse = try decode(answer.body)
+        // Nothing in the answer counts before it proves the center knows the token.
+        guard enrolled.station == signer.station,
+              EnrolmentSecret.matches(enrolled.proof, secret.centerProof(station: signer.station, publicKey: publicKey, nonce: nonce, answer: enrolled))
+        else { throw .centerUnproven }
         guard let verifier = CenterVerifier(base64: enrolled.centerSigningKey) else {
             throw .malformedAnswer("center signing key is not an Ed25519 key")
         }
@@ -141,14 +160,15 @@ public struct CenterClient: Sendable {
         return (try await perform(request), request.nonce)
     }
 
-    private func prepare(_ method: String, _ target: String, body: Data, gzip: Bool) throws(SyncError) -> SignedRequest {
+    private func prepare(
+        _ method: String, _ target: String, body: Data, gzip: Bool, nonce: String = RequestSignature.makeNonce()
+    ) throws(SyncError) -> SignedRequest {
         let wire: Data
         do {
             wire = gzip ? try Gzip.compress(body) : body
         } catch {
             throw .io(path: target, detail: error.description)
         }
-        let nonce = RequestSignature.makeNonce()
         var request = HTTPClientRequest(url: baseURL + target)
         request.method = .init(rawValue: method)
         do {

@@ -1,4 +1,5 @@
 @preconcurrency import Crypto
+import FileSystem
 import Foundation
 import KioskCore
 import KioskSecurity
@@ -108,6 +109,7 @@ public struct Forwarder: Sendable {
                 }
                 // Saved after the decisions: a crash in between re-reads the page, which changes nothing.
                 try store { () throws(StoreError) in try queue.setSetting(SettingKey.cursor, page.cursor) }
+                try adoptCenterKey(of: page)
                 round.updatesReceived(page)
             case .fetchCatalog:
                 let bundle = try await client.catalog()
@@ -126,6 +128,20 @@ public struct Forwarder: Sendable {
             case .finished:
                 return report
             }
+        }
+    }
+
+    /// After a key rotation at the center, seals new submissions to its new key. The page is signed
+    /// by the center's Ed25519 key, so the key it names is the center's.
+    private func adoptCenterKey(of page: UpdatesPage) throws(SyncError) {
+        guard try setting(queue, SettingKey.centerKeyID) != page.keyID else { return }
+        guard let key = CenterPublicKey(base64: page.centerPublicKey), key.keyID == page.keyID else {
+            throw .malformedAnswer("the center's new key does not match its key id")
+        }
+        try storeCenterKey(key, dataDirectory: installer.dataDirectory)
+        try store { () throws(StoreError) in
+            try queue.setSetting(SettingKey.centerKeyID, page.keyID)
+            try queue.audit(.centerKeyChanged, detail: "key_id=\(page.keyID)", at: clock.now())
         }
     }
 
@@ -178,41 +194,64 @@ func setting(_ queue: SubmissionQueue, _ key: String) throws(SyncError) -> Strin
 
 /// Enrolment of a station at a town center.
 public enum StationEnrolment {
-    /// Enrols with `token` at `centerURL`: stores the center's keys and URL, and applies the
-    /// signed catalog delivered with the answer.
+    /// Enrols with `token` at `centerURL`: once the answer proves the center knows the token (and
+    /// holds the key kiosk.yaml names at `configuredCenterKeyPath`, if any), applies the signed catalog
+    /// delivered with it and stores the center's keys and URL. A refused answer changes nothing.
     public static func enroll(
-        centerURL: String, token: String, station: String, dataDirectory: String, clock: any WallClock = SystemClock()
+        centerURL: String, token: String, station: String, dataDirectory: String, configuredCenterKeyPath: String?,
+        clock: any WallClock = SystemClock()
     ) async throws(SyncError) -> EnrollResponse {
-        let files = StationFiles(dataDirectory: dataDirectory)
         let (identity, queue) = try openStation(dataDirectory)
+        let configured = try configuredCenterKey(configuredCenterKeyPath)
         let client = CenterClient(baseURL: centerURL, signer: RequestSigner(identity: identity, station: station), verifier: nil, clock: clock)
         let enrolled = try await client.enroll(token: token)
-        guard let raw = Data(base64Encoded: enrolled.centerPublicKey),
-              let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw),
-              CenterPublicKey(key: key).keyID == enrolled.keyID,
+        guard let key = CenterPublicKey(base64: enrolled.centerPublicKey), key.keyID == enrolled.keyID,
               let verifier = CenterVerifier(base64: enrolled.centerSigningKey)
         else { throw .malformedAnswer("the center's keys in the enrolment answer do not check out") }
-        let temporary = files.enrolledCenterKeyPath + ".new-\(UUID().uuidString.prefix(8))"
-        do {
-            try CenterPublicKey(key: key).write(to: temporary)
-        } catch {
-            throw .io(path: temporary, detail: error.description)
+        if let configured, configured.key.rawRepresentation != key.key.rawRepresentation {
+            throw .centerKeyMismatch(configured: configured.keyID, offered: enrolled.keyID)
         }
-        guard rename(temporary, files.enrolledCenterKeyPath) == 0 else {
-            throw .io(path: files.enrolledCenterKeyPath, detail: String(cString: strerror(errno)))
-        }
+        try CatalogInstaller(dataDirectory: dataDirectory).install(enrolled.catalog, verifier: verifier)
+        try storeCenterKey(key, dataDirectory: dataDirectory)
         try store { () throws(StoreError) in
             try queue.setSetting(SettingKey.centerURL, centerURL)
             try queue.setSetting(SettingKey.centerSigningKey, enrolled.centerSigningKey)
             try queue.setSetting(SettingKey.centerKeyID, enrolled.keyID)
-        }
-        try CatalogInstaller(dataDirectory: dataDirectory).install(enrolled.catalog, verifier: verifier)
-        try store { () throws(StoreError) in
             try queue.setSetting(SettingKey.catalogVersion, enrolled.catalog.version)
             try queue.setSetting(SettingKey.catalogPublishedAt, String(enrolled.catalog.publishedAt))
             try queue.audit(.catalogApplied, detail: "version=\(enrolled.catalog.version)", at: clock.now())
         }
         return enrolled
+    }
+
+    /// The center key kiosk.yaml names, if it names one.
+    private static func configuredCenterKey(_ path: String?) throws(SyncError) -> CenterPublicKey? {
+        guard let path else { return nil }
+        do {
+            return try CenterPublicKey.load(from: path)
+        } catch {
+            throw .io(path: path, detail: "the center key kiosk.yaml names cannot be read: \(error)")
+        }
+    }
+}
+
+/// Replaces the center key new submissions are sealed to, atomically.
+func storeCenterKey(_ key: CenterPublicKey, dataDirectory: String) throws(SyncError) {
+    let path = StationFiles(dataDirectory: dataDirectory).enrolledCenterKeyPath
+    let temporary = path + ".new-\(UUID().uuidString.prefix(8))"
+    do {
+        try key.write(to: temporary)
+    } catch {
+        throw .io(path: temporary, detail: error.description)
+    }
+    guard rename(temporary, path) == 0 else {
+        unlink(temporary)
+        throw .io(path: path, detail: String(cString: strerror(errno)))
+    }
+    do {
+        try DurableFile.syncDirectory(dataDirectory)
+    } catch {
+        throw .io(path: dataDirectory, detail: error.description)
     }
 }
 

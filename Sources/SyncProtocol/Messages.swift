@@ -235,39 +235,48 @@ public struct UpdatesPage: Codable, Sendable, Hashable {
     public var more: Bool
     /// The center's current catalog version.
     public var catalogVersion: String
+    /// The center's current X25519 public key (base64): after a rotation, the key to seal new submissions to.
+    public var centerPublicKey: String
+    /// That key's id.
+    public var keyID: String
 
     /// A page from its fields.
-    public init(decisions: [DecisionUpdate], cursor: String, more: Bool, catalogVersion: String) {
+    public init(decisions: [DecisionUpdate], cursor: String, more: Bool, catalogVersion: String, centerPublicKey: String, keyID: String) {
         self.decisions = decisions
         self.cursor = cursor
         self.more = more
         self.catalogVersion = catalogVersion
+        self.centerPublicKey = centerPublicKey
+        self.keyID = keyID
     }
 
     enum CodingKeys: String, CodingKey {
         case decisions, cursor, more
         case catalogVersion = "catalog_version"
+        case centerPublicKey = "center_public_key"
+        case keyID = "key_id"
     }
 }
 
-/// The body of `POST /v1/enroll` (signed with the key being enrolled, proving possession).
+/// The body of `POST /v1/enroll`: signed with the key being enrolled (proving possession), and
+/// carrying a proof of the one-time token instead of the token.
 public struct EnrollRequest: Codable, Sendable, Hashable {
     /// The station's code (`station.id` in kiosk.yaml).
     public var station: String
-    /// The one-time token from `towncenter station enroll`.
-    public var token: String
     /// The station's Ed25519 public key, base64 of the raw 32 bytes.
     public var publicKey: String
+    /// `EnrolmentSecret.stationProof` over the station, its key and the request's `X-Bianmin-Nonce`.
+    public var proof: String
 
     /// A request from its fields.
-    public init(station: String, token: String, publicKey: String) {
+    public init(station: String, publicKey: String, proof: String) {
         self.station = station
-        self.token = token
         self.publicKey = publicKey
+        self.proof = proof
     }
 
     enum CodingKeys: String, CodingKey {
-        case station, token
+        case station, proof
         case publicKey = "public_key"
     }
 }
@@ -284,18 +293,21 @@ public struct EnrollResponse: Codable, Sendable, Hashable {
     public var centerSigningKey: String
     /// The current signed catalog.
     public var catalog: CatalogBundle
+    /// `EnrolmentSecret.centerProof`: the center knows the token and names these keys for this request.
+    public var proof: String
 
-    /// An answer from its fields.
-    public init(station: String, centerPublicKey: String, keyID: String, centerSigningKey: String, catalog: CatalogBundle) {
+    /// An answer from its fields (`proof` is set once the keys are in: it covers them).
+    public init(station: String, centerPublicKey: String, keyID: String, centerSigningKey: String, catalog: CatalogBundle, proof: String = "") {
         self.station = station
         self.centerPublicKey = centerPublicKey
         self.keyID = keyID
         self.centerSigningKey = centerSigningKey
         self.catalog = catalog
+        self.proof = proof
     }
 
     enum CodingKeys: String, CodingKey {
-        case station, catalog
+        case station, catalog, proof
         case centerPublicKey = "center_public_key"
         case keyID = "key_id"
         case centerSigningKey = "center_signing_key"

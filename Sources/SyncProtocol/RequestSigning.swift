@@ -208,6 +208,8 @@ public enum RequestAuthError: Error, Equatable, Sendable, CustomStringConvertibl
     case replayedNonce
     /// The station is not enrolled.
     case unknownStation(String)
+    /// The station was revoked at the center.
+    case revokedStation(String)
     /// The station header differs from the station in the path.
     case stationMismatch(header: String, path: String)
 
@@ -221,6 +223,7 @@ public enum RequestAuthError: Error, Equatable, Sendable, CustomStringConvertibl
         case .signatureInvalid: "signature_invalid"
         case .replayedNonce: "replayed_nonce"
         case .unknownStation: "unknown_station"
+        case .revokedStation: "station_revoked"
         case .stationMismatch: "station_mismatch"
         }
     }
@@ -235,6 +238,7 @@ public enum RequestAuthError: Error, Equatable, Sendable, CustomStringConvertibl
         case .signatureInvalid: "request signature does not verify with the station's enrolled key"
         case .replayedNonce: "request nonce was already used: replayed request"
         case .unknownStation(let station): "station \(station) is not enrolled at this center"
+        case .revokedStation(let station): "station \(station) was revoked at this center; ask the center to enrol it again"
         case .stationMismatch(let header, let path):
             "request is signed by station \(header) but addressed to station \(path)"
         }

@@ -77,7 +77,13 @@ extension Center {
             try? await database.addRefusals(["bundle_refused": 1])
             throw .bundleRefused(path: path, error)
         }
-        guard let key = try await database.stationKey(bundle.manifest.station) else {
+        let key: StationPublicKey
+        switch try await database.standing(of: bundle.manifest.station) {
+        case .enrolled(let enrolled): key = enrolled
+        case .revoked:
+            try? await database.addRefusals(["bundle_station_revoked": 1])
+            throw .stationRevoked(bundle.manifest.station)
+        case .unknown:
             try? await database.addRefusals(["bundle_unknown_station": 1])
             throw .unknownStation(bundle.manifest.station)
         }

@@ -89,7 +89,7 @@ extension Center {
     /// A checker for a batch from the station with `key`, against every catalog published so far.
     public func submissionChecker(for key: StationPublicKey) async throws(CenterError) -> SubmissionChecker {
         let known = try await database.knownCatalogs()
-        return SubmissionChecker(station: key, centerKey: keys.agreement, matters: known.matters, catalogVersions: known.versions)
+        return SubmissionChecker(station: key, centerKeys: keys.agreementByID, matters: known.matters, catalogVersions: known.versions)
     }
 
     /// The matter `code` as the most recently published catalog defines it (for printing forms at the center).

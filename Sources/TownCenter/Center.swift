@@ -4,40 +4,6 @@ import KioskCore
 import KioskSecurity
 import SyncProtocol
 
-/// The files of a center's data directory.
-public struct CenterDirectory: Sendable, Hashable {
-    /// The data directory.
-    public let url: URL
-
-    /// The directory at `path`.
-    public init(path: String) {
-        url = URL(fileURLWithPath: path).standardizedFileURL
-    }
-
-    /// The SQLite database.
-    public var database: String { url.appendingPathComponent("center.sqlite").path }
-    /// The X25519 private key that opens sealed payloads (mode 0600).
-    public var agreementKey: String { url.appendingPathComponent("center-x25519.key").path }
-    /// The X25519 public key stations seal to.
-    public var agreementPublicKey: String { url.appendingPathComponent("center-x25519.pub").path }
-    /// The Ed25519 key that signs acknowledgements, decisions and catalogs (mode 0600).
-    public var signingKey: String { url.appendingPathComponent("center-ed25519.key").path }
-}
-
-/// The center's keys.
-public struct CenterKeys: Sendable {
-    /// Opens sealed payloads.
-    public let agreement: CenterKeyPair
-    /// Signs answers and catalogs.
-    public let signer: CenterSigner
-
-    /// Keys from their parts.
-    public init(agreement: CenterKeyPair, signer: CenterSigner) {
-        self.agreement = agreement
-        self.signer = signer
-    }
-}
-
 /// An opened town center: its database and keys.
 public struct Center: Sendable {
     /// Where it lives.
@@ -54,12 +20,14 @@ public struct Center: Sendable {
     /// The current time in Unix seconds.
     public var now: Int64 { Int64(clock.now().timeIntervalSince1970.rounded(.down)) }
 
-    /// Creates a center in `dataDirectory`: keys (the X25519 pair generated, or a symbolic link
-    /// to `demoAgreementKey`), database, and the catalog in `catalogDirectory` published.
+    /// Creates a center: its data directory with the database and the catalog in `catalogDirectory`
+    /// published, and its keys directory (default `DATA-keys`) with new keys, or the published demo
+    /// X25519 pair at `demoAgreementKey` copied in.
     public static func initialize(
-        dataDirectory: String, catalogDirectory: URL, demoAgreementKey: String? = nil, clock: any WallClock = SystemClock()
+        dataDirectory: String, keysDirectory: String? = nil, catalogDirectory: URL, demoAgreementKey: String? = nil,
+        clock: any WallClock = SystemClock()
     ) async throws(CenterError) -> Center {
-        let directory = CenterDirectory(path: dataDirectory)
+        let directory = CenterDirectory(path: dataDirectory, keys: keysDirectory)
         guard !FileManager.default.fileExists(atPath: directory.database) else {
             throw .alreadyInitialized(path: directory.url.path)
         }
@@ -70,60 +38,40 @@ public struct Center: Sendable {
         } catch {
             throw .io(path: directory.url.path, detail: (error as NSError).localizedDescription)
         }
-        let agreement: CenterKeyPair
-        let signing: StationIdentity
-        do {
-            if let demoAgreementKey {
-                let target = URL(fileURLWithPath: demoAgreementKey).standardizedFileURL.path
-                agreement = try CenterKeyPair.load(from: target)
-                do {
-                    try FileManager.default.createSymbolicLink(atPath: directory.agreementKey, withDestinationPath: target)
-                } catch {
-                    throw CenterError.io(path: directory.agreementKey, detail: (error as NSError).localizedDescription)
-                }
-                try agreement.publicKey.write(to: directory.agreementPublicKey)
-            } else {
-                agreement = try CenterKeyPair.create(
-                    privateKeyPath: directory.agreementKey, publicKeyPath: directory.agreementPublicKey)
+        var demo: CenterKeyPair?
+        if let demoAgreementKey {
+            do {
+                // Published with the code, so readable by all: its copy in the keys directory is private.
+                demo = try CenterKeyPair.load(from: demoAgreementKey, requirePrivate: false)
+            } catch {
+                throw .key(error)
             }
-            // The center's Ed25519 key uses the same key-file format as a station's identity.
-            signing = try StationIdentity.create(at: directory.signingKey)
-        } catch let error as KeyFileError {
-            throw .key(error)
-        } catch let error as CenterError {
-            throw error
-        } catch {
-            throw .io(path: directory.url.path, detail: String(describing: error))
         }
-        let center = Center(
-            directory: directory, database: try CenterDatabase(path: directory.database),
-            keys: CenterKeys(agreement: agreement, signer: CenterSigner(key: signing.signingKey)), clock: clock)
-        try await center.database.audit(AuditEvent(at: center.now, event: "initialized", detail: agreement.keyID))
+        let keys = try CenterKeys.create(in: directory, agreement: demo)
+        let center = Center(directory: directory, database: try CenterDatabase(path: directory.database), keys: keys, clock: clock)
+        try await center.database.audit(AuditEvent(at: center.now, event: "initialized", detail: keys.agreement.keyID))
         try await center.database.publish(
             try CatalogPublisher.bundle(version: catalog.version, files: catalog.files, signer: center.keys.signer, now: center.now),
             now: center.now)
         return center
     }
 
-    /// Opens the center in `dataDirectory`.
-    public static func open(dataDirectory: String, clock: any WallClock = SystemClock()) throws(CenterError) -> Center {
-        let directory = CenterDirectory(path: dataDirectory)
+    /// Opens the center in `dataDirectory` with the keys in `keysDirectory` (default `DATA-keys`).
+    public static func open(dataDirectory: String, keysDirectory: String? = nil, clock: any WallClock = SystemClock()) throws(CenterError) -> Center {
+        let directory = CenterDirectory(path: dataDirectory, keys: keysDirectory)
         guard FileManager.default.fileExists(atPath: directory.database) else {
             throw .notInitialized(path: directory.url.path)
         }
-        do {
-            let agreement = try CenterKeyPair.load(from: directory.agreementKey)
-            let signing = try StationIdentity.load(from: directory.signingKey)
-            return Center(
-                directory: directory, database: try CenterDatabase(path: directory.database),
-                keys: CenterKeys(agreement: agreement, signer: CenterSigner(key: signing.signingKey)), clock: clock)
-        } catch let error as KeyFileError {
-            throw .key(error)
-        } catch let error as CenterError {
-            throw error
-        } catch {
-            throw .io(path: directory.url.path, detail: String(describing: error))
-        }
+        let keys = try CenterKeys.load(from: directory)
+        return Center(directory: directory, database: try CenterDatabase(path: directory.database), keys: keys, clock: clock)
+    }
+
+    /// Makes a new X25519 key current (stations learn it in their next round and seal to it); the
+    /// old one is kept to open what was sealed to it. A running server uses it once restarted.
+    public func rotateAgreementKey() async throws(CenterError) -> Center {
+        let rotated = try CenterKeys.rotate(in: directory)
+        try await database.audit(AuditEvent(at: now, event: "key_rotated", detail: "\(keys.agreement.keyID) -> \(rotated.agreement.keyID)"))
+        return Center(directory: directory, database: database, keys: rotated, clock: clock)
     }
 
     /// Publishes the catalog in `catalogDirectory` as the current one.
@@ -151,10 +99,17 @@ public struct Center: Sendable {
     }
 
     private func open(_ stored: StoredSubmission) throws(CenterError) -> Data {
+        let sealed: SealedPayload
         do {
-            let sealed = try SealedPayload(serialized: stored.sealedPayload)
+            sealed = try SealedPayload(serialized: stored.sealedPayload)
+        } catch {
+            throw .seal(error)
+        }
+        // Sealed to the current key or to one rotated out since.
+        guard let key = keys.agreementByID[sealed.keyID] else { throw .unknownAgreementKey(sealed.keyID) }
+        do {
             let context = SealContext(uuid: stored.summary.uuid, station: stored.summary.station, matter: stored.summary.matter)
-            return try PayloadOpener.open(sealed, with: keys.agreement, associated: context)
+            return try PayloadOpener.open(sealed, with: key, associated: context)
         } catch {
             throw .seal(error)
         }

@@ -36,7 +36,7 @@ struct APIError: Error, HTTPResponseError {
     init(_ error: RequestAuthError) {
         let status: HTTPResponse.Status = switch error {
         case .missingHeader, .malformedHeader: .badRequest
-        case .unknownStation, .stationMismatch: .forbidden
+        case .unknownStation, .revokedStation, .stationMismatch: .forbidden
         case .replayedNonce: .conflict
         case .staleDate, .bodyDigestMismatch, .signatureInvalid: .unauthorized
         }
@@ -49,47 +49,30 @@ public struct CenterAPI: Sendable {
     let center: Center
     let configuration: CenterConfiguration
     let logger: Logger
+    let metrics: CenterMetrics
     let largeBodies: LargeBodies
 
-    /// The API for `center`.
-    public init(center: Center, configuration: CenterConfiguration, logger: Logger) {
+    /// The API for `center`, recording into `metrics`.
+    public init(center: Center, configuration: CenterConfiguration, logger: Logger, metrics: CenterMetrics) {
         self.center = center
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
         largeBodies = LargeBodies(permits: configuration.maxLargeBodies)
     }
 
-    /// A router with every route registered.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
-        router.post("/v1/enroll") { request, _ in try await self.guarded { try await self.enroll(request) } }
-        router.get("/v1/catalog") { _, _ in try await self.guarded { try await self.catalog() } }
-        router.post("/v1/stations/:station/submissions") { request, context in
-            try await self.guarded { try await self.submissions(request, station: try context.parameters.require("station")) }
-        }
-        router.get("/v1/stations/:station/updates") { request, context in
-            try await self.guarded { try await self.updates(request, station: try context.parameters.require("station")) }
-        }
+    /// A router with every route registered: refusals accounted for on every route, and the station
+    /// routes behind `StationAuthentication`.
+    public func router() -> Router<SyncRequestContext> {
+        let router = Router(context: SyncRequestContext.self)
+        router.add(middleware: RefusalAccounting(center: center, logger: logger, metrics: metrics))
+        router.post("/v1/enroll") { request, _ in try await self.enroll(request) }
+        router.get("/v1/catalog") { _, _ in try await self.catalog() }
+        router.group("/v1/stations/:station")
+            .add(middleware: StationAuthentication(api: self))
+            .post("submissions") { request, context in try await self.submissions(request, try context.verifiedRequest()) }
+            .get("updates") { request, context in try await self.updates(request, try context.verifiedRequest()) }
         return router
-    }
-
-    /// Runs a handler, counting and logging refusals, and turning center errors into answers.
-    private func guarded(_ handler: () async throws -> Response) async throws -> Response {
-        do {
-            return try await handler()
-        } catch let error as APIError {
-            guard error.status != .internalServerError else { throw error }
-            let (log, suppressed) = center.refusals.count(error.code, now: center.now)
-            if log {
-                logger.warning(
-                    "request refused",
-                    metadata: ["code": "\(error.code)", "detail": "\(error.message)", "suppressed since the last line": "\(suppressed)"])
-            }
-            throw error
-        } catch let error as CenterError {
-            logger.error("request failed", metadata: ["error": "\(error)"])
-            throw APIError(.internalServerError, "internal", "the center could not handle the request; try again later")
-        }
     }
 
     // MARK: Handlers
@@ -115,22 +98,23 @@ public struct CenterAPI: Sendable {
         // Signed with the key being enrolled: proves the station holds its private half.
         try checkSignature(fields, request: request, body: body, key: key)
         try await consume(fields)
+        guard let catalog = try await center.database.currentCatalog() else {
+            throw APIError(.serviceUnavailable, "no_catalog", "the center has no published catalog")
+        }
+        let secret: EnrolmentSecret
         do {
-            try await center.database.enroll(
-                station: enrolment.station, token: enrolment.token, publicKey: key.key, now: center.now)
+            secret = try await center.database.enroll(
+                station: enrolment.station, publicKey: enrolment.publicKey, proof: enrolment.proof, nonce: fields.nonce, now: center.now)
         } catch {
             guard case .enrolment(let refusal) = error else { throw error }
             throw APIError(.forbidden, refusal.rawValue, refusal.description)
         }
-        guard let catalog = try await center.database.currentCatalog() else {
-            throw APIError(.serviceUnavailable, "no_catalog", "the center has no published catalog")
-        }
         logger.info("station enrolled", metadata: ["station": "\(enrolment.station)"])
-        return try signed(
-            EnrollResponse(
-                station: enrolment.station, centerPublicKey: center.keys.agreement.publicKey.base64,
-                keyID: center.keys.agreement.keyID, centerSigningKey: center.keys.signer.verifier.base64, catalog: catalog),
-            nonce: fields.nonce)
+        var answer = EnrollResponse(
+            station: enrolment.station, centerPublicKey: center.keys.agreement.publicKey.base64,
+            keyID: center.keys.agreement.keyID, centerSigningKey: center.keys.signer.verifier.base64, catalog: catalog)
+        answer.proof = secret.centerProof(station: enrolment.station, publicKey: enrolment.publicKey, nonce: fields.nonce, answer: answer)
+        return try signed(answer, nonce: fields.nonce)
     }
 
     private func catalog() async throws -> Response {
@@ -140,12 +124,8 @@ public struct CenterAPI: Sendable {
         return try json(catalog, headers: [:])
     }
 
-    private func submissions(_ request: Request, station: String) async throws -> Response {
-        let (fields, key) = try await stationFields(request, station: station)
-        try requireJSON(request)
-        var request = request
-        let body = try await collect(&request, limit: configuration.maxBodyBytes)
-        try checkSignature(fields, request: request, body: body, key: key)
+    private func submissions(_ request: Request, _ verified: VerifiedRequest) async throws -> Response {
+        let (fields, key, body, station) = (verified.fields, verified.key, verified.body, verified.fields.station)
         let batch: SubmissionBatch
         do {
             let plain = try inflatedBody(request, body: body)
@@ -161,6 +141,7 @@ public struct CenterAPI: Sendable {
         let checker = try await center.submissionChecker(for: key)
         let now = center.now
         let results: [ItemResult]
+        let started = ContinuousClock.now
         do {
             results = try await center.database.ingest(
                 station: station, nonce: fields.nonce, nonceExpiresAt: now + Int64(2 * configuration.maxClockSkew),
@@ -168,15 +149,13 @@ public struct CenterAPI: Sendable {
         } catch {
             throw try APIError(refusing: error)
         }
+        metrics.record(results, took: ContinuousClock.now - started)
         let catalogVersion = try await center.database.currentCatalogVersion()
         return try signed(BatchResult(results: results, catalogVersion: catalogVersion), nonce: fields.nonce)
     }
 
-    private func updates(_ request: Request, station: String) async throws -> Response {
-        let (fields, key) = try await stationFields(request, station: station)
-        var request = request
-        let body = try await collect(&request, limit: configuration.maxEnrolBytes)
-        try checkSignature(fields, request: request, body: body, key: key)
+    private func updates(_ request: Request, _ verified: VerifiedRequest) async throws -> Response {
+        let (fields, station) = (verified.fields, verified.fields.station)
         var cursor = UpdatesCursor(sequence: 0)
         if let text = request.uri.queryParameters.get("after") {
             guard let parsed = UpdatesCursor(text: text) else {
@@ -188,7 +167,9 @@ public struct CenterAPI: Sendable {
         let page = try await center.database.updates(station: station, after: cursor, limit: configuration.updatesPageSize)
         let catalogVersion = try await center.database.currentCatalogVersion()
         return try signed(
-            UpdatesPage(decisions: page.decisions, cursor: page.cursor.text, more: page.more, catalogVersion: catalogVersion),
+            UpdatesPage(
+                decisions: page.decisions, cursor: page.cursor.text, more: page.more, catalogVersion: catalogVersion,
+                centerPublicKey: center.keys.agreement.publicKey.base64, keyID: center.keys.agreement.keyID),
             nonce: fields.nonce)
     }
 
@@ -196,7 +177,7 @@ public struct CenterAPI: Sendable {
 
     /// Reads the body, at most `limit` bytes; a body over `LargeBodies.threshold` needs one of the
     /// few permits for large bodies in flight (503 `busy` when none is free).
-    private func collect(_ request: inout Request, limit: Int) async throws -> Data {
+    func collect(_ request: inout Request, limit: Int) async throws -> Data {
         let declared = request.headers[.contentLength].flatMap { Int($0) }
         if let declared, declared > limit {
             throw APIError(.contentTooLarge, "body_too_large", "request bodies are limited to \(limit) bytes")
@@ -214,7 +195,7 @@ public struct CenterAPI: Sendable {
     }
 
     /// The signed fields of `request`, checked for shape and freshness from the headers alone.
-    private func signedFields(_ request: Request) throws -> RequestSignature {
+    func signedFields(_ request: Request) throws -> RequestSignature {
         let headers = request.headers
         do throws(RequestAuthError) {
             let fields = try RequestAuthenticator.parse(
@@ -228,14 +209,17 @@ public struct CenterAPI: Sendable {
     }
 
     /// The signed fields of a station route and the station's enrolled key, before the body is read.
-    private func stationFields(_ request: Request, station: String) async throws -> (RequestSignature, StationPublicKey) {
+    func stationFields(_ request: Request, station: String) async throws -> (RequestSignature, StationPublicKey) {
         let fields = try signedFields(request)
         guard fields.station == station else { throw APIError(.stationMismatch(header: fields.station, path: station)) }
-        guard let key = try await center.database.stationKey(station) else { throw APIError(.unknownStation(station)) }
-        return (fields, key)
+        switch try await center.database.standing(of: station) {
+        case .enrolled(let key): return (fields, key)
+        case .revoked: throw APIError(.revokedStation(station))
+        case .unknown: throw APIError(.unknownStation(station))
+        }
     }
 
-    private func checkSignature(_ fields: RequestSignature, request: Request, body: Data, key: StationPublicKey) throws {
+    func checkSignature(_ fields: RequestSignature, request: Request, body: Data, key: StationPublicKey) throws {
         let signature = HeaderName(SyncHeader.signature).flatMap { request.headers[$0] }
         do throws(RequestAuthError) {
             try RequestAuthenticator.checkSignature(fields, body: body, signature: signature, key: key.key)
@@ -245,7 +229,7 @@ public struct CenterAPI: Sendable {
     }
 
     /// Refuses a body that is not declared as JSON (415).
-    private func requireJSON(_ request: Request) throws {
+    func requireJSON(_ request: Request) throws {
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard type == "application/json" else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the body as application/json")

@@ -70,6 +70,29 @@ public struct CenterDatabase: Sendable {
                     failed_attempts INTEGER NOT NULL DEFAULT 0, locked_until INTEGER, created_at INTEGER NOT NULL);
                 """)
         }
+        migrator.registerMigration("desk-inbox") { db in
+            // What the desk lists and filters without opening answers (filled by `Center.indexCases`),
+            // the indexes its filters use, the case history's index on the audit trail, and the
+            // materials checklist.
+            try db.execute(sql: """
+                ALTER TABLE submission ADD COLUMN applicant_masked TEXT;
+                ALTER TABLE submission ADD COLUMN applicant_tag BLOB;
+                ALTER TABLE submission ADD COLUMN due_at INTEGER;
+                CREATE INDEX submission_unindexed ON submission(received_at) WHERE applicant_masked IS NULL;
+                CREATE INDEX submission_state ON submission(state, received_at);
+                CREATE INDEX submission_matter ON submission(matter, received_at);
+                CREATE INDEX submission_channel ON submission(channel, received_at);
+                CREATE INDEX submission_applicant ON submission(applicant_tag);
+                CREATE INDEX submission_due ON submission(state, due_at);
+                CREATE INDEX audit_receipt ON audit(json_extract(CAST(body AS TEXT), '$.receipt'));
+                CREATE TABLE case_material (
+                    uuid TEXT NOT NULL REFERENCES submission(uuid), item INTEGER NOT NULL, received INTEGER NOT NULL,
+                    PRIMARY KEY (uuid, item)) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("station-revocation") { db in
+            try db.execute(sql: "ALTER TABLE station ADD COLUMN revoked_at INTEGER")
+        }
         return migrator
     }
 
@@ -105,7 +128,8 @@ public struct AuditEvent: Codable, Sendable, Hashable {
     /// What happened: `initialized`, `catalog_published`, `token_issued`, `enrolled`, `stored`,
     /// `conflict`, `rejected`, `decided`, `opened`, `exported`, `bundle_imported`, and the staff events
     /// `staff_added`, `staff_disabled`, `staff_password_reset`, `staff_signed_in`, `staff_sign_in_failed`,
-    /// `staff_sign_in_locked`, `staff_locked` (detail: the staff id).
+    /// `staff_sign_in_locked`, `staff_locked` (detail: the staff id), and `materials_checked` (detail:
+    /// ticked/all and the staff id).
     public var event: String
     /// The station concerned.
     public var station: String?

@@ -12,6 +12,14 @@ public enum CenterError: Error, Equatable, Sendable, CustomStringConvertible {
     case io(path: String, detail: String)
     /// A key file problem.
     case key(KeyFileError)
+    /// No keys directory at `path`.
+    case keysMissing(path: String)
+    /// The keys directory can be entered by group or others (`mode` is its permission bits).
+    case keysDirectoryOpen(path: String, mode: UInt16)
+    /// A stored payload is sealed to a key this center does not hold (`keyID`).
+    case unknownAgreementKey(String)
+    /// The keys are still in the data directory, where copies of the data would take them along.
+    case keysInDataDirectory(data: String, keys: String)
     /// The catalog to publish is invalid.
     case catalog(String)
     /// A catalog version is already published with different content.
@@ -36,13 +44,23 @@ public enum CenterError: Error, Equatable, Sendable, CustomStringConvertible {
     case protocolError(SyncProtocolError)
     /// A USB bundle was refused (foreign, altered, truncated, unknown version).
     case bundleRefused(path: String, BundleError)
-    /// A bundle comes from a station that is not enrolled here.
+    /// The station is not enrolled here.
     case unknownStation(String)
+    /// The station was revoked (`towncenter station revoke`).
+    case stationRevoked(String)
 
     public var description: String {
         switch self {
         case .notInitialized(let path): "no town center in \(path); run `towncenter init --data \(path)` first"
         case .alreadyInitialized(let path): "a town center already exists in \(path); refusing to overwrite it"
+        case .unknownAgreementKey(let keyID):
+            "the payload is sealed to key \(keyID), which is in neither the keys directory nor its retired/ folder"
+        case .keysMissing(let path): "no keys directory at \(path); pass the center's keys directory with --keys"
+        case .keysDirectoryOpen(let path, let mode):
+            "the keys directory \(path) has mode \(String(mode, radix: 8)) and can be entered by others; run `chmod 700 \(path)`"
+        case .keysInDataDirectory(let data, let keys):
+            "the center's keys are in its data directory \(data), where every copy of the data takes them along; move them: "
+                + "`mkdir -m 700 \(keys) && mv \(data)/center-*.key \(data)/center-x25519.pub \(keys)/ && mkdir -m 700 \(keys)/retired`"
         case .io(let path, let detail): "\(path): \(detail)"
         case .key(let error): error.description
         case .catalog(let detail): "the catalog cannot be published:\n\(detail)"
@@ -60,13 +78,14 @@ public enum CenterError: Error, Equatable, Sendable, CustomStringConvertible {
         case .protocolError(let error): error.description
         case .bundleRefused(let path, let error): "\(path): refused: \(error.description)"
         case .unknownStation(let station): "station \(station) is not enrolled at this center; enrol it first (`towncenter station enroll`)"
+        case .stationRevoked(let station): "station \(station) was revoked at this center; enrol it again with a new token to accept its deliveries"
         }
     }
 }
 
 /// Why an enrolment was refused.
 public enum EnrolmentRefusal: String, Error, Sendable, Hashable {
-    /// No such token.
+    /// No token of this center yields the station's proof (wrong token, or none issued).
     case tokenUnknown = "token_unknown"
     /// The token was issued for another station.
     case tokenForOtherStation = "token_station_mismatch"
@@ -79,7 +98,7 @@ public enum EnrolmentRefusal: String, Error, Sendable, Hashable {
 
     public var description: String {
         switch self {
-        case .tokenUnknown: "enrolment token is not known at this center; ask the center for a new one"
+        case .tokenUnknown: "no enrolment token of this center matches the station's proof; check the token, or ask the center for a new one"
         case .tokenForOtherStation: "enrolment token was issued for another station; check station.id in kiosk.yaml"
         case .tokenUsed: "enrolment token was already used; ask the center for a new one"
         case .tokenExpired: "enrolment token has expired; ask the center for a new one"

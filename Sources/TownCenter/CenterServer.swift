@@ -33,6 +33,12 @@ public struct CenterConfiguration: Sendable {
     public var maxConnections: Int
     /// Most connections open at once from one client address.
     public var maxConnectionsPerAddress: Int
+    /// Address of the `/metrics` and `/health` listener.
+    public var metricsHost: String = "127.0.0.1"
+    /// Port of that listener (0: any free port); nil: no such listener.
+    public var metricsPort: Int?
+    /// Seconds without a request after which an enrolled station counts as silent (`bianmin_stations_silent`).
+    public var silentAfter: Int = 3 * 3600
 
     /// Settings with defaults: 127.0.0.1:8630, ±300 s skew, 32 MiB bodies, 1,000 items, 200 decisions;
     /// connections idle 30 s, heads within 10 s, bodies within 120 s, 512 connections, 64 per address;
@@ -73,16 +79,20 @@ public struct CenterServer: Service {
     let configuration: CenterConfiguration
     let logger: Logger
     let onListening: @Sendable (_ port: Int) async -> Void
+    let onMetricsListening: @Sendable (_ port: Int) async -> Void
 
-    /// A server for `center`; `onListening` receives the bound port once it listens.
+    /// A server for `center`; `onListening` receives the bound port once it listens, and
+    /// `onMetricsListening` the metrics listener's.
     public init(
         center: Center, configuration: CenterConfiguration = CenterConfiguration(), logger: Logger,
-        onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+        onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in },
+        onMetricsListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) {
         self.center = center
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
+        self.onMetricsListening = onMetricsListening
     }
 
     /// Serves until cancelled or gracefully shut down.
@@ -92,8 +102,9 @@ public struct CenterServer: Service {
         let cap = configuration.connectionCap()
         // One address never holds more than half of all connections, so the others always get in.
         let ledger = ConnectionLedger(perAddress: max(1, min(configuration.maxConnectionsPerAddress, cap / 2)))
+        let metrics = CenterMetrics(now: center.now)
         let application = Application(
-            router: CenterAPI(center: center, configuration: configuration, logger: logger).router(),
+            router: CenterAPI(center: center, configuration: configuration, logger: logger, metrics: metrics).router(),
             server: .http1(
                 configuration: HTTP1Channel.Configuration(
                     additionalChannelHandlers: [
@@ -112,6 +123,15 @@ public struct CenterServer: Service {
         // Refusals are counted in memory and written every few seconds, and once more on the way out.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await application.run() }
+            if let port = configuration.metricsPort {
+                let monitoring = Application(
+                    router: metricsRouter(metrics),
+                    configuration: ApplicationConfiguration(
+                        address: .hostname(configuration.metricsHost, port: port), serverName: "bianmin-towncenter-metrics"),
+                    onServerRunning: { [onMetricsListening] channel in await onMetricsListening(channel.localAddress?.port ?? 0) },
+                    logger: logger)
+                group.addTask { try await monitoring.run() }
+            }
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(5))
@@ -122,5 +142,29 @@ public struct CenterServer: Service {
             try await group.next()
         }
         await center.refusals.flush(to: center.database)
+    }
+
+    /// `GET /metrics` (Prometheus text) and `GET /health` (200 while the database answers, else 503).
+    private func metricsRouter(_ metrics: CenterMetrics) -> Router<BasicRequestContext> {
+        let router = Router()
+        let (center, silentAfter, logger) = (center, Int64(configuration.silentAfter), logger)
+        router.get("/metrics") { _, _ -> Response in
+            do {
+                let text = try await metrics.exposition(center: center, silentAfter: silentAfter)
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            } catch {
+                logger.error("metrics failed", metadata: ["error": "\(error)"])
+                return Response(status: .serviceUnavailable)
+            }
+        }
+        router.get("/health") { _, _ -> Response in
+            let healthy = await center.database.answers()
+            return Response(
+                status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: healthy ? "ok\n" : "database unavailable\n")))
+        }
+        return router
     }
 }

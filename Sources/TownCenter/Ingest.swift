@@ -29,17 +29,18 @@ public enum CheckOutcome: Sendable, Hashable {
 public struct SubmissionChecker: Sendable {
     /// The key of the station the batch came from.
     public let station: StationPublicKey
-    /// The center's key pair (payloads must open with it, under the item's own context).
-    public let centerKey: CenterKeyPair
+    /// The center's X25519 pairs by key id, current and retired (a payload must open with the one it
+    /// names, under the item's own context: a kiosk offline over a rotation still delivers).
+    public let centerKeys: [String: CenterKeyPair]
     /// Matter codes of every published catalog.
     public let matters: Set<String>
     /// Versions of every published catalog.
     public let catalogVersions: Set<String>
 
     /// A checker for one station's batch.
-    public init(station: StationPublicKey, centerKey: CenterKeyPair, matters: Set<String>, catalogVersions: Set<String>) {
+    public init(station: StationPublicKey, centerKeys: [String: CenterKeyPair], matters: Set<String>, catalogVersions: Set<String>) {
         self.station = station
-        self.centerKey = centerKey
+        self.centerKeys = centerKeys
         self.matters = matters
         self.catalogVersions = catalogVersions
     }
@@ -90,8 +91,8 @@ public struct SubmissionChecker: Sendable {
         guard SealedPayload.digest(ofSerialized: bytes) == receipt.record.payloadDigest else {
             return reject(.payloadDigestMismatch, "sealed payload digest differs from the receipt's")
         }
-        guard sealed.keyID == centerKey.keyID else {
-            return reject(.unknownKeyID, "payload sealed to key \(sealed.keyID); this center holds \(centerKey.keyID)")
+        guard let centerKey = centerKeys[sealed.keyID] else {
+            return reject(.unknownKeyID, "payload sealed to key \(sealed.keyID.prefix(40)), which this center does not hold")
         }
         guard item.matter == receipt.record.matterCode else {
             return reject(.matterMismatch, "item says \(item.matter), receipt says \(receipt.record.matterCode)")

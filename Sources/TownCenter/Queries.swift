@@ -67,13 +67,76 @@ public struct SubmissionFilter: Sendable, Hashable {
     public var state: String?
     /// Received at or after, Unix seconds.
     public var receivedSince: Int64?
+    /// Received before, Unix seconds.
+    public var receivedBefore: Int64?
+    /// Only these matter codes (a department's, for example); empty matches nothing.
+    public var matters: [String]?
+    /// Only this channel.
+    public var channel: SubmissionChannel?
+    /// Only receipt numbers starting with this text.
+    public var receiptPrefix: String?
+    /// Only the applicant with this search tag (`Center.applicantTag`).
+    public var applicantTag: Data?
+    /// Only cases still open whose due time is before this instant, Unix seconds.
+    public var overdueAt: Int64?
 
     /// A filter; every field optional.
-    public init(station: String? = nil, matter: String? = nil, state: String? = nil, receivedSince: Int64? = nil) {
+    public init(
+        station: String? = nil, matter: String? = nil, state: String? = nil, receivedSince: Int64? = nil,
+        receivedBefore: Int64? = nil, matters: [String]? = nil, channel: SubmissionChannel? = nil,
+        receiptPrefix: String? = nil, applicantTag: Data? = nil, overdueAt: Int64? = nil
+    ) {
         self.station = station
         self.matter = matter
         self.state = state
         self.receivedSince = receivedSince
+        self.receivedBefore = receivedBefore
+        self.matters = matters
+        self.channel = channel
+        self.receiptPrefix = receiptPrefix
+        self.applicantTag = applicantTag
+        self.overdueAt = overdueAt
+    }
+
+    /// States in which a case still waits on the town (the only ones that can be overdue).
+    public static let openStates = ["received", "accepted", "needs_more"]
+
+    /// The SQL `WHERE` clause (empty when everything matches) and its arguments.
+    var sql: (clause: String, arguments: StatementArguments) {
+        var clauses: [String] = []
+        var arguments = StatementArguments()
+        for (column, value) in [("station", station), ("matter", matter), ("state", state), ("channel", channel?.rawValue)] {
+            if let value {
+                clauses.append("\(column) = ?")
+                arguments += [value]
+            }
+        }
+        if let matters {
+            clauses.append("matter IN (\(matters.isEmpty ? "NULL" : Array(repeating: "?", count: matters.count).joined(separator: ", ")))")
+            arguments += StatementArguments(matters)
+        }
+        if let since = receivedSince {
+            clauses.append("received_at >= ?")
+            arguments += [since]
+        }
+        if let before = receivedBefore {
+            clauses.append("received_at < ?")
+            arguments += [before]
+        }
+        if let prefix = receiptPrefix {
+            // A range, so the receipt's unique index serves it (receipt numbers are ASCII).
+            clauses.append("receipt >= ? AND receipt < ?")
+            arguments += [prefix, prefix + "\u{7F}"]
+        }
+        if let tag = applicantTag {
+            clauses.append("applicant_tag = ?")
+            arguments += [tag]
+        }
+        if let now = overdueAt {
+            clauses.append("state IN (\(Self.openStates.map { "'\($0)'" }.joined(separator: ", "))) AND due_at < ?")
+            arguments += [now]
+        }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
     }
 }
 
@@ -98,19 +161,7 @@ extension CenterDatabase {
     /// Submissions matching `filter`, in order of arrival.
     public func submissions(_ filter: SubmissionFilter) async throws(CenterError) -> [SubmissionSummary] {
         try await read { db in
-            var clauses: [String] = []
-            var arguments = StatementArguments()
-            for (column, value) in [("station", filter.station), ("matter", filter.matter), ("state", filter.state)] {
-                if let value {
-                    clauses.append("\(column) = ?")
-                    arguments += [value]
-                }
-            }
-            if let since = filter.receivedSince {
-                clauses.append("received_at >= ?")
-                arguments += [since]
-            }
-            let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            let (whereClause, arguments) = filter.sql
             return try Row.fetchAll(
                 db, sql: "SELECT \(Self.summaryColumns) FROM submission \(whereClause) ORDER BY received_at, rowid",
                 arguments: arguments
@@ -142,6 +193,11 @@ extension CenterDatabase {
     }
 
     /// How many submissions are stored (all stations).
+    /// Whether the database answers a trivial query (for `/health`).
+    public func answers() async -> Bool {
+        (try? await read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
     public func submissionCount() async throws(CenterError) -> Int {
         try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission") ?? 0 }
     }

@@ -67,12 +67,32 @@ struct DeskRoutes: Sendable {
         }
         router.get("/desk/inbox") { request, context in try await inbox(request, context) }
         router.get("/desk/cases/:receipt") { request, context in try await casePage(request, context) }
+        router.get("/desk/cases/:receipt/print") { request, context in try await casePage(request, context, print: true) }
         router.post("/desk/cases/:receipt/decide") { request, context in try await decide(request, context) }
+        router.post("/desk/cases/:receipt/materials") { request, context in try await tickMaterials(request, context) }
+        router.post("/desk/language") { request, context in try await switchLanguage(request, context) }
         router.get("/desk") { _, _ in Response.redirect(to: "/desk/inbox", type: .normal) }
         return router
     }
 
     var now: Int64 { center.now }
+
+    /// The language of the request's session (Chinese without one).
+    func language(_ context: DeskContext) -> KioskLanguage { context.sessions.session?.language ?? .zhHans }
+
+    /// Switches the session's language (CSRF checked) and goes back to the desk page the form names.
+    func switchLanguage(_ request: Request, _ context: DeskContext) async throws -> Response {
+        let fields = try await form(request, context)
+        guard var session = context.sessions.session, let language = fields["lang"].flatMap(KioskLanguage.init(rawValue:)) else {
+            throw HTTPError(.badRequest)
+        }
+        session.language = language
+        _ = context.sessions.updateSession(session)
+        // Only a page of the desk itself: never another site.
+        let back = fields["back"] ?? ""
+        let local = back.hasPrefix("/desk/") && !back.contains("//") && !back.contains("\\")
+        return Response.redirect(to: local ? back : "/desk/inbox", type: .normal)
+    }
 
     /// The signed-in session, refreshed; nil (and the session ended) when absent, idle too long or too old.
     func signedIn(_ context: DeskContext) -> DeskSession? {
@@ -125,9 +145,9 @@ struct DeskRoutes: Sendable {
     }
 
     func loginPage(_ context: DeskContext, message: String?, status: HTTPResponse.Status = .ok) -> Response {
-        var values: [String: Any] = ["csrf": csrfToken(context)]
+        var values: [String: Any] = ["csrf": csrfToken(context), "back": "/desk/login"]
         if let message { values["message"] = message }
-        return html(pages.render("login", values), status: status, noStore: true)
+        return html(pages.render("login", values, language: language(context)), status: status, noStore: true)
     }
 
     func login(_ request: Request, _ context: DeskContext) async throws -> Response {
@@ -136,7 +156,7 @@ struct DeskRoutes: Sendable {
         let now = now
         if await throttle.isLocked(address, now: now) {
             try await center.database.audit(AuditEvent(at: now, event: "staff_sign_in_throttled"))
-            return loginPage(context, message: pages.strings["login_locked"], status: .tooManyRequests)
+            return loginPage(context, message: pages.words(language(context))["login_locked"], status: .tooManyRequests)
         }
         let result = try await center.database.signIn(
             id: fields["username"] ?? "", password: fields["password"] ?? "", passwords: StaffPasswords(), now: now)
@@ -145,78 +165,175 @@ struct DeskRoutes: Sendable {
             await throttle.succeed(address)
             context.sessions.createSession(DeskSession(
                 staff: account.id, role: account.role, department: account.department, csrf: Self.randomToken(),
-                createdAt: now, lastSeen: now))
+                createdAt: now, lastSeen: now, language: language(context)))
             return Response.redirect(to: "/desk/inbox", type: .normal)
         case .refused:
             await throttle.fail(address, now: now)
-            return loginPage(context, message: pages.strings["login_refused"], status: .unauthorized)
+            return loginPage(context, message: pages.words(language(context))["login_refused"], status: .unauthorized)
         case .locked:
             await throttle.fail(address, now: now)
-            return loginPage(context, message: pages.strings["login_locked"], status: .tooManyRequests)
+            return loginPage(context, message: pages.words(language(context))["login_locked"], status: .tooManyRequests)
         }
     }
+
+    /// Whether `role` may read answers in full and search applicants by name (window and approver).
+    static func readsAnswersInFull(_ role: StaffRole) -> Bool { role == .window || role == .approver }
 
     func inbox(_ request: Request, _ context: DeskContext) async throws -> Response {
         guard let session = signedIn(context), let role = session.role else {
             return Response.redirect(to: "/desk/login", type: .normal)
         }
         guard role != .admin else { throw HTTPError(.forbidden) }
-        let query = request.uri.queryParameters
-        let state = query["state"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let page = max(1, min(100_000, query["page"].flatMap { Int(String($0)) } ?? 1))
-        var rows = try await center.database.submissions(SubmissionFilter(state: state))
-        if role == .department {
-            rows = rows.filter { matters[$0.matter]?.department == session.department }
-        }
-        rows.sort { $0.receivedAt < $1.receivedAt }
+        var parameters: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
+        guard let query = InboxQuery(parameters, matters: Set(matters.keys)) else { throw HTTPError(.badRequest) }
+        try await center.indexCases(matters: matters)
         let now = now
-        let shown = rows.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize).map { row -> [String: Any] in
-            let matter = matters[row.matter]
-            let overdue = matter.map { now - row.receivedAt > Int64($0.timeLimitDays) * 86_400 } ?? false
+        let allowed = role == .department ? matters.values.filter { $0.department == session.department }.map(\.code).sorted() : nil
+        let center = center
+        let filter = query.filter(now: now, allowed: allowed, catalog: matters) {
+            Self.readsAnswersInFull(role) ? center.applicantTag($0) : nil
+        }
+        let page = try await center.database.inbox(filter, offset: (query.page - 1) * Self.pageSize, limit: Self.pageSize)
+        let language = session.language
+        let strings = pages.words(language)
+        let shown = page.rows.map { row -> [String: Any] in
+            let summary = row.summary
             return [
-                "receipt": row.receipt, "matter": matter?.name.zh ?? row.matter, "station": row.station,
-                "received": Self.format(row.receivedAt), "link": "/desk/cases/" + row.receipt, "state": pages.strings["state_\(row.state)"] ?? row.state,
-                "overdue": overdue,
+                "receipt": summary.receipt, "matter": matters[summary.matter]?.name.text(language) ?? summary.matter,
+                "station": summary.station, "applicant": row.applicantMasked, "received": Self.format(summary.receivedAt),
+                "due": row.dueAt.map(Self.format) ?? "", "link": "/desk/cases/" + summary.receipt,
+                "state": strings["state_\(summary.state)"] ?? summary.state, "overdue": row.isOverdue(at: now),
             ]
         }
+        let counts = InboxQuery.states.map { state -> [String: Any] in
+            let link = query.queryString(state: .some(state))
+            return ["label": strings["state_\(state)"] ?? state, "count": page.counts[state] ?? 0,
+                    "link": "/desk/inbox?" + link, "current": query.state == state]
+        }
+        let visibleMatters = matters.values.filter { allowed?.contains($0.code) ?? true }.sorted { $0.code < $1.code }
         let values: [String: Any] = [
-            "staff": session.staff ?? "", "csrf": session.csrf, "cases": shown, "count": rows.count,
-            "next": rows.count > page * Self.pageSize ? page + 1 : false, "previous": page > 1 ? page - 1 : false,
+            "staff": session.staff ?? "", "csrf": session.csrf, "cases": shown, "count": page.total, "counts": counts,
+            "all_link": "/desk/inbox?" + query.queryString(state: .some(nil)),
+            "next": page.total > query.page * Self.pageSize ? "/desk/inbox?" + query.queryString(page: query.page + 1) : false,
+            "previous": query.page > 1 ? "/desk/inbox?" + query.queryString(page: query.page - 1) : false,
+            "page": query.page, "pages": max(1, (page.total + Self.pageSize - 1) / Self.pageSize),
+            "states": InboxQuery.states.map { ["value": $0, "label": strings["state_\($0)"] ?? $0, "selected": query.state == $0] },
+            "matters": visibleMatters.map { ["value": $0.code, "label": $0.name.text(language), "selected": query.matter == $0.code] },
+            "show_departments": role != .department,
+            "departments": Department.allCases.map { ["value": $0.rawValue, "selected": query.department == $0] },
+            "channels": [SubmissionChannel.selfService, .assisted].map {
+                ["value": $0.rawValue, "label": strings["channel_\($0.rawValue)"] ?? $0.rawValue, "selected": query.channel == $0]
+            },
+            "station": query.station ?? "", "from": query.from?.description ?? "", "to": query.to?.description ?? "",
+            "overdue": query.overdue, "q": query.search ?? "", "names": Self.readsAnswersInFull(role),
+            "back": "/desk/inbox?" + query.queryString(page: query.page),
         ]
-        return html(pages.render("inbox", values), noStore: true)
+        return html(pages.render("inbox", values, language: language), noStore: true)
     }
 
-    /// One case: its metadata for every role but admin; its opened answers only for window and approver
-    /// (masking for the other roles is not built yet), audited with the staff id.
-    func casePage(_ request: Request, _ context: DeskContext) async throws -> Response {
+    /// One case for every role but admin (a department account only on its department's matters):
+    /// metadata, the receipt's verification, the opened answers under the catalog's labels (in
+    /// full for window and approver, masked for the others; the opening audited with the staff id),
+    /// the materials checklist and the case's history. `print` lays it out as the application form.
+    func casePage(_ request: Request, _ context: DeskContext, print: Bool = false) async throws -> Response {
         guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
             return Response.redirect(to: "/desk/login", type: .normal)
         }
         guard role != .admin, let receipt = context.parameters.get("receipt") else { throw HTTPError(.forbidden) }
-        let stored: StoredSubmission
+        let stored = try await storedCase(receipt)
+        let summary = stored.summary
+        let matter = matters[summary.matter]
+        if role == .department, matter?.department != session.department { throw HTTPError(.forbidden) }
+        let full = Self.readsAnswersInFull(role)
+        let language = session.language
+        let strings = pages.words(language)
+        let opened = try await center.openAnswers(receipt: receipt, staff: staff)
+        let answers = (try? AnswersJSON.decode(opened.answers)) ?? [:]
+        let check = try await center.checkReceipt(of: stored)
+        let ticked = try await center.database.receivedMaterials(uuid: summary.uuid)
+        let materials = (matter?.materials ?? []).enumerated().map { index, material -> [String: Any] in
+            ["name": "m\(index)", "label": material.name.text(language), "kind": material.kind.label.text(language), "copies": material.copies,
+             "note": material.note?.text(language) ?? "", "received": ticked.contains(index)]
+        }
+        let history = try await center.database.caseHistory(receipt: receipt).map { event -> [String: Any] in
+            ["at": Self.format(event.at), "event": strings["history_\(event.event)"] ?? event.event, "detail": event.detail ?? ""]
+        }
+        var values: [String: Any] = [
+            "staff": staff, "csrf": session.csrf, "receipt": summary.receipt, "matter": matter?.name.text(language) ?? summary.matter,
+            "code": summary.matter, "station": summary.station, "received": Self.format(summary.receivedAt),
+            "channel": strings["channel_\(summary.channel.rawValue)"] ?? summary.channel.rawValue,
+            "assistant": summary.assistant ?? "", "state": strings["state_\(summary.state)"] ?? summary.state,
+            "reason": summary.reason ?? "", "authority": matter?.completingUnit.text(language) ?? "",
+            "verified": check == .valid, "verification": strings["verify_\(check.code)"] ?? check.code,
+            "answers": Self.layout(answers, form: matter?.form ?? .empty, full: full, language: language),
+            "masked": !full, "materials": materials, "history": history,
+            "print": "/desk/cases/\(receipt)/print", "back": "/desk/cases/\(receipt)",
+        ]
+        if full {
+            values["decide"] = "/desk/cases/\(receipt)/decide"
+            values["tick"] = "/desk/cases/\(receipt)/materials"
+        }
+        return html(pages.render(print ? "case-print" : "case", values, language: language), noStore: true)
+    }
+
+    /// The answers as the printed form lays them out: each field under its catalog label, in the
+    /// form's order, repeat groups as tables, sensitive values masked unless `full`; answers the
+    /// form does not name come last under their ids.
+    static func layout(_ answers: Answers, form: Form, full: Bool, language: KioskLanguage) -> [[String: Any]] {
+        func text(_ field: Field, _ value: AnswerValue) -> String {
+            field.display(value, language: language, masked: !full)
+        }
+        var rows: [[String: Any]] = []
+        for field in form.fields where field.type != .note {
+            guard let value = answers[field.id] else { continue }
+            if field.type == .repeat, case .group(let entries) = value {
+                let members = field.fields.filter { $0.type != .note }
+                rows.append([
+                    "label": field.label.text(language), "table": true, "headers": members.map { $0.label.text(language) },
+                    "rows": entries.map { entry in
+                        ["cells": members.map { member in entry[member.id].map { text(member, $0) } ?? "" }]
+                    },
+                ])
+            } else {
+                rows.append(["label": field.label.text(language), "value": text(field, value)])
+            }
+        }
+        let known = Set(form.fields.map(\.id))
+        for key in answers.keys.sorted() where !known.contains(key) {
+            let value: String
+            switch answers[key] {
+            case .text(let s)?: value = full ? s : Masking.generic(s)
+            case .number(let n)?: value = full ? ExpressionValue.format(n) : Masking.generic(ExpressionValue.format(n))
+            default: value = "…"
+            }
+            rows.append(["label": key, "value": value])
+        }
+        return rows
+    }
+
+    /// The stored case with `receipt`; 404 when there is none.
+    func storedCase(_ receipt: String) async throws -> StoredSubmission {
         do {
-            stored = try await center.database.submission(receipt: receipt)
+            return try await center.database.submission(receipt: receipt)
         } catch {
             if case .unknownReceipt = error { throw HTTPError(.notFound) }
             throw error
         }
-        let summary = stored.summary
-        let matter = matters[summary.matter]
-        if role == .department, matter?.department != session.department { throw HTTPError(.forbidden) }
-        var values: [String: Any] = [
-            "staff": staff, "csrf": session.csrf, "receipt": summary.receipt, "matter": matter?.name.zh ?? summary.matter,
-            "station": summary.station, "received": Self.format(summary.receivedAt),
-            "state": pages.strings["state_\(summary.state)"] ?? summary.state,
-        ]
-        if role == .window || role == .approver {
-            let opened = try await center.openAnswers(receipt: receipt, staff: staff)
-            let object = (try? JSONSerialization.jsonObject(with: opened.answers)) as? [String: Any] ?? [:]
-            values["decide"] = "/desk/cases/\(receipt)/decide"
-            values["answers"] = object.keys.sorted().map { key -> [String: Any] in
-                ["name": key, "value": object[key].map { "\($0)" } ?? ""]
-            }
+    }
+
+    /// Saves the materials checklist (window and approver only; CSRF checked first).
+    func tickMaterials(_ request: Request, _ context: DeskContext) async throws -> Response {
+        let fields = try await form(request, context)
+        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
+            return Response.redirect(to: "/desk/login", type: .normal)
         }
-        return html(pages.render("case", values), noStore: true)
+        guard Self.readsAnswersInFull(role), let receipt = context.parameters.get("receipt") else { throw HTTPError(.forbidden) }
+        let summary = try await storedCase(receipt).summary
+        let count = matters[summary.matter]?.materials.count ?? 0
+        let received = Set((0..<count).filter { fields["m\($0)"] == "1" })
+        try await center.database.saveMaterials(receipt: receipt, received: received, count: count, staff: staff, now: now)
+        return Response.redirect(to: "/desk/cases/\(receipt)", type: .normal)
     }
 
     /// Records a decision (window and approver only; the form's CSRF token checked first).

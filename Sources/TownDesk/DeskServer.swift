@@ -104,14 +104,24 @@ public struct DeskServer: Service {
 struct DeskPages: Sendable {
     let library: MustacheLibrary
     let stylesheet: String
-    let strings: [String: String]
+    /// The words of the pages, by language; every table has the same keys.
+    let strings: [KioskLanguage: [String: String]]
 
     static func load(directory: String) async throws(DeskError) -> DeskPages {
         do {
             let library = try await MustacheLibrary(directory: directory)
             let stylesheet = try String(contentsOfFile: directory + "/desk.css", encoding: .utf8)
-            let strings = try JSONDecoder().decode(
-                [String: String].self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/strings.zh-Hans.json")))
+            var strings: [KioskLanguage: [String: String]] = [:]
+            for language in KioskLanguage.allCases {
+                strings[language] = try JSONDecoder().decode(
+                    [String: String].self,
+                    from: Data(contentsOf: URL(fileURLWithPath: directory + "/strings.\(language.rawValue).json")))
+            }
+            let keys = strings.values.map { Set($0.keys) }
+            if let first = keys.first, let other = keys.first(where: { $0 != first }) {
+                throw DeskError.templates(
+                    path: directory, detail: "the string tables differ in \(first.symmetricDifference(other).sorted().joined(separator: ", "))")
+            }
             guard library.getTemplate(named: "login") != nil, library.getTemplate(named: "inbox") != nil else {
                 throw DeskError.templates(path: directory, detail: "login.mustache or inbox.mustache is missing")
             }
@@ -123,10 +133,15 @@ struct DeskPages: Sendable {
         }
     }
 
-    /// The page `name` rendered with `values` and the string table as `t`.
-    func render(_ name: String, _ values: [String: Any]) -> String {
+    /// The string table of `language`.
+    func words(_ language: KioskLanguage) -> [String: String] { strings[language] ?? [:] }
+
+    /// The page `name` rendered with `values`, the string table of `language` as `t` and the
+    /// language's code as `lang`.
+    func render(_ name: String, _ values: [String: Any], language: KioskLanguage) -> String {
         var values = values
-        values["t"] = strings
+        values["t"] = words(language)
+        values["lang"] = language.rawValue
         return library.render(values, withTemplate: name) ?? ""
     }
 }
@@ -145,6 +160,8 @@ public struct DeskSession: Codable, Sendable {
     var createdAt: Int64
     /// Unix seconds of the last request.
     var lastSeen: Int64
+    /// The language the pages speak (Chinese unless switched).
+    var language: KioskLanguage = .zhHans
 }
 
 /// The request context of the desk: sessions and the client's address.

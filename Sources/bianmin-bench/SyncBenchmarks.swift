@@ -31,7 +31,8 @@ enum SyncBenchmarks {
             let kiosk = dir + "/kiosk"
             let identity = try StationFiles(dataDirectory: kiosk).initialize().identity
             let token = try await center.issueToken(station: "XH03")
-            _ = try await StationEnrolment.enroll(centerURL: server.url, token: token, station: "XH03", dataDirectory: kiosk)
+            _ = try await StationEnrolment.enroll(
+                centerURL: server.url, token: token, station: "XH03", dataDirectory: kiosk, configuredCenterKeyPath: nil)
             let queue = try StationFiles(dataDirectory: kiosk).openQueue()
             try fillQueue(queue, identity: identity, center: center.keys.agreement.publicKey, count: backlog)
             let forwarder = try Forwarder.open(station: "XH03", dataDirectory: kiosk, fallbackURL: server.url, batchSize: 500)

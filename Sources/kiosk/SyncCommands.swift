@@ -9,7 +9,12 @@ import SyncClient
 struct EnrollCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enroll",
-        abstract: "Enrol this station at the town center with a one-time token from `towncenter station enroll`.")
+        abstract: "Enrol this station at the town center with a one-time token from `towncenter station enroll`.",
+        discussion: """
+            The token never leaves the station: it proves knowledge of it, and accepts the answer only when the \
+            center proves the same and, if kiosk.yaml names the center's key (center.public_key), holds that key. \
+            Exits 77 when refused (by the center, or the answer does not prove itself), 69 when the center cannot be reached.
+            """)
     @OptionGroup var options: KioskOptions
     @Option(help: "The town center's URL, e.g. http://10.0.0.5:8630.") var center: String
     @Option(help: "The one-time enrolment token.") var token: String
@@ -18,7 +23,8 @@ struct EnrollCommand: AsyncParsableCommand {
         let station = try options.loadStation()
         do {
             let enrolled = try await StationEnrolment.enroll(
-                centerURL: center, token: token, station: station.station.id, dataDirectory: station.dataDirectory)
+                centerURL: center, token: token, station: station.station.id, dataDirectory: station.dataDirectory,
+                configuredCenterKeyPath: station.centerPublicKeyPath)
             print("station \(enrolled.station) enrolled at \(center)")
             print("center key id: \(enrolled.keyID); catalog \(enrolled.catalog.version) applied")
         } catch {
@@ -85,7 +91,9 @@ struct ForwardCommand: AsyncParsableCommand {
 extension SyncError {
     /// Whether the center answered with a refusal (as opposed to being unreachable).
     var isRefusal: Bool {
-        if case .refused = self { return true }
-        return false
+        switch self {
+        case .refused, .centerUnproven, .centerKeyMismatch: true
+        default: false
+        }
     }
 }

@@ -5,13 +5,16 @@ import TownCenter
 
 /// Options every `towncenter` subcommand takes.
 struct CenterOptions: ParsableArguments {
-    @Option(name: .long, help: "The center's data directory (database and keys).")
+    @Option(name: .long, help: "The center's data directory (its database; back it up).")
     var data: String
+
+    @Option(name: .long, help: "The center's keys directory (root-only; default DATA-keys; back it up offline, never with the data).")
+    var keys: String?
 
     /// Opens the center, or exits with a clear message.
     func open() throws -> Center {
         do {
-            return try Center.open(dataDirectory: data)
+            return try Center.open(dataDirectory: data, keysDirectory: keys)
         } catch {
             throw fail(error)
         }
@@ -22,11 +25,11 @@ struct CenterOptions: ParsableArguments {
 func fail(_ error: CenterError) -> ExitCode {
     printError(error.description)
     switch error {
-    case .notInitialized, .key: return ExitCode(78)
+    case .notInitialized, .key, .keysMissing, .keysDirectoryOpen, .keysInDataDirectory: return ExitCode(78)
     case .unknownReceipt: return ExitCode(66)
     case .decisionNeedsReason, .invalidStation: return ExitCode(64)
     case .bundleRefused: return ExitCode(65)
-    case .unknownStation: return ExitCode(77)
+    case .unknownStation, .stationRevoked: return ExitCode(77)
     default: return ExitCode(1)
     }
 }

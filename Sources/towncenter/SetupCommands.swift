@@ -23,9 +23,10 @@ struct InitCommand: AsyncParsableCommand {
             ? catalogURL.deletingLastPathComponent().appendingPathComponent("demo-center/DEMO-ONLY-center-x25519.key").path
             : nil
         let center = try await reporting { () async throws(CenterError) in
-            try await Center.initialize(dataDirectory: options.data, catalogDirectory: catalogURL, demoAgreementKey: demoKey)
+            try await Center.initialize(
+                dataDirectory: options.data, keysDirectory: options.keys, catalogDirectory: catalogURL, demoAgreementKey: demoKey)
         }
-        print("town center created in \(center.directory.url.path)")
+        print("town center created in \(center.directory.url.path); its keys in \(center.directory.keys.path) (back them up offline)")
         print("center key id: \(center.keys.agreement.keyID)\(demoKeys ? " (DEMO key pair: never use in production)" : "")")
         print("center public key (X25519): \(center.keys.agreement.publicKey.base64)")
         print("center signing key (Ed25519): \(center.keys.signer.verifier.base64)")
@@ -62,9 +63,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds to receive a request's head.")
     var headerTimeout = CenterConfiguration().headerTimeout
 
+    @Option(name: .long, help: "Port of the /metrics (Prometheus) and /health listener (0: any free port; none: no listener).")
+    var metricsPort: Int?
+
+    @Option(name: .long, help: "Address the metrics listener binds.")
+    var metricsHost = "127.0.0.1"
+
+    @Option(name: .long, help: "Hours without a request after which a station counts as silent in the metrics.")
+    var silentAfterHours = 3
+
     func validate() throws {
         guard (1...100_000).contains(maxConnectionsPerAddress) else { throw ValidationError("--max-connections-per-address must be 1–100000") }
         guard (1...3600).contains(headerTimeout) else { throw ValidationError("--header-timeout must be 1–3600 seconds") }
+        guard metricsPort.map({ (0...65535).contains($0) }) ?? true else { throw ValidationError("--metrics-port must be 0–65535") }
+        guard (1...24 * 365).contains(silentAfterHours) else { throw ValidationError("--silent-after-hours must be 1–8760") }
     }
 
     func run() async throws {
@@ -73,12 +85,16 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let center = try options.open()
         let host = host
+        var configuration = CenterConfiguration(
+            host: host, port: port, headerTimeout: headerTimeout, maxConnectionsPerAddress: maxConnectionsPerAddress)
+        configuration.metricsHost = metricsHost
+        configuration.metricsPort = metricsPort
+        configuration.silentAfter = silentAfterHours * 3600
+        let metricsHost = metricsHost
         let server = CenterServer(
-            center: center,
-            configuration: CenterConfiguration(
-                host: host, port: port, headerTimeout: headerTimeout, maxConnectionsPerAddress: maxConnectionsPerAddress),
-            logger: logger,
-            onListening: { port in printNow("listening on http://\(host):\(port)") })
+            center: center, configuration: configuration, logger: logger,
+            onListening: { port in printNow("listening on http://\(host):\(port)") },
+            onMetricsListening: { port in printNow("metrics listening on http://\(metricsHost):\(port)/metrics") })
         let deskHost = deskHost
         let desk: DeskServer
         do {
@@ -101,7 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
 
 struct StationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "station", abstract: "Manage village stations.", subcommands: [Enroll.self])
+        commandName: "station", abstract: "Manage village stations.", subcommands: [Enroll.self, Revoke.self])
 
     struct Enroll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -129,6 +145,56 @@ struct StationCommand: AsyncParsableCommand {
             } else {
                 print("enrolment token for station \(station) (single use, valid \(validHours) h): \(token)")
             }
+        }
+    }
+}
+
+extension StationCommand {
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "revoke",
+            abstract: "Refuse a station's requests and USB bundles from now on (a lost or stolen terminal).",
+            discussion: "What it delivered stays. Refused requests are counted (station_revoked). A new token from `station enroll` enrols it again, with a new key.")
+
+        @OptionGroup var options: CenterOptions
+
+        @Option(name: .long, help: "The station's code.")
+        var station: String
+
+        func run() async throws {
+            let center = try options.open()
+            try await reporting { () async throws(CenterError) in try await center.database.revoke(station: station, now: center.now) }
+            print("station \(station) revoked; a running `towncenter serve` refuses it from its next request")
+        }
+    }
+}
+
+/// `towncenter keys`: the center's X25519 keys.
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "List and rotate the center's sealing keys.", subcommands: [List.self, Rotate.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Print the key ids: the current one first, then the retired ones.")
+        @OptionGroup var options: CenterOptions
+
+        func run() async throws {
+            let center = try options.open()
+            print("\(center.keys.agreement.keyID) current")
+            for key in center.keys.retired { print("\(key.keyID) retired (still opens what was sealed to it)") }
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate", abstract: "Make a new sealing key current; the old one keeps opening what was sealed to it.",
+            discussion: "Restart `towncenter serve` afterwards: from then on stations learn the new key in their next round and seal to it; submissions they sealed to the old key are still accepted and opened.")
+        @OptionGroup var options: CenterOptions
+
+        func run() async throws {
+            let center = try options.open()
+            let rotated = try await reporting { () async throws(CenterError) in try await center.rotateAgreementKey() }
+            print("new current key \(rotated.keys.agreement.keyID); \(center.keys.agreement.keyID) retired. Restart `towncenter serve` to use it.")
         }
     }
 }

@@ -60,6 +60,33 @@ struct ForwarderTests {
         #expect(quiet == RoundReport())
     }
 
+    @Test("after `towncenter keys rotate` a kiosk delivers what it sealed to the old key, learns the new key in its round, and seals to it")
+    func keyRotation() async throws {
+        let rig = try await SyncRig()
+        defer { rig.remove() }
+        let (center, kiosk) = (rig.center, rig.kiosk)
+        let old = rig.enrolment.keyID
+        let sealedBefore = try kiosk.queueSubmissions(2)
+        let rotated = try run("towncenter", ["keys", "rotate", "--data", center.data])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        center.kill()
+        try center.start()
+        let new = try center.open().keys.agreement.keyID
+        #expect(new != old)
+
+        #expect(try await kiosk.forwarder().round().acknowledged == 2)
+        #expect(try kiosk.queue.setting("center.key_id") == new)
+        #expect(try StationFiles(dataDirectory: kiosk.dataDirectory).centerKey(configuredPath: nil).keyID == new)
+        let sealedAfter = try kiosk.queueSubmissions(1, start: Date(timeIntervalSince1970: 1_795_100_000))
+        #expect(try await kiosk.forwarder().round().acknowledged == 1)
+        let opened = try center.open()
+        for submission in sealedBefore + sealedAfter {
+            #expect(try await opened.openAnswers(receipt: submission.receipt).answers.count > 0)
+        }
+        let listed = try run("towncenter", ["keys", "list", "--data", center.data])
+        #expect(listed.stdout == "\(new) current\n\(old) retired (still opens what was sealed to it)\n")
+    }
+
     @Test("a rejected item is set aside with its reason and does not block the others")
     func setAside() async throws {
         let rig = try await SyncRig()

@@ -24,15 +24,21 @@ final class CenterProcess: Sendable {
     let data: String
     private let served: ServedCenter
 
-    /// Creates a center in `data` (demo catalog) and starts serving on a free port.
-    init(data: String) throws {
+    /// Creates a center in `data` (demo catalog; the demo key pair that the demo kiosk.yaml names,
+    /// unless `demoKeys` is false) and starts serving on a free port.
+    init(data: String, demoKeys: Bool = true) throws {
         self.data = data
-        let created = try run("towncenter", ["init", "--data", data, "--catalog", packageRoot.appendingPathComponent("kiosk-config/catalog").path])
+        let created = try run(
+            "towncenter",
+            ["init", "--data", data, "--catalog", packageRoot.appendingPathComponent("kiosk-config/catalog").path] + (demoKeys ? ["--demo-keys"] : []))
         guard created.status == 0 else { throw Failure("towncenter init failed: \(created.stderr)") }
         served = try ServedCenter(data: data)
     }
 
     var url: String { served.url }
+
+    /// The town desk's base URL.
+    var deskURL: String { "http://127.0.0.1:\(served.deskPort)" }
 
     /// Starts serving again, on the same port, after a kill.
     func start() throws { try served.start() }
@@ -71,10 +77,11 @@ struct KioskFixture {
         queue = try StationFiles(dataDirectory: dataDirectory).openQueue()
     }
 
-    /// Enrols at `center`.
-    func enroll(at center: CenterProcess) async throws -> EnrollResponse {
+    /// Enrols at `center`, through `url` (a proxy) when given.
+    func enroll(at center: CenterProcess, through url: String? = nil, configuredCenterKeyPath: String? = nil) async throws -> EnrollResponse {
         try await StationEnrolment.enroll(
-            centerURL: center.url, token: try center.token(for: station), station: station, dataDirectory: dataDirectory)
+            centerURL: url ?? center.url, token: try center.token(for: station), station: station, dataDirectory: dataDirectory,
+            configuredCenterKeyPath: configuredCenterKeyPath)
     }
 
     /// Queues `count` submissions sealed to the enrolled center key, as `kiosk submit` would.

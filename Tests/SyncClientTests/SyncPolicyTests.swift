@@ -56,7 +56,7 @@ struct SyncRoundTests {
         UpdatesPage(
             decisions: (0..<decisions).map { _ in
                 DecisionUpdate(uuid: UUID(), receipt: "R", state: .accepted, reason: nil, decidedAt: 0)
-            }, cursor: cursor, more: more, catalogVersion: catalog)
+            }, cursor: cursor, more: more, catalogVersion: catalog, centerPublicKey: "", keyID: "")
     }
 
     @Test("full batches are followed by more batches until a short one, then every updates page")

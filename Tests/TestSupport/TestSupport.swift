@@ -185,6 +185,8 @@ public final class ServedCenter: @unchecked Sendable {
     public let data: String
     /// The bound port (chosen by the server on the first start, kept on restarts).
     public private(set) var port = 0
+    /// The town desk's bound port.
+    public private(set) var deskPort = 0
     /// The running process.
     public private(set) var process = Process()
     private let lock = NSLock()
@@ -239,9 +241,12 @@ public final class ServedCenter: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let text = "\n" + lock.withLock { output }
-            if let range = text.range(of: "\nlistening on http://127.0.0.1:"),
-               let bound = Int(text[range.upperBound...].prefix { $0.isNumber }) {
+            func announced(_ prefix: String) -> Int? {
+                text.range(of: prefix).flatMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) }
+            }
+            if let bound = announced("\nlistening on http://127.0.0.1:"), let desk = announced("\ndesk listening on http://127.0.0.1:") {
                 port = bound
+                deskPort = desk
                 return
             }
             guard process.isRunning else { break }

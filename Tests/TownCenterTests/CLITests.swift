@@ -31,7 +31,7 @@ struct CLITests {
         #expect(tokenJSON.status == 0)
         let token = try #require(try JSONDecoder().decode([String: String].self, from: Data(tokenJSON.stdout.utf8))["token"])
         let station = TestStation("XH03")
-        let centerKey = try CenterPublicKey.load(from: data + "/center-x25519.pub")
+        let centerKey = try CenterPublicKey.load(from: data + "-keys/center-x25519.pub")
         let verifier = try Center.open(dataDirectory: data).keys.signer.verifier
         try await withHTTPClient { http in
             let running = RunningCenter(center: try Center.open(dataDirectory: data), port: port, http: http)
@@ -95,13 +95,13 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("kiosk-config")
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("kiosk-config"), to: config)
-        let demoKey = config.appendingPathComponent("demo-center/DEMO-ONLY-center-x25519.key").path
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: demoKey)
         let data = directory.appendingPathComponent("center").path
         let created = try towncenter(["init", "--data", data, "--catalog", config.appendingPathComponent("catalog").path, "--demo-keys"])
         #expect(created.status == 0, "\(created.stderr)")
         #expect(created.stdout.contains("7ff4ed5b0026ffb1"))
         #expect(created.stdout.contains("DEMO"))
+        // The published demo key is copied into the keys directory, private there.
+        #expect(try mode(data + "-keys/center-x25519.key") == 0o600)
     }
 
     @Test("commands on a missing center say to run init")

@@ -9,8 +9,9 @@ import TestSupport
 import TownCenter
 import TownDesk
 
-/// A desk served on 127.0.0.1 at a free port, over a center on a manual clock with three accounts
-/// (`li.na` window, `mz.wang` 民政局 department, `root.admin` admin; password `good-password-1`).
+/// A desk served on 127.0.0.1 at a free port, over a center on a manual clock with an account of each
+/// role (`li.na` window, `sp.zhao` approver, `mz.wang` 民政局 and `rs.sun` 人社局 department,
+/// `cx.qian` auditor, `root.admin` admin; password `good-password-1`).
 struct RunningDesk {
     let center: Center
     let clock: ManualClock
@@ -74,7 +75,8 @@ func withRunningDesk(_ body: @Sendable (RunningDesk) async throws -> Void) async
         dataDirectory: directory.appendingPathComponent("data").path, catalogDirectory: demoCatalog, clock: clock)
     let hash = try await StaffPasswords(parameters: .fastForTesting).hash("good-password-1")
     for (id, role, department) in [("li.na", StaffRole.window, Department?.none), ("mz.wang", .department, .civilAffairs),
-                                   ("root.admin", .admin, nil)] {
+                                   ("root.admin", .admin, nil), ("sp.zhao", .approver, nil), ("cx.qian", .auditor, nil),
+                                   ("rs.sun", .department, .humanResources)] {
         try await center.database.addStaff(
             StaffAccount(id: id, name: "测试", role: role, department: department, disabled: false, createdAt: center.now),
             passwordHash: hash)
@@ -196,7 +198,7 @@ struct DeskTests {
         }
     }
 
-    @Test("the case page shows a hostile answer as text to window staff, audited with the staff id; a department account sees no answers, admin nothing")
+    @Test("the case page shows a hostile answer as text to window staff, audited with the staff id; a department account sees them masked, admin nothing")
     func casePage() async throws {
         try await withRunningDesk { desk in
             let center = desk.center

@@ -46,8 +46,9 @@ struct EnrolmentTests {
         try await withRunningCenter { center in
             let station = TestStation()
             let token = try await center.center.issueToken(station: station.id)
-            let body = try SyncJSON.encode(EnrollRequest(station: station.id, token: token, publicKey: station.identity.publicKeyBase64))
-            let request = try SignedRequest("POST", SyncPath.enroll, body: body, station: station)
+            let nonce = RequestSignature.makeNonce()
+            let request = try SignedRequest(
+                "POST", SyncPath.enroll, body: try enrolment(station, token: token, nonce: nonce), station: station, nonce: nonce)
             let answer = try await request.send(to: center)
             #expect(answer.status == 200)
             try center.verifier.verifyResponse(
@@ -64,9 +65,10 @@ struct EnrolmentTests {
         try await withRunningCenter { center in
             let station = TestStation()
             let token = try await center.center.issueToken(station: station.id)
-            let body = try SyncJSON.encode(EnrollRequest(station: station.id, token: token, publicKey: station.identity.publicKeyBase64))
+            let nonce = RequestSignature.makeNonce()
             let answer = try await SignedRequest(
-                "POST", SyncPath.enroll, body: body, station: station, signWith: TestStation().identity
+                "POST", SyncPath.enroll, body: try enrolment(station, token: token, nonce: nonce), station: station,
+                signWith: TestStation().identity, nonce: nonce
             ).send(to: center)
             #expect(answer.status == 401)
             #expect(answer.errorCode == "signature_invalid")
@@ -76,13 +78,39 @@ struct EnrolmentTests {
         }
     }
 
+    @Test("a proof is bound to its request's nonce, the station's key and the station: altered, it matches no token")
+    func proofBound() async throws {
+        try await withRunningCenter { center in
+            let station = TestStation()
+            let token = try await center.center.issueToken(station: station.id)
+            // A body captured in transit, sent again under a fresh nonce (signed by the station's own key).
+            let captured = try enrolment(station, token: token, nonce: RequestSignature.makeNonce())
+            let replayed = try await SignedRequest("POST", SyncPath.enroll, body: captured, station: station).send(to: center)
+            #expect(replayed.errorCode == "token_unknown")
+            // The same proof with another key put in: the key is what the proof covers.
+            let intruder = TestStation(station.id)
+            let nonce = RequestSignature.makeNonce()
+            var swapped = try SyncJSON.decode(EnrollRequest.self, from: try enrolment(station, token: token, nonce: nonce))
+            swapped.publicKey = intruder.identity.publicKeyBase64
+            let answer = try await SignedRequest("POST", SyncPath.enroll, body: try SyncJSON.encode(swapped), station: intruder, nonce: nonce)
+                .send(to: center)
+            #expect(answer.errorCode == "token_unknown")
+            #expect(try await center.center.database.stationKey(station.id) == nil)
+            #expect(try await enroll(station, at: center, token: token).status == 200)
+        }
+    }
+
     @Test("an expired token is refused")
     func expired() async throws {
         let (center, directory) = try await makeCenter()
         defer { try? FileManager.default.removeItem(at: directory) }
         let token = try await center.database.issueToken(station: "XH03", now: 1000, expiresAt: 2000)
+        let station = TestStation("XH03")
+        let key = station.identity.publicKeyBase64
+        let nonce = RequestSignature.makeNonce()
+        let proof = EnrolmentSecret(token: token).stationProof(station: station.id, publicKey: key, nonce: nonce)
         await #expect(throws: CenterError.enrolment(.tokenExpired)) {
-            try await center.database.enroll(station: "XH03", token: token, publicKey: TestStation().identity.publicKey, now: 2001)
+            try await center.database.enroll(station: "XH03", publicKey: key, proof: proof, nonce: nonce, now: 2001)
         }
     }
 

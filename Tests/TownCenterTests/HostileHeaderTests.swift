@@ -23,13 +23,13 @@ struct HostileHeaderTests {
         }
         let station = TestStation("XH03")
         // A well-formed enrolment with a token nobody issued: the headers are all that is wrong.
-        let enrolment = try SyncJSON.encode(EnrollRequest(station: "XH03", token: "not-issued", publicKey: station.identity.publicKeyBase64))
+        let enrolBody = try enrolment(station, token: "not-issued", nonce: RequestSignature.makeNonce())
         try await withHTTPClient { http in
             let names = [SyncHeader.station, SyncHeader.date, SyncHeader.nonce, SyncHeader.contentSHA256, SyncHeader.signature]
             for target in [SyncPath.enroll, SyncPath.submissions(station: "XH03")] {
                 for name in names {
                     for value in Self.extremes {
-                        let body = target == SyncPath.enroll ? enrolment : Data("{}".utf8)
+                        let body = target == SyncPath.enroll ? enrolBody : Data("{}".utf8)
                         let signed = try SignedRequest("POST", target, body: body, station: station)
                         var request = HTTPClientRequest(url: served.url + target)
                         request.method = .POST

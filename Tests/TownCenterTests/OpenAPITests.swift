@@ -32,7 +32,7 @@ struct OpenAPITests {
     func routesMatch() async throws {
         let (center, directory) = try await makeCenter()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let router = CenterAPI(center: center, configuration: CenterConfiguration(), logger: Logger(label: "test")).router()
+        let router = CenterAPI(center: center, configuration: CenterConfiguration(), logger: Logger(label: "test"), metrics: CenterMetrics(now: 0)).router()
         let registered = Set(router.routes.map { route in
             let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
             return "\(route.method.rawValue) /" + path.joined(separator: "/")
@@ -53,8 +53,10 @@ struct OpenAPITests {
         // The codes as the sources spell them: APIError(.status, "code", ...), EnrolmentRefusal's raw values
         // and RequestAuthError.code (a lowercase word with underscores, where descriptions have spaces).
         var codes = Set<String>()
-        for match in try source("Sources/TownCenter/CenterAPI.swift").matches(of: #/APIError\(\.\w+, "([a-z_]+)"/#) {
-            codes.insert(String(match.1))
+        for file in ["CenterAPI.swift", "SyncMiddleware.swift"] {
+            for match in try source("Sources/TownCenter/" + file).matches(of: #/APIError\(\.\w+, "([a-z_]+)"/#) {
+                codes.insert(String(match.1))
+            }
         }
         for match in try source("Sources/TownCenter/CenterError.swift").matches(of: #/case \w+ = "([a-z_]+)"/#) {
             codes.insert(String(match.1))

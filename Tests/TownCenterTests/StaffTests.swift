@@ -12,8 +12,7 @@ struct StaffTests {
     func centerWithSubmissions(_ count: Int) async throws -> (Center, URL, TestStation, [SubmissionItem]) {
         let (center, directory) = try await makeCenter()
         let station = TestStation()
-        let token = try await center.issueToken(station: station.id)
-        try await center.database.enroll(station: station.id, token: token, publicKey: station.identity.publicKey, now: center.now)
+        try await center.enrolDirectly(station)
         let checker = try await center.submissionChecker(for: station.publicKey)
         let items = try (1...count).map {
             try station.item(to: center.keys.agreement.publicKey, sequence: $0, answers: #"{"name":"王五","n":\#($0)}"#)

@@ -34,8 +34,7 @@ func servedTemporaryCenter(wrapper: [String] = [], extraArguments: [String] = []
 /// Enrols `station` at `center` and stores `items` as if forwarded, without HTTP; returns the results.
 @discardableResult
 func enrolAndStore(_ items: [SubmissionItem], from station: TestStation, at center: Center) async throws -> [ItemResult] {
-    let token = try await center.issueToken(station: station.id)
-    try await center.database.enroll(station: station.id, token: token, publicKey: station.identity.publicKey, now: center.now)
+    try await center.enrolDirectly(station)
     let checker = try await center.submissionChecker(for: station.publicKey)
     return try await center.database.ingest(
         station: station.id, nonce: RequestSignature.makeNonce(), nonceExpiresAt: center.now + 600,
@@ -56,6 +55,8 @@ struct RunningCenter {
     let center: Center
     let port: Int
     let http: HTTPClient
+    /// The `/metrics` listener's port, when the configuration asked for one.
+    var metricsPort: Int?
     var verifier: CenterVerifier { center.keys.signer.verifier }
 }
 
@@ -84,14 +85,21 @@ func withRunningCenter(
     var logger = Logger(label: "towncenter-test")
     logger.logLevel = .critical
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    let (metricsPorts, metricsContinuation) = AsyncStream.makeStream(of: Int.self)
     var configuration = configuration
     configuration.port = 0
-    let server = CenterServer(center: center, configuration: configuration, logger: logger) { continuation.yield($0) }
+    let server = CenterServer(
+        center: center, configuration: configuration, logger: logger, onListening: { continuation.yield($0) },
+        onMetricsListening: { metricsContinuation.yield($0) })
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        try await withHTTPClient { http in try await body(RunningCenter(center: center, port: port, http: http)) }
+        var metricsIterator = metricsPorts.makeAsyncIterator()
+        let metricsPort = configuration.metricsPort == nil ? nil : await metricsIterator.next()
+        try await withHTTPClient { http in
+            try await body(RunningCenter(center: center, port: port, http: http, metricsPort: metricsPort))
+        }
         group.cancelAll()
     }
 }
@@ -153,14 +161,14 @@ struct SignedRequest: Sendable {
     /// A request signed by `station` (or by `key` when given) at `date`.
     init(
         _ method: String, _ target: String, body: Data = Data(), station: TestStation, date: Date = Date(),
-        gzip: Bool = false, signWith key: StationIdentity? = nil
+        gzip: Bool = false, signWith key: StationIdentity? = nil, nonce: String = RequestSignature.makeNonce()
     ) throws {
         self.method = method
         self.target = target
         self.body = gzip ? try Gzip.compress(body) : body
         contentEncoding = gzip ? "gzip" : nil
         headers = try RequestSigner(identity: key ?? station.identity, station: station.id)
-            .headers(method: method, target: target, body: self.body, date: date)
+            .headers(method: method, target: target, body: self.body, date: date, nonce: nonce)
     }
 
     var nonce: String { headers.first { $0.name == SyncHeader.nonce }!.value }
@@ -187,8 +195,28 @@ func enroll(_ station: TestStation, at center: RunningCenter, token: String? = n
         if let token { return token }
         return try await center.center.issueToken(station: station.id)
     }()
-    let body = try SyncJSON.encode(EnrollRequest(station: station.id, token: token, publicKey: station.identity.publicKeyBase64))
-    return try await SignedRequest("POST", SyncPath.enroll, body: body, station: station).send(to: center)
+    let nonce = RequestSignature.makeNonce()
+    return try await SignedRequest("POST", SyncPath.enroll, body: try enrolment(station, token: token, nonce: nonce), station: station, nonce: nonce)
+        .send(to: center)
+}
+
+/// The body of an enrolment of `station` proving `token` for the request with `nonce`.
+func enrolment(_ station: TestStation, token: String, nonce: String) throws -> Data {
+    let key = station.identity.publicKeyBase64
+    let proof = EnrolmentSecret(token: token).stationProof(station: station.id, publicKey: key, nonce: nonce)
+    return try SyncJSON.encode(EnrollRequest(station: station.id, publicKey: key, proof: proof))
+}
+
+extension Center {
+    /// Issues a token for `station` and enrols it with that token, without HTTP.
+    func enrolDirectly(_ station: TestStation) async throws {
+        let token = try await issueToken(station: station.id)
+        let nonce = RequestSignature.makeNonce()
+        let key = station.identity.publicKeyBase64
+        _ = try await database.enroll(
+            station: station.id, publicKey: key, proof: EnrolmentSecret(token: token).stationProof(station: station.id, publicKey: key, nonce: nonce),
+            nonce: nonce, now: now)
+    }
 }
 
 /// Sends `items` as one batch from `station`.
@@ -199,4 +227,12 @@ func submit(
         "POST", SyncPath.submissions(station: station.id), body: try SyncJSON.encode(SubmissionBatch(items: items)),
         station: station, gzip: gzip)
     return (try await request.send(to: center), request)
+}
+
+extension CenterDatabase {
+    /// The key `station` is enrolled with, unless it is unknown or revoked.
+    func stationKey(_ station: String) async throws -> StationPublicKey? {
+        guard case .enrolled(let key) = try await standing(of: station) else { return nil }
+        return key
+    }
 }

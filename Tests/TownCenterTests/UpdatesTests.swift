@@ -104,7 +104,7 @@ struct DecisionRuleTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let station = TestStation()
         let key = center.keys.agreement.publicKey
-        let checker = SubmissionChecker(station: station.publicKey, centerKey: center.keys.agreement, matters: ["MZ-GG-01"], catalogVersions: ["2026.11.1"])
+        let checker = SubmissionChecker(station: station.publicKey, centerKeys: center.keys.agreementByID, matters: ["MZ-GG-01"], catalogVersions: ["2026.11.1"])
         let items = try (1...2).map { try station.item(to: key, sequence: $0) }
         let results = try await center.database.ingest(
             station: station.id, nonce: RequestSignature.makeNonce(), nonceExpiresAt: center.now + 600,

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Drives the town desk in real headless Chromium (Debian chromium + chromium-driver, Selenium from PyPI).
+
+Signs in with the keyboard, filters the inbox by matter and state, opens the case RECEIPT, ticks its
+first material, rejects it with REASON, signs out, and checks that the inbox is closed again. Saves
+screenshots of the inbox and the case page in SCREENSHOTS. Bounded: the whole run stops after
+--timeout seconds. Exits 0 and prints "desk browser test: N steps passed" when every step passed.
+
+  desk-browser-test.py --url http://127.0.0.1:8631 --user li.na --matter MZ-GG-01 \
+      --receipt XH03-261127-0001-K --reason 材料不全 --screenshots DIR < password
+"""
+import argparse
+import os
+import signal
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+
+class Timeout(Exception):
+    """The run took longer than --timeout seconds."""
+
+
+def on_alarm(signum, frame):
+    raise Timeout()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--matter", required=True)
+    parser.add_argument("--receipt", required=True)
+    parser.add_argument("--reason", required=True)
+    parser.add_argument("--screenshots", required=True)
+    parser.add_argument("--timeout", type=int, default=120)
+    args = parser.parse_args()
+    password = sys.stdin.readline().rstrip("\n")
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(args.timeout)
+    os.makedirs(args.screenshots, exist_ok=True)
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,800"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    steps = 0
+
+    def check(condition, what):
+        if not condition:
+            raise AssertionError(f"{what} (at {driver.current_url})\n{driver.find_element(By.TAG_NAME, 'body').text[:2000]}")
+
+    try:
+        # 1. Without a session the inbox sends the browser to the sign-in form; sign in with Enter.
+        driver.get(args.url + "/desk/inbox")
+        check(driver.current_url.endswith("/desk/login"), "not redirected to the sign-in form")
+        driver.find_element(By.ID, "username").send_keys(args.user)
+        driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER)
+        check(driver.current_url.endswith("/desk/inbox"), "sign-in did not open the inbox")
+        steps += 1
+
+        # 2. Filter the inbox by matter and state; the case is the only one listed.
+        Select(driver.find_element(By.ID, "f-matter")).select_by_value(args.matter)
+        Select(driver.find_element(By.ID, "f-state")).select_by_value("received")
+        driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+        check(f"matter={args.matter}" in driver.current_url and "state=received" in driver.current_url, "filters not applied")
+        listed = [link.text for link in driver.find_elements(By.CSS_SELECTOR, "tbody a")]
+        check(listed == [args.receipt], f"inbox lists {listed}, expected [{args.receipt}]")
+        driver.save_screenshot(os.path.join(args.screenshots, "inbox.png"))
+        steps += 1
+
+        # 3. Open the case: the receipt verifies, the answers are under the catalog's labels.
+        driver.find_element(By.LINK_TEXT, args.receipt).click()
+        check(driver.current_url.endswith("/desk/cases/" + args.receipt), "case page not opened")
+        check(driver.find_elements(By.CSS_SELECTOR, "dd.verified"), "receipt not shown as verified")
+        driver.save_screenshot(os.path.join(args.screenshots, "case.png"))
+        steps += 1
+
+        # 4. Tick the first material and save; the tick stays after the page reloads.
+        driver.find_element(By.NAME, "m0").click()
+        driver.find_element(By.CSS_SELECTOR, "form.materials button[type=submit]").click()
+        check(driver.find_element(By.NAME, "m0").is_selected(), "material tick not saved")
+        steps += 1
+
+        # 5. Reject with a reason; the page then shows the state and the reason.
+        reason = driver.find_element(By.ID, "reject-reason")
+        reason.send_keys(args.reason)
+        reason.submit()
+        main_text = driver.find_element(By.TAG_NAME, "main").text
+        check("不予受理" in main_text and args.reason in main_text, "rejection not shown")
+        steps += 1
+
+        # 6. Sign out; the inbox is closed again.
+        driver.find_element(By.CSS_SELECTOR, "form[action='/desk/logout'] button").click()
+        check(driver.current_url.endswith("/desk/login"), "sign-out did not return to the sign-in form")
+        driver.get(args.url + "/desk/inbox")
+        check(driver.current_url.endswith("/desk/login"), "inbox still open after sign-out")
+        steps += 1
+        print(f"desk browser test: {steps} steps passed")
+        return 0
+    except Timeout:
+        print(f"desk browser test: timed out after {args.timeout} s, {steps} steps passed", file=sys.stderr)
+        return 1
+    except AssertionError as failure:
+        print(f"desk browser test: step {steps + 1} failed: {failure}", file=sys.stderr)
+        return 1
+    finally:
+        signal.alarm(0)
+        driver.quit()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
