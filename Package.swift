@@ -121,20 +121,25 @@ let package = Package(
         .target(name: "Terminal", swiftSettings: swiftSettings),
         .target(
             name: "KioskReceipts",
-            dependencies: ["KioskCore", "KioskStore", "Documents", "Printing", "QRCode"],
+            dependencies: ["KioskCore", "Documents", "Printing", "QRCode"],
             swiftSettings: swiftSettings),
         .target(name: "Pinyin", dependencies: ["CPinyin", "Terminal"], swiftSettings: swiftSettings),
         .target(
             name: "KioskUI",
-            dependencies: ["KioskCore", "KioskStore", "KioskSecurity", "KioskReceipts", "Terminal", "Pinyin", "QRCode"],
+            dependencies: ["KioskCore", "Terminal", "Pinyin"],
             resources: [.copy("Resources")],
+            swiftSettings: swiftSettings),
+        // The kiosk's effect runtime: the only place where the screen layer meets the store, printing and sync.
+        .target(
+            name: "KioskRuntime",
+            dependencies: ["KioskCore", "KioskStore", "KioskReceipts", "KioskUI", "QRCode", "Terminal"],
             swiftSettings: swiftSettings),
 
         // MARK: Executables (thin)
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient", "KioskUI", "Terminal", "Pinyin",
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient", "KioskUI", "KioskRuntime", "Terminal", "Pinyin",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -153,7 +158,7 @@ let package = Package(
             name: "bianmin-bench",
             dependencies: [
                 "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "SyncClient", "SyncProtocol", "TownCenter",
-                "KioskReceipts", "Documents", "QRCode", "KioskUI", "Terminal",
+                "KioskReceipts", "Documents", "QRCode", "KioskUI", "KioskRuntime", "Terminal",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -176,7 +181,7 @@ let package = Package(
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskUITests",
-            dependencies: ["KioskUI", "kiosk", "KioskConfig", "KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin", "QRCode", "TestSupport"],
+            dependencies: ["KioskUI", "KioskRuntime", "kiosk", "KioskConfig", "KioskCore", "KioskStore", "KioskSecurity", "Terminal", "Pinyin", "QRCode", "TestSupport"],
             exclude: ["Snapshots"], swiftSettings: swiftSettings),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Pinyin", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(

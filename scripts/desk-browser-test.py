@@ -18,7 +18,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 class Timeout(Exception):
@@ -46,29 +47,37 @@ def main():
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,800"):
+    # --no-sandbox: CI runs as root; --disable-dev-shm-usage: containers have a small /dev/shm.
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,800"):
         options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(30)
+    driver = None
     steps = 0
+
+    def navigate(action):
+        """Runs `action` (a click or keys that load a new page) and waits until the old page is gone."""
+        old_page = driver.find_element(By.TAG_NAME, "html")
+        action()
+        WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old_page))
 
     def check(condition, what):
         if not condition:
             raise AssertionError(f"{what} (at {driver.current_url})\n{driver.find_element(By.TAG_NAME, 'body').text[:2000]}")
 
     try:
+        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        driver.set_page_load_timeout(30)
         # 1. Without a session the inbox sends the browser to the sign-in form; sign in with Enter.
         driver.get(args.url + "/desk/inbox")
         check(driver.current_url.endswith("/desk/login"), "not redirected to the sign-in form")
         driver.find_element(By.ID, "username").send_keys(args.user)
-        driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER)
+        navigate(lambda: driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER))
         check(driver.current_url.endswith("/desk/inbox"), "sign-in did not open the inbox")
         steps += 1
 
         # 2. Filter the inbox by matter and state; the case is the only one listed.
         Select(driver.find_element(By.ID, "f-matter")).select_by_value(args.matter)
         Select(driver.find_element(By.ID, "f-state")).select_by_value("received")
-        driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+        navigate(driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click)
         check(f"matter={args.matter}" in driver.current_url and "state=received" in driver.current_url, "filters not applied")
         listed = [link.text for link in driver.find_elements(By.CSS_SELECTOR, "tbody a")]
         check(listed == [args.receipt], f"inbox lists {listed}, expected [{args.receipt}]")
@@ -76,7 +85,7 @@ def main():
         steps += 1
 
         # 3. Open the case: the receipt verifies, the answers are under the catalog's labels.
-        driver.find_element(By.LINK_TEXT, args.receipt).click()
+        navigate(driver.find_element(By.LINK_TEXT, args.receipt).click)
         check(driver.current_url.endswith("/desk/cases/" + args.receipt), "case page not opened")
         check(driver.find_elements(By.CSS_SELECTOR, "dd.verified"), "receipt not shown as verified")
         driver.save_screenshot(os.path.join(args.screenshots, "case.png"))
@@ -84,20 +93,20 @@ def main():
 
         # 4. Tick the first material and save; the tick stays after the page reloads.
         driver.find_element(By.NAME, "m0").click()
-        driver.find_element(By.CSS_SELECTOR, "form.materials button[type=submit]").click()
+        navigate(driver.find_element(By.CSS_SELECTOR, "form.materials button[type=submit]").click)
         check(driver.find_element(By.NAME, "m0").is_selected(), "material tick not saved")
         steps += 1
 
         # 5. Reject with a reason; the page then shows the state and the reason.
         reason = driver.find_element(By.ID, "reject-reason")
         reason.send_keys(args.reason)
-        reason.submit()
+        navigate(reason.submit)
         main_text = driver.find_element(By.TAG_NAME, "main").text
         check("不予受理" in main_text and args.reason in main_text, "rejection not shown")
         steps += 1
 
         # 6. Sign out; the inbox is closed again.
-        driver.find_element(By.CSS_SELECTOR, "form[action='/desk/logout'] button").click()
+        navigate(driver.find_element(By.CSS_SELECTOR, "form[action='/desk/logout'] button").click)
         check(driver.current_url.endswith("/desk/login"), "sign-out did not return to the sign-in form")
         driver.get(args.url + "/desk/inbox")
         check(driver.current_url.endswith("/desk/login"), "inbox still open after sign-out")
@@ -112,7 +121,8 @@ def main():
         return 1
     finally:
         signal.alarm(0)
-        driver.quit()
+        if driver is not None:
+            driver.quit()
 
 
 if __name__ == "__main__":

@@ -65,10 +65,11 @@ public enum DurableFile {
     /// at a time (calling `progress(written, total)` after each), fsync'd and closed, then renamed
     /// over `path` (or, with `.refuse`, hard-linked to it), then the folder fsync'd. The temporary
     /// file never outlives the call. With `mode` the file gets exactly those permission bits;
-    /// without, 0644 less the umask.
+    /// without, 0644 less the umask. With `sync` false the write stays atomic but neither the file
+    /// nor the folder is fsync'd: after a power cut the path may still hold its previous content.
     public static func write(
-        _ bytes: Data, to path: String, mode: mode_t? = nil, existing: Existing = .replace, chunk: Int = 1 << 20,
-        progress: (_ written: Int, _ total: Int) -> Void = { _, _ in }
+        _ bytes: Data, to path: String, mode: mode_t? = nil, existing: Existing = .replace, sync: Bool = true,
+        chunk: Int = 1 << 20, progress: (_ written: Int, _ total: Int) -> Void = { _, _ in }
     ) throws(Failure) {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
@@ -76,14 +77,14 @@ public enum DurableFile {
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode ?? 0o644)
         guard fd >= 0 else { throw Failure(path: path, step: .create, code: errno) }
         defer { unlink(temporary) }
-        try fill(fd, with: bytes, mode: mode, path: path, chunk: max(1, chunk), progress: progress)
+        try fill(fd, with: bytes, mode: mode, path: path, sync: sync, chunk: max(1, chunk), progress: progress)
         switch existing {
         case .replace:
             guard rename(temporary, path) == 0 else { throw Failure(path: path, step: .rename, code: errno) }
         case .refuse:
             guard link(temporary, path) == 0 else { throw Failure(path: path, step: .link, code: errno) }
         }
-        try syncDirectory(folder.isEmpty ? "." : folder)
+        if sync { try syncDirectory(folder.isEmpty ? "." : folder) }
     }
 
     /// fsyncs the folder at `path`, so that the names just created, renamed or removed in it are on disk.
@@ -94,9 +95,9 @@ public enum DurableFile {
         guard fsync(fd) == 0 else { throw Failure(path: path, step: .fsyncDirectory, code: errno) }
     }
 
-    /// Sets the mode, writes every byte, fsyncs and closes `fd`; failures name `path`.
+    /// Sets the mode, writes every byte, fsyncs (when `sync`) and closes `fd`; failures name `path`.
     private static func fill(
-        _ fd: Int32, with bytes: Data, mode: mode_t?, path: String, chunk: Int, progress: (Int, Int) -> Void
+        _ fd: Int32, with bytes: Data, mode: mode_t?, path: String, sync: Bool, chunk: Int, progress: (Int, Int) -> Void
     ) throws(Failure) {
         var open = true
         defer { if open { close(fd) } }
@@ -115,7 +116,7 @@ public enum DurableFile {
             return nil
         }
         if let failed { throw Failure(path: path, step: .write, code: failed) }
-        guard fsync(fd) == 0 else { throw Failure(path: path, step: .fsync, code: errno) }
+        guard !sync || fsync(fd) == 0 else { throw Failure(path: path, step: .fsync, code: errno) }
         open = false
         guard close(fd) == 0 else { throw Failure(path: path, step: .close, code: errno) }
     }

@@ -20,8 +20,10 @@ public enum DocumentComposer {
     }
 
     /// The A4 application form with the answers, repeat groups as tables, the materials checklist and signature lines.
+    /// `receipt` and `qrText` identify the submission; `assistantID` is set for an assisted one.
     public static func applicationForm(
-        for summary: SubmissionSummary, matter: Matter, answers: Answers, authority: String, assistantName: String? = nil
+        receipt: String, qrText: String, assistantID: String?, matter: Matter, answers: Answers, authority: String,
+        assistantName: String? = nil
     ) -> ApplicationFormDocument {
         var rows: [ApplicationFormDocument.Row] = []
         var parts: [ApplicationFormDocument.Part] = []
@@ -41,10 +43,10 @@ public enum DocumentComposer {
         }
         parts.insert(.section(title: "申请信息", rows: rows), at: 0)
         return ApplicationFormDocument(
-            title: matter.name.zh + "申请表", authorityName: authority, receiptNumber: summary.receipt, qrText: summary.receiptQR,
+            title: matter.name.zh + "申请表", authorityName: authority, receiptNumber: receipt, qrText: qrText,
             parts: parts,
             materials: matter.materials.map { .init(name: $0.name.zh, kind: "\($0.kind.label.zh) \($0.copies)份", checked: false) },
-            assistant: summary.assistantID.map { .init(name: assistantName ?? "", id: $0) })
+            assistant: assistantID.map { .init(name: assistantName ?? "", id: $0) })
     }
 
     /// The A4 service guide of `matter`, in Chinese like every printout: every element of `ServiceGuide`, with the

@@ -33,12 +33,33 @@ public enum ChainBreakReason: Sendable, Equatable {
     case brokenLink
 }
 
+/// How a chain whose links hold disagrees with its signed head (`AuditAnchor`).
+public enum AnchorProblem: Sendable, Equatable {
+    /// There is no signed head; the chain has `count` entries.
+    case missing(count: Int)
+    /// The anchor file cannot be read.
+    case unreadable(String)
+    /// The signed head does not verify with the owner's key.
+    case badSignature
+    /// The chain has `count` entries, fewer than the `anchored` count: the last ones were deleted.
+    case cutShort(count: Int, anchored: Int64)
+    /// The entry at the signed head's place has another hash: the chain was rewritten up to there.
+    case rewritten(sequence: Int64)
+}
+
 /// The result of checking a chain.
 public enum ChainVerdict: Sendable, Equatable, CustomStringConvertible {
     /// Every entry checks out; `count` entries, the last with hash `head` (nil when empty).
     case intact(count: Int, head: Data?)
     /// The first bad entry, at `index` in the list given, with its sequence number.
     case broken(index: Int, sequence: Int64, reason: ChainBreakReason)
+    /// The links hold but the chain disagrees with its signed head.
+    case anchor(AnchorProblem)
+
+    /// Whether the chain checked out.
+    public var isIntact: Bool {
+        if case .intact = self { true } else { false }
+    }
 
     public var description: String {
         switch self {
@@ -55,6 +76,20 @@ public enum ChainVerdict: Sendable, Equatable, CustomStringConvertible {
                 "第 \(sequence) 条审计记录顺序被调换 (audit entry \(sequence) is out of order)"
             case .brokenLink:
                 "第 \(sequence) 条审计记录与前一条不衔接 (audit entry \(sequence) does not link to the entry before it)"
+            }
+        case .anchor(let problem):
+            switch problem {
+            case .missing(let count):
+                "审计日志的签名锚点缺失 (the signed head of the audit log is missing; the log has \(count) entries)"
+            case .unreadable(let reason):
+                "审计日志的签名锚点无法读取 (the signed head of the audit log cannot be read: \(reason))"
+            case .badSignature:
+                "审计日志的签名锚点签名不符 (the signed head of the audit log does not verify with this key)"
+            case .cutShort(let count, let anchored):
+                "审计日志被截短：已签名 \(anchored) 条，现存 \(count) 条 (audit log cut short: entries \(count + 1)...\(anchored) "
+                    + "were deleted; the signed head counts \(anchored))"
+            case .rewritten(let sequence):
+                "第 \(sequence) 条及之前的审计记录被改写 (audit log rewritten: entry \(sequence) differs from the signed head)"
             }
         }
     }

@@ -5,9 +5,9 @@ import KioskCore
 /// A receipt record with the accepting station's Ed25519 signature over its encoded bytes.
 public struct SignedReceipt: Sendable, Hashable {
     /// Prefix of the QR text; the digit is the record format version.
-    public static let qrPrefix = "BM1:"
+    public static let qrPrefix = ReceiptQRText.prefix
     /// Length of an Ed25519 signature.
-    public static let signatureLength = 64
+    public static let signatureLength = ReceiptQRText.signatureLength
     /// Longest QR text that fits a version 10-M symbol in alphanumeric mode.
     public static let maxQRTextLength = 311
 
@@ -29,29 +29,16 @@ public struct SignedReceipt: Sendable, Hashable {
 
     /// Parses QR text (does not verify the signature).
     public init(qrText: String) throws(ReceiptVerificationError) {
-        // A scanner may add a newline; most texts have nothing to trim (and trimming goes through NSString).
-        let padded = qrText.first?.isWhitespace != false || qrText.last?.isWhitespace != false
-        let text = padded ? qrText.trimmingCharacters(in: .whitespacesAndNewlines) : qrText
-        guard text.hasPrefix("BM"), let colon = text.firstIndex(of: ":") else { throw .notBianminReceipt }
-        let versionText = text[text.index(text.startIndex, offsetBy: 2)..<colon]
-        guard let version = UInt8(versionText) else { throw .notBianminReceipt }
-        guard version == ReceiptRecord.currentVersion else { throw .unknownVersion(version) }
-        let bytes: [UInt8]
         do {
-            bytes = try Base45.decode(String(text[text.index(after: colon)...]))
+            let parsed = try ReceiptQRText(qrText)
+            self.init(record: parsed.record, signature: Data(parsed.signature))
         } catch {
-            throw .damaged(error.description)
+            switch error {
+            case .notBianminReceipt: throw .notBianminReceipt
+            case .unknownVersion(let version): throw .unknownVersion(version)
+            case .damaged(let detail): throw .damaged(detail)
+            }
         }
-        guard bytes.count > Self.signatureLength else { throw .damaged("too short") }
-        let split = bytes.count - Self.signatureLength
-        do {
-            record = try ReceiptRecord(decoding: bytes[..<split])
-        } catch .unknownVersion(let inner) {
-            throw .unknownVersion(inner)
-        } catch {
-            throw .damaged(error.description)
-        }
-        signature = Data(bytes[split...])
     }
 
     /// Checks the signature and that `key` belongs to the record's station; returns the record.

@@ -1,13 +1,18 @@
 import Foundation
 import GRDB
+import KioskSecurity
 
 /// The kiosk's one SQLite database (WAL, `synchronous = FULL`), owning its `DatabaseWriter`.
 public struct AppDatabase: Sendable {
     /// The writer every access goes through.
     public let writer: any DatabaseWriter
+    /// The signed head of the audit trail, moved on after every commit that appends to it; nil
+    /// when the database was opened without the station's key.
+    public let anchor: AuditAnchor?
 
-    /// Opens (creating and migrating) the database file at `path`.
-    public static func open(at path: String) throws(StoreError) -> AppDatabase {
+    /// Opens (creating and migrating) the database file at `path`; with `anchor`, the audit
+    /// trail's signed head follows every commit that appends to it.
+    public static func open(at path: String, anchor: AuditAnchor? = nil) throws(StoreError) -> AppDatabase {
         var config = Configuration()
         // Another process (the forwarder, the text-mode kiosk) may hold the write lock for a moment.
         config.busyMode = .timeout(15)
@@ -21,8 +26,9 @@ public struct AppDatabase: Sendable {
             // on after that and with it `synchronous = NORMAL`, which may lose the last commits
             // (receipts already printed) when the power fails.
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-            let database = AppDatabase(writer: pool)
+            let database = AppDatabase(writer: pool, anchor: anchor)
             try migrator.migrate(pool)
+            if let anchor { pool.add(transactionObserver: AuditAnchorObserver(anchor: anchor), extent: .databaseLifetime) }
             return database
         } catch {
             throw StoreError(error, path: path)

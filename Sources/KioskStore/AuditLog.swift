@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import KioskCore
 import KioskSecurity
 
@@ -24,9 +25,8 @@ public struct AuditEntry: Sendable, Hashable {
 public enum AuditLog {
     /// Appends an entry inside the caller's transaction, chained to the previous one.
     static func append(_ event: AuditEvent, receipt: String?, detail: String = "", at: Date, in db: Database) throws {
-        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT sequence, hash FROM auditEntry ORDER BY sequence DESC LIMIT 1"))
-        let sequence: Int64 = (last?["sequence"] ?? 0) + 1
-        let previous: Data = last?["hash"] ?? Data()
+        let (count, previous) = try head(db)
+        let sequence = count + 1
         let seconds = Int64(at.timeIntervalSince1970)
         let body = canonicalBody(sequence: sequence, at: seconds, event: event.rawValue, receipt: receipt, detail: detail)
         let hash = HashChain.link(previous: previous.isEmpty ? nil : previous, entry: body)
@@ -38,15 +38,25 @@ public enum AuditLog {
         Data("\(sequence)\u{1F}\(at)\u{1F}\(event)\u{1F}\(receipt ?? "")\u{1F}\(detail)".utf8)
     }
 
-    /// Checks the whole chain; the verdict names the first bad entry.
+    /// Checks the whole chain, and against its signed head when the database has an anchor; the
+    /// verdict names the first bad entry, or how the chain differs from its signed head.
     public static func verify(_ database: AppDatabase) throws -> ChainVerdict {
+        // The signed head first: an entry appended meanwhile only extends it.
+        let anchored = database.anchor.map { anchor in Result { () throws(AuditAnchorError) in try anchor.read() } }
         let rows = try database.writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM auditEntry ORDER BY rowid") }
         let entries = rows.map { row in
             let sequence: Int64 = row["sequence"]
             let body = canonicalBody(sequence: sequence, at: row["at"], event: row["event"], receipt: row["receipt"], detail: row["detail"])
             return ChainEntry(sequence: sequence, previousHash: row["previousHash"], hash: row["hash"], body: body)
         }
-        return HashChain.verify(entries)
+        guard let anchor = database.anchor, let anchored else { return HashChain.verify(entries) }
+        return anchor.verify(entries, against: anchored)
+    }
+
+    /// The number of entries and the last hash (empty when there are none).
+    static func head(_ db: Database) throws -> (count: Int64, head: Data) {
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT sequence, hash FROM auditEntry ORDER BY sequence DESC LIMIT 1"))
+        return (last?["sequence"] ?? 0, last?["hash"] ?? Data())
     }
 
     /// The most recent entries, newest last.
@@ -56,5 +66,39 @@ public enum AuditLog {
                 AuditEntry(sequence: $0["sequence"], at: Date(timeIntervalSince1970: TimeInterval($0["at"] as Int64)), event: $0["event"], receipt: $0["receipt"], detail: $0["detail"])
             }
         }
+    }
+}
+
+/// Moves the audit trail's signed head on after each commit that appended entries.
+final class AuditAnchorObserver: TransactionObserver, Sendable {
+    private let anchor: AuditAnchor
+    private let appended = Mutex(false)
+
+    init(anchor: AuditAnchor) { self.anchor = anchor }
+
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
+        if case .insert(let table) = eventKind { table == "auditEntry" } else { false }
+    }
+
+    func databaseDidChange(with event: DatabaseEvent) {
+        appended.withLock { $0 = true }
+        stopObservingDatabaseChangesUntilNextTransaction()
+    }
+
+    func databaseDidCommit(_ db: Database) {
+        guard appended.withLock({ appended in defer { appended = false }; return appended }) else { return }
+        // A failure leaves the previous head, which the trail still extends; the next append retries.
+        try? Self.advance(anchor, in: db)
+    }
+
+    private static func advance(_ anchor: AuditAnchor, in db: Database) throws {
+        let (count, head) = try AuditLog.head(db)
+        try anchor.advance(count: count, head: head) { sequence in
+            try Data.fetchOne(db, sql: "SELECT hash FROM auditEntry WHERE sequence = ?", arguments: [sequence])
+        }
+    }
+
+    func databaseDidRollback(_ db: Database) {
+        appended.withLock { $0 = false }
     }
 }

@@ -14,11 +14,13 @@ public struct StationFiles: Sendable {
     public var databasePath: String { dataDirectory + "/kiosk.sqlite" }
     /// PDFs written when no printer can be reached.
     public var spoolDirectory: String { dataDirectory + "/spool" }
+    /// The signed head of the audit trail, beside the key and outside the database (mode 0600).
+    public var auditAnchorPath: String { dataDirectory + "/audit-anchor.json" }
     /// The town center's X25519 key received at enrolment.
     public var enrolledCenterKeyPath: String { dataDirectory + "/center-x25519.pub" }
 
-    /// Creates the data directory (mode 0700), the station key and the database; returns the identity and
-    /// whether the key is new.
+    /// Creates the data directory (mode 0700), the station key, the database and, when missing, the
+    /// audit trail's signed head (of the trail as it stands); returns the identity and whether the key is new.
     public func initialize() throws -> (identity: StationIdentity, created: Bool) {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let created: Bool
@@ -30,7 +32,12 @@ public struct StationFiles: Sendable {
             identity = try StationIdentity.create(at: stationKeyPath)
             created = true
         }
-        _ = try AppDatabase.open(at: databasePath)
+        let anchor = AuditAnchor(path: auditAnchorPath, key: identity.signingKey)
+        let database = try AppDatabase.open(at: databasePath, anchor: anchor)
+        if try anchor.read() == nil {
+            let head = try database.writer.read { db in try AuditLog.head(db) }
+            try anchor.write(count: head.count, head: head.head)
+        }
         return (identity, created)
     }
 
@@ -56,11 +63,13 @@ public struct StationFiles: Sendable {
         throw .noCenterKey(configuredPath: configuredPath)
     }
 
-    /// Opens the queue database (it must exist: `kiosk init` creates it).
+    /// Opens the queue database (it must exist: `kiosk init` creates it) with the audit trail
+    /// anchored by the station's key.
     public func openQueue() throws(SubmitError) -> SubmissionQueue {
         guard FileManager.default.fileExists(atPath: databasePath) else { throw .notInitialized(dataDirectory: dataDirectory) }
+        let anchor = AuditAnchor(path: auditAnchorPath, key: try identity().signingKey)
         do {
-            return SubmissionQueue(try AppDatabase.open(at: databasePath))
+            return SubmissionQueue(try AppDatabase.open(at: databasePath, anchor: anchor))
         } catch {
             throw .store(error)
         }

@@ -34,16 +34,6 @@ public struct NewSubmission: Sendable {
     }
 }
 
-/// Counts for `kiosk queue stats` and the assistant screen.
-public struct QueueStats: Sendable, Codable, Hashable {
-    public var total: Int
-    public var byState: [String: Int]
-    public var byDecision: [String: Int]
-    public var notPrinted: Int
-    public var oldestWaiting: Date?
-    public var purged: Int
-}
-
 /// The durable queue of submissions.
 public struct SubmissionQueue: Sendable {
     public let database: AppDatabase
@@ -168,6 +158,11 @@ public struct SubmissionQueue: Sendable {
     /// Appends an event that concerns no single submission (assistant login, catalog update...).
     public func audit(_ event: AuditEvent, receipt: String? = nil, detail: String = "", at: Date) throws(StoreError) {
         try write { db in try AuditLog.append(event, receipt: receipt, detail: detail, at: at, in: db) }
+    }
+
+    /// The audit trail's entry count and last hash (empty when there are none).
+    public func auditHead() throws(StoreError) -> (count: Int64, head: Data) {
+        try read { db in try AuditLog.head(db) }
     }
 
     // MARK: - Helpers

@@ -1,75 +1,55 @@
 import Foundation
 import KioskCore
-import KioskStore
 import Terminal
 
 /// Everything the kiosk shows, as a value: the model of the Elm architecture.
 public struct KioskState: Sendable {
-    /// Items on one page of a numbered list (1-7; 8 and 9 turn pages, 0 goes back).
-    public static let pageSize = 7
-
     /// Station, catalog, strings.
     public let environment: KioskEnvironment
     /// The language shown.
     public var language: KioskLanguage
-    /// The screen shown.
-    public var page: Page
+    /// The screen shown, with what it holds.
+    public var current: ScreenState = .home
     /// Screens to go back to.
-    public var backStack: [Page] = []
+    public var backStack: [ScreenState] = []
     /// The latest time from the clock.
     public var now: Date
     /// When the last key arrived.
     public var lastInput: Date
-    /// Why a matter is being looked for.
-    public var purpose: FindPurpose = .apply
-    /// The application being filled in.
-    public var application: Application?
-    /// The search box.
-    public var searchInput: TextInput
-    /// The receipt box on the progress screen.
-    public var receiptInput: TextInput
-    /// The looked-up application (nil when the receipt is unknown here).
-    public var lookup: SubmissionSummary?
-    /// The logged-in assistant.
+    /// The logged-in assistant (kept across screens until logout or the idle wipe).
     public var assistant: Assistant?
-    /// The assistant id typed at login.
-    public var loginID: TextInput
-    /// The PIN typed at login (never drawn, only counted).
-    public var loginPIN: TextInput
-    /// Which login input has the focus (0: id, 1: PIN).
-    public var loginFocus = 0
-    /// The stored application shown on the receipt screen.
-    public var submitted: SubmissionSummary?
-    /// How printing its receipt went (nil: not finished).
-    public var printResult: PrintResult?
-    /// How printing the A4 application form went (nil: not needed or not finished).
-    public var formPrintResult: PrintResult?
-    /// The assistant's queue view.
-    public var queue: QueueView?
     /// A one-line message above the key hints.
-    public var notice: String?
-    /// Whether the message is an error (red).
-    public var noticeIsError = false
+    public var notice: Notice?
     /// Effects started whose results have not come back (no idle wipe meanwhile).
     public var pending = 0
-    /// The receipt number last looked up.
-    public var lookupQuery: String?
-    /// The terminal's width, for paging.
-    public var width = 80
-    /// The terminal's height, for paging.
-    public var height = 24
+    /// The terminal's size.
+    public var layout = Layout(width: 80, height: 24)
 
     /// The start state at `now`.
     public init(environment: KioskEnvironment, now: Date) {
         self.environment = environment
         language = environment.station.language
-        page = .home
         self.now = now
         lastInput = now
-        searchInput = TextInput(kind: .text, maxLength: 20, candidates: environment.candidates, pinyin: false)
-        receiptInput = TextInput(kind: .plain, maxLength: 400, candidates: nil)
-        loginID = TextInput(kind: .code, maxLength: 16, candidates: nil)
-        loginPIN = TextInput(kind: .digits, maxLength: 12, candidates: nil)
+    }
+
+    /// Which screen is shown.
+    public var page: Page { current.page }
+
+    /// The application being filled in, on the screens that work on one; setting it changes that screen's.
+    public var application: Application? {
+        get { current.application }
+        set {
+            guard let newValue else { return }
+            switch current {
+            case .form: current = .form(newValue)
+            case .materials: current = .materials(newValue)
+            case .review(_, let page): current = .review(newValue, page: page)
+            case .confirm: current = .confirm(newValue)
+            case .saving: current = .saving(newValue)
+            default: break
+            }
+        }
     }
 
     /// A text of the kiosk's own, in the current language.
@@ -77,23 +57,17 @@ public struct KioskState: Sendable {
         environment.strings.text(key, language, arguments)
     }
 
-    /// A text of the kiosk's own in both languages (for messages kept across a language switch).
-    public func localized(_ key: String, _ arguments: String...) -> LocalizedText {
-        LocalizedText(zh: environment.strings.text(key, .zhHans, arguments), en: environment.strings.text(key, .en, arguments))
-    }
-
     /// The current matter of the application, or of a matter/guide page.
     public var currentMatter: Matter? {
-        switch page {
+        switch current {
         case .matter(let code), .guide(let code, _): environment.catalog.matter(code)
         default: application.flatMap { environment.catalog.matter($0.matterCode) }
         }
     }
 
-    /// Whether anything was entered that an idle wipe would clear.
+    /// Whether anything was entered that an idle wipe would clear (every input lives on a screen other than home).
     public var hasSession: Bool {
-        page != .home || application != nil || assistant != nil || !searchInput.text.isEmpty || !receiptInput.text.isEmpty
-            || !loginID.text.isEmpty || !loginPIN.text.isEmpty || submitted != nil || language != environment.station.language
+        page != .home || assistant != nil || language != environment.station.language
     }
 
     /// Seconds until the idle wipe, when the countdown is showing.
@@ -108,24 +82,10 @@ public struct KioskState: Sendable {
     var today: CalendarDate { CalendarDate(now) }
 }
 
-/// A visible question of a form.
-struct Step: Hashable {
-    /// Index of the top-level field.
-    var field: Int
-}
-
-extension Application {
-    /// The visible questions (notes included, calculated fields left out), given the answers.
-    func steps(_ form: Form, today: CalendarDate) -> [Step] {
-        steps(form, hidden: FormValidator.validate(answers, form: form, today: today).hidden)
-    }
-
-    /// The visible questions when the top-level fields `hidden` are not asked.
-    func steps(_ form: Form, hidden: Set<String>) -> [Step] {
-        form.fields.indices.compactMap { index in
-            let field = form.fields[index]
-            guard !hidden.contains(field.id), field.calculate == nil else { return nil }
-            return Step(field: index)
-        }
-    }
+/// A one-line message above the key hints.
+public struct Notice: Sendable, Hashable {
+    /// The message, in the kiosk's language.
+    public var text: String
+    /// Whether it reports a problem (red) rather than a result (green).
+    public var isError: Bool
 }

@@ -134,6 +134,13 @@ public struct CenterClient: Sendable {
         return try decode(answer.body)
     }
 
+    /// Reports the station's signed audit head; returns the center's signed answer.
+    public func reportAuditHead(_ head: AuditHead) async throws(SyncError) -> AuditHeadAnswer {
+        let (answer, nonce) = try await send("POST", SyncPath.auditHead(station: signer.station), body: try encode(head), gzip: false)
+        try check(answer, nonce: nonce)
+        return try decode(answer.body)
+    }
+
     /// Fetches the signed updates page after `cursor`.
     public func updates(after cursor: String?) async throws(SyncError) -> UpdatesPage {
         let (answer, nonce) = try await send("GET", SyncPath.updates(station: signer.station, after: cursor), body: Data(), gzip: false)

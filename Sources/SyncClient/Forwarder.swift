@@ -126,6 +126,7 @@ public struct Forwarder: Sendable {
                 }
                 round.catalogHandled()
             case .finished:
+                try await reportAuditHead()
                 return report
             }
         }
@@ -143,6 +144,21 @@ public struct Forwarder: Sendable {
             try queue.setSetting(SettingKey.centerKeyID, page.keyID)
             try queue.audit(.centerKeyChanged, detail: "key_id=\(page.keyID)", at: clock.now())
         }
+    }
+
+    /// Sends the audit trail's count and last hash, signed with the station's key, for the center to keep:
+    /// a trail later cut short or rewritten no longer matches what the center holds.
+    private func reportAuditHead() async throws(SyncError) {
+        let (count, head) = try store { () throws(StoreError) in try queue.auditHead() }
+        let signed: AuditHead
+        do {
+            signed = try AuditHead.sign(
+                count: count, head: head, at: Int64(clock.now().timeIntervalSince1970.rounded(.down)),
+                with: client.signer.identity.signingKey)
+        } catch {
+            throw .io(path: queue.database.writer.path, detail: "cannot sign the audit head: \(error)")
+        }
+        _ = try await client.reportAuditHead(signed)
     }
 
     /// Sends one batch and applies its signed answer.

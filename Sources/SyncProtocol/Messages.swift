@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskSecurity
 
 /// Request paths of the sync API (documented in openapi.yaml).
 public enum SyncPath {
@@ -10,6 +11,9 @@ public enum SyncPath {
 
     /// `POST`: a batch of submissions from `station`.
     public static func submissions(station: String) -> String { "/v1/stations/\(station)/submissions" }
+
+    /// `POST`: `station`'s signed audit head (`AuditHead`), sent at the end of each forward round.
+    public static func auditHead(station: String) -> String { "/v1/stations/\(station)/audit-head" }
 
     /// `GET`: decisions for `station` after `cursor` (from the start when nil).
     public static func updates(station: String, after cursor: String?) -> String {
@@ -143,6 +147,28 @@ public enum RejectionReason: String, Codable, Sendable, Hashable, CaseIterable {
         case .unknownCatalogVersion: "事项目录版本中心不认识，请联系镇便民服务中心"
         case .createdAtMismatch: "申请时间与回执不符"
         }
+    }
+}
+
+/// Why the center flags a station's reported audit head.
+public enum AuditHeadProblem: String, Codable, Sendable, Hashable {
+    /// Fewer entries than a head the station reported before: its trail was cut short.
+    case cutShort = "cut_short"
+    /// The same number of entries as before with another last hash: its trail was rewritten.
+    case rewritten
+}
+
+/// The signed answer to an audit head report: the head the center keeps for the station.
+public struct AuditHeadAnswer: Codable, Sendable, Hashable {
+    /// The entry count of the kept head (the highest reported, unless a report went backwards).
+    public var count: Int64
+    /// Set when this report went backwards against the kept head.
+    public var problem: AuditHeadProblem?
+
+    /// An answer from its fields.
+    public init(count: Int64, problem: AuditHeadProblem?) {
+        self.count = count
+        self.problem = problem
     }
 }
 

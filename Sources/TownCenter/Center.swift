@@ -48,7 +48,14 @@ public struct Center: Sendable {
             }
         }
         let keys = try CenterKeys.create(in: directory, agreement: demo)
-        let center = Center(directory: directory, database: try CenterDatabase(path: directory.database), keys: keys, clock: clock)
+        let anchor = AuditAnchor(path: directory.auditAnchor, key: keys.signer.key, clock: clock)
+        do {
+            try anchor.write(count: 0, head: Data())
+        } catch {
+            throw .io(path: anchor.path, detail: error.description)
+        }
+        let center = Center(
+            directory: directory, database: try CenterDatabase(path: directory.database, anchor: anchor), keys: keys, clock: clock)
         try await center.database.audit(AuditEvent(at: center.now, event: "initialized", detail: keys.agreement.keyID))
         try await center.database.publish(
             try CatalogPublisher.bundle(version: catalog.version, files: catalog.files, signer: center.keys.signer, now: center.now),
@@ -63,7 +70,9 @@ public struct Center: Sendable {
             throw .notInitialized(path: directory.url.path)
         }
         let keys = try CenterKeys.load(from: directory)
-        return Center(directory: directory, database: try CenterDatabase(path: directory.database), keys: keys, clock: clock)
+        let anchor = AuditAnchor(path: directory.auditAnchor, key: keys.signer.key, clock: clock)
+        return Center(
+            directory: directory, database: try CenterDatabase(path: directory.database, anchor: anchor), keys: keys, clock: clock)
     }
 
     /// Makes a new X25519 key current (stations learn it in their next round and seal to it); the

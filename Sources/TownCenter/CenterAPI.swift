@@ -62,15 +62,19 @@ public struct CenterAPI: Sendable {
     }
 
     /// A router with every route registered: refusals accounted for on every route, and the station
-    /// routes behind `StationAuthentication`.
+    /// routes behind `StationAuthentication` (with each route's body limit).
     public func router() -> Router<SyncRequestContext> {
         let router = Router(context: SyncRequestContext.self)
         router.add(middleware: RefusalAccounting(center: center, logger: logger, metrics: metrics))
         router.post("/v1/enroll") { request, _ in try await self.enroll(request) }
         router.get("/v1/catalog") { _, _ in try await self.catalog() }
-        router.group("/v1/stations/:station")
-            .add(middleware: StationAuthentication(api: self))
+        let stations = router.group("/v1/stations/:station")
+        stations.group()
+            .add(middleware: StationAuthentication(api: self, bodyLimit: configuration.maxBodyBytes))
             .post("submissions") { request, context in try await self.submissions(request, try context.verifiedRequest()) }
+        stations.group()
+            .add(middleware: StationAuthentication(api: self, bodyLimit: configuration.maxEnrolBytes))
+            .post("audit-head") { _, context in try await self.auditHead(try context.verifiedRequest()) }
             .get("updates") { request, context in try await self.updates(request, try context.verifiedRequest()) }
         return router
     }
@@ -171,6 +175,25 @@ public struct CenterAPI: Sendable {
                 decisions: page.decisions, cursor: page.cursor.text, more: page.more, catalogVersion: catalogVersion,
                 centerPublicKey: center.keys.agreement.publicKey.base64, keyID: center.keys.agreement.keyID),
             nonce: fields.nonce)
+    }
+
+    private func auditHead(_ verified: VerifiedRequest) async throws -> Response {
+        let (fields, key, body, station) = (verified.fields, verified.key, verified.body, verified.fields.station)
+        let head: AuditHead
+        do {
+            head = try SyncJSON.decode(AuditHead.self, from: body)
+        } catch {
+            throw APIError(.badRequest, "malformed_body", error.description)
+        }
+        guard head.isValid(signedBy: key.key) else {
+            throw APIError(.badRequest, "bad_audit_head", "the audit head is out of range or not signed with the station's key")
+        }
+        try await consume(fields)
+        let answer = try await center.database.recordAuditHead(head, station: station, now: center.now)
+        if let problem = answer.problem {
+            logger.warning("station audit trail went backwards", metadata: ["station": "\(station)", "problem": "\(problem.rawValue)"])
+        }
+        return try signed(answer, nonce: fields.nonce)
     }
 
     // MARK: Helpers

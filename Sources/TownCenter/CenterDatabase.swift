@@ -2,15 +2,20 @@ import Foundation
 import GRDB
 import KioskCore
 import KioskSecurity
+import Synchronization
 import SyncProtocol
 
 /// The center's SQLite database: WAL, `synchronous = FULL`, every write one transaction.
 public struct CenterDatabase: Sendable {
     /// The writer every access goes through.
     public let writer: any DatabaseWriter
+    /// The signed head of the audit trail, moved on after every commit that appends to it.
+    public let anchor: AuditAnchor
 
-    /// Opens (creating if needed) the database at `path` and applies the migrations.
-    public init(path: String) throws(CenterError) {
+    /// Opens (creating if needed) the database at `path` and applies the migrations; the audit
+    /// trail's signed head in `anchor` follows every commit that appends to it.
+    public init(path: String, anchor: AuditAnchor) throws(CenterError) {
+        self.anchor = anchor
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         do {
@@ -20,6 +25,7 @@ public struct CenterDatabase: Sendable {
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             writer = pool
             try Self.migrator.migrate(writer)
+            pool.add(transactionObserver: AuditAnchorObserver(anchor: anchor), extent: .databaseLifetime)
         } catch {
             throw .database(String(describing: error))
         }
@@ -72,18 +78,24 @@ public struct CenterDatabase: Sendable {
         }
         migrator.registerMigration("desk-inbox") { db in
             // What the desk lists and filters without opening answers (filled by `Center.indexCases`),
-            // the indexes its filters use, the case history's index on the audit trail, and the
+            // the indexes its filters use (each ending in the state, so the counts per state read the
+            // index alone), the case history's index on the audit trail, and the
             // materials checklist.
             try db.execute(sql: """
                 ALTER TABLE submission ADD COLUMN applicant_masked TEXT;
                 ALTER TABLE submission ADD COLUMN applicant_tag BLOB;
                 ALTER TABLE submission ADD COLUMN due_at INTEGER;
                 CREATE INDEX submission_unindexed ON submission(received_at) WHERE applicant_masked IS NULL;
+                DROP INDEX submission_station;
+                DROP INDEX submission_received;
+                CREATE INDEX submission_station ON submission(station, received_at, state);
+                CREATE INDEX submission_received ON submission(received_at, state);
                 CREATE INDEX submission_state ON submission(state, received_at);
-                CREATE INDEX submission_matter ON submission(matter, received_at);
-                CREATE INDEX submission_channel ON submission(channel, received_at);
+                CREATE INDEX submission_matter ON submission(matter, received_at, state);
+                CREATE INDEX submission_matter_state ON submission(matter, state, received_at);
+                CREATE INDEX submission_channel ON submission(channel, received_at, state);
                 CREATE INDEX submission_applicant ON submission(applicant_tag);
-                CREATE INDEX submission_due ON submission(state, due_at);
+                CREATE INDEX submission_due ON submission(state, due_at, received_at);
                 CREATE INDEX audit_receipt ON audit(json_extract(CAST(body AS TEXT), '$.receipt'));
                 CREATE TABLE case_material (
                     uuid TEXT NOT NULL REFERENCES submission(uuid), item INTEGER NOT NULL, received INTEGER NOT NULL,
@@ -92,6 +104,15 @@ public struct CenterDatabase: Sendable {
         }
         migrator.registerMigration("station-revocation") { db in
             try db.execute(sql: "ALTER TABLE station ADD COLUMN revoked_at INTEGER")
+        }
+        migrator.registerMigration("station-audit-head") { db in
+            // The latest signed audit head each station reported, and the first report that went backwards.
+            try db.execute(sql: """
+                CREATE TABLE station_audit_head (
+                    station TEXT PRIMARY KEY, count INTEGER NOT NULL, head BLOB NOT NULL, signed_at INTEGER NOT NULL,
+                    signature BLOB NOT NULL, reported_at INTEGER NOT NULL,
+                    problem TEXT, problem_count INTEGER, problem_at INTEGER);
+                """)
         }
         return migrator
     }
@@ -178,9 +199,7 @@ extension CenterDatabase {
     /// Appends `events`, in order, to the hash-chained audit trail inside the caller's transaction.
     static func appendAudit(_ events: [AuditEvent], in db: Database) throws {
         guard !events.isEmpty else { return }
-        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"))
-        var previous: Data = last?["hash"] ?? Data()
-        var sequence: Int64 = last?["seq"] ?? 0
+        var (sequence, previous) = try auditHead(db)
         let insert = try db.cachedStatement(sql: "INSERT INTO audit (seq, prev_hash, hash, body) VALUES (?, ?, ?, ?)")
         for event in events {
             let body = event.body
@@ -191,19 +210,27 @@ extension CenterDatabase {
         }
     }
 
+    /// The number of audit entries and the last hash (empty when there are none).
+    static func auditHead(_ db: Database) throws -> (count: Int64, head: Data) {
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"))
+        return (last?["seq"] ?? 0, last?["hash"] ?? Data())
+    }
+
     /// Appends one audit event in its own transaction.
     public func audit(_ event: AuditEvent) async throws(CenterError) {
         try await write { db in try Self.appendAudit(event, in: db) }
     }
 
-    /// Checks the whole audit trail.
+    /// Checks the whole audit trail, and against its signed head.
     public func verifyAudit() async throws(CenterError) -> ChainVerdict {
+        // The signed head first: an entry appended meanwhile only extends it.
+        let anchored = Result { () throws(AuditAnchorError) in try anchor.read() }
         let entries = try await read { db in
             try Row.fetchAll(db, sql: "SELECT seq, prev_hash, hash, body FROM audit ORDER BY rowid").map {
                 ChainEntry(sequence: $0["seq"], previousHash: $0["prev_hash"], hash: $0["hash"], body: $0["body"])
             }
         }
-        return HashChain.verify(entries)
+        return anchor.verify(entries, against: anchored)
     }
 
     /// The audit events in order (for tests and inspection).
@@ -252,5 +279,39 @@ extension CenterDatabase {
     /// Records a request nonce in its own transaction (see `consumeNonce`).
     public func consumeNonce(_ nonce: String, station: String, now: Int64, expiresAt: Int64) async throws(CenterError) {
         try await write { db in try Self.consumeNonce(nonce, station: station, now: now, expiresAt: expiresAt, in: db) }
+    }
+}
+
+/// Moves the audit trail's signed head on after each commit that appended entries.
+final class AuditAnchorObserver: TransactionObserver, Sendable {
+    private let anchor: AuditAnchor
+    private let appended = Mutex(false)
+
+    init(anchor: AuditAnchor) { self.anchor = anchor }
+
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
+        if case .insert(let table) = eventKind { table == "audit" } else { false }
+    }
+
+    func databaseDidChange(with event: DatabaseEvent) {
+        appended.withLock { $0 = true }
+        stopObservingDatabaseChangesUntilNextTransaction()
+    }
+
+    func databaseDidCommit(_ db: Database) {
+        guard appended.withLock({ appended in defer { appended = false }; return appended }) else { return }
+        // A failure leaves the previous head, which the trail still extends; the next append retries.
+        try? Self.advance(anchor, in: db)
+    }
+
+    func databaseDidRollback(_ db: Database) {
+        appended.withLock { $0 = false }
+    }
+
+    private static func advance(_ anchor: AuditAnchor, in db: Database) throws {
+        let (count, head) = try CenterDatabase.auditHead(db)
+        try anchor.advance(count: count, head: head) { sequence in
+            try Data.fetchOne(db, sql: "SELECT hash FROM audit WHERE seq = ?", arguments: [sequence])
+        }
     }
 }

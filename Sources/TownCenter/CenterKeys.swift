@@ -32,6 +32,8 @@ public struct CenterDirectory: Sendable, Hashable {
     public var retiredAgreementKeys: URL { keys.appendingPathComponent("retired") }
     /// The Ed25519 key that signs acknowledgements, decisions and catalogs (mode 0600).
     public var signingKey: String { keys.appendingPathComponent("center-ed25519.key").path }
+    /// The audit trail's signed head, beside the signing key and outside the database (mode 0600).
+    public var auditAnchor: String { keys.appendingPathComponent("audit-anchor.json").path }
 }
 
 /// The center's keys.

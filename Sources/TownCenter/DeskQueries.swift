@@ -31,6 +31,9 @@ public struct InboxPage: Sendable {
 }
 
 extension CenterDatabase {
+    /// The inbox's order: by age, then state and arrival, which the filters' indexes give without sorting.
+    static let inboxOrder = "ORDER BY received_at, state, rowid"
+
     /// One page of the cases matching `filter`, oldest first, with their total and the counts per state.
     public func inbox(_ filter: SubmissionFilter, offset: Int, limit: Int) async throws(CenterError) -> InboxPage {
         try await read { db in
@@ -39,7 +42,7 @@ extension CenterDatabase {
                 db,
                 sql: """
                     SELECT \(Self.summaryColumns), applicant_masked, due_at FROM submission \(clause)
-                    ORDER BY received_at, rowid LIMIT ? OFFSET ?
+                    \(Self.inboxOrder) LIMIT ? OFFSET ?
                     """,
                 arguments: arguments + [limit, offset]
             ).map { InboxRow(summary: SubmissionSummary(row: $0), applicantMasked: $0["applicant_masked"] ?? "", dueAt: $0["due_at"]) }

@@ -35,18 +35,18 @@ struct VerifiedRequest: Sendable {
 
 /// Authenticates a station route before its handler runs, cheapest checks first: the signing
 /// headers parsed and fresh, the station the path names and enrolled (not revoked), a POST body
-/// declared as JSON, the body read within the route's limit, then the signature over all of it.
+/// declared as JSON, the body read within `bodyLimit`, then the signature over all of it.
 /// The nonce is consumed by the handler, in the same transaction as what the request does.
 struct StationAuthentication: RouterMiddleware {
     typealias Context = SyncRequestContext
     let api: CenterAPI
+    let bodyLimit: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let (fields, key) = try await api.stationFields(request, station: try context.parameters.require("station"))
-        let isUpload = request.method == .post
-        if isUpload { try api.requireJSON(request) }
+        if request.method == .post { try api.requireJSON(request) }
         var request = request
-        let body = try await api.collect(&request, limit: isUpload ? api.configuration.maxBodyBytes : api.configuration.maxEnrolBytes)
+        let body = try await api.collect(&request, limit: bodyLimit)
         try api.checkSignature(fields, request: request, body: body, key: key)
         api.metrics.seen(fields.station, now: api.center.now)
         var context = context

@@ -71,6 +71,7 @@ struct DeskRoutes: Sendable {
         router.post("/desk/cases/:receipt/decide") { request, context in try await decide(request, context) }
         router.post("/desk/cases/:receipt/materials") { request, context in try await tickMaterials(request, context) }
         router.post("/desk/language") { request, context in try await switchLanguage(request, context) }
+        router.get("/desk/check") { request, context in try await checkReceipt(request, context) }
         router.get("/desk") { _, _ in Response.redirect(to: "/desk/inbox", type: .normal) }
         return router
     }
@@ -176,6 +177,11 @@ struct DeskRoutes: Sendable {
         }
     }
 
+    /// The codes of `department`'s matters, sorted.
+    func matterCodes(of department: Department) -> [String] {
+        matters.values.filter { $0.department == department }.map(\.code).sorted()
+    }
+
     /// Whether `role` may read answers in full and search applicants by name (window and approver).
     static func readsAnswersInFull(_ role: StaffRole) -> Bool { role == .window || role == .approver }
 
@@ -189,9 +195,9 @@ struct DeskRoutes: Sendable {
         guard let query = InboxQuery(parameters, matters: Set(matters.keys)) else { throw HTTPError(.badRequest) }
         try await center.indexCases(matters: matters)
         let now = now
-        let allowed = role == .department ? matters.values.filter { $0.department == session.department }.map(\.code).sorted() : nil
+        let allowed = role == .department ? session.department.map(matterCodes) ?? [] : nil
         let center = center
-        let filter = query.filter(now: now, allowed: allowed, catalog: matters) {
+        let filter = query.filter(now: now, allowed: allowed, mattersOf: matterCodes) {
             Self.readsAnswersInFull(role) ? center.applicantTag($0) : nil
         }
         let page = try await center.database.inbox(filter, offset: (query.page - 1) * Self.pageSize, limit: Self.pageSize)
@@ -221,7 +227,9 @@ struct DeskRoutes: Sendable {
             "states": InboxQuery.states.map { ["value": $0, "label": strings["state_\($0)"] ?? $0, "selected": query.state == $0] },
             "matters": visibleMatters.map { ["value": $0.code, "label": $0.name.text(language), "selected": query.matter == $0.code] },
             "show_departments": role != .department,
-            "departments": Department.allCases.map { ["value": $0.rawValue, "selected": query.department == $0] },
+            "departments": Department.allCases.map {
+                ["value": $0.rawValue, "label": strings["department_\($0.rawValue)"] ?? $0.rawValue, "selected": query.department == $0]
+            },
             "channels": [SubmissionChannel.selfService, .assisted].map {
                 ["value": $0.rawValue, "label": strings["channel_\($0.rawValue)"] ?? $0.rawValue, "selected": query.channel == $0]
             },
@@ -257,7 +265,13 @@ struct DeskRoutes: Sendable {
              "note": material.note?.text(language) ?? "", "received": ticked.contains(index)]
         }
         let history = try await center.database.caseHistory(receipt: receipt).map { event -> [String: Any] in
-            ["at": Self.format(event.at), "event": strings["history_\(event.event)"] ?? event.event, "detail": event.detail ?? ""]
+            // A decision's detail is `STATE STAFF`: the state in words.
+            var detail = event.detail ?? ""
+            if event.event == "decided", let space = detail.firstIndex(of: " "),
+               let state = strings["state_\(detail[..<space])"] {
+                detail = state + detail[space...]
+            }
+            return ["at": Self.format(event.at), "event": strings["history_\(event.event)"] ?? event.event, "detail": detail]
         }
         var values: [String: Any] = [
             "staff": staff, "csrf": session.csrf, "receipt": summary.receipt, "matter": matter?.name.text(language) ?? summary.matter,
@@ -310,6 +324,43 @@ struct DeskRoutes: Sendable {
             rows.append(["label": key, "value": value])
         }
         return rows
+    }
+
+    /// The receipt check: `code` is the `BM1:` text a barcode scanner types, or a receipt number. A
+    /// receipt whose signature verifies, or a known number, opens its case; anything else shows why not.
+    func checkReceipt(_ request: Request, _ context: DeskContext) async throws -> Response {
+        guard let session = signedIn(context), let role = session.role else {
+            return Response.redirect(to: "/desk/login", type: .normal)
+        }
+        guard role != .admin else { throw HTTPError(.forbidden) }
+        let code = (request.uri.queryParameters.get("code") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let strings = pages.words(session.language)
+        var problem = "check_empty"
+        if code.count > 1000 {
+            problem = "verify_damaged"
+        } else if code.uppercased().hasPrefix("BM1:") {
+            switch try await center.verifyReceipt(qrText: code) {
+            case .success(let found):
+                if let stored = found.stored { return Response.redirect(to: "/desk/cases/\(stored.receipt)", type: .normal) }
+                problem = "check_not_stored"
+            case .failure(let error):
+                problem = "verify_\(StoredReceiptCheck.invalid(error).code)"
+            }
+        } else if !code.isEmpty {
+            let receipt = code.uppercased()
+            do {
+                _ = try await center.database.submission(receipt: receipt)
+                return Response.redirect(to: "/desk/cases/\(receipt)", type: .normal)
+            } catch {
+                guard case .unknownReceipt = error else { throw error }
+                problem = "check_unknown"
+            }
+        }
+        let values: [String: Any] = [
+            "staff": session.staff ?? "", "csrf": session.csrf, "code": code, "message": strings[problem] ?? problem,
+            "back": "/desk/check",
+        ]
+        return html(pages.render("check", values, language: session.language), status: .unprocessableContent, noStore: true)
     }
 
     /// The stored case with `receipt`; 404 when there is none.

@@ -70,14 +70,16 @@ struct InboxQuery: Sendable, Equatable {
     /// Whether the search names a receipt (ASCII) rather than a person.
     var searchesReceipt: Bool { search.map { $0.allSatisfy(\.isASCII) } ?? false }
 
-    /// The database filter at `now`: `allowed` restricts the matters (to a department's), `catalog`
-    /// gives each matter's department, `tag` a name's search tag (nil when the role may not search
+    /// The database filter at `now`: `allowed` restricts the matters (to a department's), `mattersOf`
+    /// gives a department's matter codes, `tag` a name's search tag (nil when the role may not search
     /// names: a name search then matches nothing).
-    func filter(now: Int64, allowed: [String]?, catalog: [String: Matter], tag: (String) -> Data?) -> SubmissionFilter {
+    func filter(
+        now: Int64, allowed: [String]?, mattersOf: (Department) -> [String], tag: (String) -> Data?
+    ) -> SubmissionFilter {
         var matters = allowed
         if let department {
-            let own = catalog.values.filter { $0.department == department }.map(\.code)
-            matters = (matters ?? own).filter(own.contains).sorted()
+            let own = mattersOf(department)
+            matters = (matters ?? own).filter(own.contains)
         }
         var filter = SubmissionFilter(
             station: station, matter: matter, state: state, receivedSince: from.map(Self.startOfDay),

@@ -19,11 +19,13 @@ struct BenchMain {
             print("""
                 usage: bianmin-bench [queue] [receipts] [ui] [sync] [--dir DIR] [--submissions N] [--queue-size N]
                                      [--receipts N] [--frames N] [--backlog N] [--stations N] [--per-station N]
-                                     [--ingest-rounds N]
+                                     [--ingest-rounds N] [--keys N]
                 Benchmarks Bianmin and prints each figure beside its baseline (same run, same machine).
                   queue   submit latency vs write+fdatasync; queue list/stats over a large queue
                   receipts  receipt PDF + QR in process vs qrencode + pango-view
-                  ui      kiosk cold start vs dialog --menu; bytes per typed character; view + diff per frame
+                  ui      kiosk cold start vs dialog --menu; bytes per typed character; view + diff per frame;
+                          keypress to frame on the form screen (p50/p99 of --keys, default 200), idle and while a
+                          print and a forwarding round block their threads
                   sync    drain a kiosk backlog to a local center; ingest from many stations (median of
                           --ingest-rounds, default 3) vs raw SQLite inserts
                   --dir   where to put scratch files (default: the current directory)
@@ -32,7 +34,7 @@ struct BenchMain {
             return
         }
         func value(_ flag: String) -> String? { arguments.firstIndex(of: flag).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil } }
-        let sections = arguments.filter { !$0.hasPrefix("--") && !Set(["--dir", "--submissions", "--queue-size", "--receipts", "--frames", "--backlog", "--stations", "--per-station", "--ingest-rounds"].compactMap(value)).contains($0) }
+        let sections = arguments.filter { !$0.hasPrefix("--") && !Set(["--dir", "--submissions", "--queue-size", "--receipts", "--frames", "--backlog", "--stations", "--per-station", "--ingest-rounds", "--keys"].compactMap(value)).contains($0) }
         let directory = value("--dir") ?? FileManager.default.currentDirectoryPath
         let configuration = try ConfigurationLoader.load(directory: ConfigurationLoader.locate(nil))
         if sections.isEmpty || sections.contains("queue") {
@@ -45,6 +47,7 @@ struct BenchMain {
         }
         if sections.isEmpty || sections.contains("ui") {
             try UIBenchmarks.run(configuration: configuration, directory: directory, rounds: Int(value("--frames") ?? "") ?? 500)
+            try await KeypressBenchmarks.run(configuration: configuration, directory: directory, keys: Int(value("--keys") ?? "") ?? 200)
         }
         if sections.isEmpty || sections.contains("sync") {
             try await SyncBenchmarks.run(

@@ -147,14 +147,14 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "Check the audit trail.", subcommands: [Verify.self])
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Verify the hash chain; names the first edited, deleted or reordered entry.")
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Verify the hash chain and its signed head; names the first edited, deleted or reordered entry, or a log cut short or rewritten.")
         @OptionGroup var options: KioskOptions
 
         func run() throws {
             let queue = try options.queue(try options.loadStation())
             let verdict = try AuditLog.verify(queue.database)
             print(verdict)
-            if case .broken = verdict { throw ExitCode(1) }
+            if !verdict.isIntact { throw ExitCode(1) }
         }
     }
 }

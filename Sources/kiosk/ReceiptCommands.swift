@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KioskCore
 import KioskReceipts
+import KioskRuntime
 import KioskSecurity
 import KioskStore
 import Printing

@@ -3,6 +3,7 @@ import Foundation
 import KioskConfig
 import KioskCore
 import KioskStore
+import KioskRuntime
 import KioskUI
 import SyncClient
 import Pinyin

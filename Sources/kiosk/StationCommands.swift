@@ -4,6 +4,7 @@ import KioskConfig
 import KioskCore
 import KioskSecurity
 import KioskReceipts
+import KioskRuntime
 import KioskStore
 
 /// `kiosk init`: the data directory, the station key and the database.

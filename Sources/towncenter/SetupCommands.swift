@@ -228,7 +228,7 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit", abstract: "The center's hash-chained audit trail.", subcommands: [Verify.self])
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check that no audit entry was edited, deleted or reordered.")
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check that no audit entry was edited, deleted or reordered, that the trail matches its signed head, and that no station reported a shorter or different trail than before.")
 
         @OptionGroup var options: CenterOptions
 
@@ -236,7 +236,9 @@ struct AuditCommand: AsyncParsableCommand {
             let center = try options.open()
             let verdict = try await reporting { () async throws(CenterError) in try await center.database.verifyAudit() }
             print(verdict.description)
-            if case .broken = verdict { throw ExitCode(1) }
+            let flags = try await reporting { () async throws(CenterError) in try await center.database.stationAuditFlags() }
+            for flag in flags { print(flag.description) }
+            if !verdict.isIntact || !flags.isEmpty { throw ExitCode(1) }
         }
     }
 }

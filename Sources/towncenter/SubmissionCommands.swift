@@ -98,13 +98,8 @@ struct SubmissionsCommand: AsyncParsableCommand {
                 throw ExitCode(65)
             }
             let s = stored.summary
-            let summary = KioskCore.SubmissionSummary(
-                uuid: s.uuid, receipt: s.receipt, station: s.station, matter: s.matter, catalogVersion: s.catalogVersion,
-                channel: s.channel.rawValue, assistantID: s.assistant, createdAt: Date(timeIntervalSince1970: TimeInterval(s.createdAt)),
-                state: .acknowledged, decision: nil, decisionReason: nil, decidedAt: nil, receiptPrint: .notRequired,
-                formPrint: s.formPrinted ? .printed : .failed, applicantMasked: "", receiptQR: stored.receiptQR, forwardAttempts: 0,
-                lastError: nil, acknowledgedAt: nil, purgedAt: nil)
-            let document = DocumentComposer.applicationForm(for: summary, matter: matter, answers: answers, authority: authority)
+            let document = DocumentComposer.applicationForm(
+                receipt: s.receipt, qrText: stored.receiptQR, assistantID: s.assistant, matter: matter, answers: answers, authority: authority)
             do {
                 let pdf = try Documents.applicationFormPDF(document)
                 let outcome = try await Printer(destination: printer).print(pdf: pdf, title: "\(s.receipt)-form", media: .a4)

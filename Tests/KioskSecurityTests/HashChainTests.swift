@@ -1,3 +1,4 @@
+@preconcurrency import Crypto
 import Foundation
 import KioskSecurity
 import Testing
@@ -83,5 +84,56 @@ private func makeChain(_ count: Int) -> [ChainEntry] {
         let verdict = ChainVerdict.broken(index: 2, sequence: 3, reason: .deleted(missing: 3...3))
         #expect(verdict.description.contains("deleted") && verdict.description.contains("3"))
         #expect(ChainVerdict.broken(index: 4, sequence: 5, reason: .edited).description.contains("edited"))
+    }
+}
+
+@Suite struct AuditAnchorTests {
+    let key = Curve25519.Signing.PrivateKey()
+
+    func makeAnchor() -> AuditAnchor {
+        AuditAnchor(path: FileManager.default.temporaryDirectory.appendingPathComponent("anchor-\(UUID().uuidString).json").path, key: key)
+    }
+
+    @Test func signedHeadChecksRangeAndKey() throws {
+        let good = try AuditHead.sign(count: 3, head: Data(count: 32), at: 7, with: key)
+        #expect(good.isValid(signedBy: key.publicKey))
+        #expect(!good.isValid(signedBy: Curve25519.Signing.PrivateKey().publicKey))
+        var altered = good
+        altered.count = 4
+        #expect(!altered.isValid(signedBy: key.publicKey))
+        #expect(!(try AuditHead.sign(count: -1, head: Data(), at: 7, with: key)).isValid(signedBy: key.publicKey))
+        #expect(!(try AuditHead.sign(count: 0, head: Data(count: 32), at: 7, with: key)).isValid(signedBy: key.publicKey))
+        #expect(!(try AuditHead.sign(count: 2, head: Data(count: 31), at: 7, with: key)).isValid(signedBy: key.publicKey))
+    }
+
+    @Test func advanceMovesOnlyOverAnExtendedChain() throws {
+        let chain = makeChain(6)
+        let anchor = makeAnchor()
+        defer { try? FileManager.default.removeItem(atPath: anchor.path) }
+        func hash(_ sequence: Int64) -> Data? { chain.first { $0.sequence == sequence }?.hash }
+        func verify(_ entries: [ChainEntry]) -> ChainVerdict {
+            anchor.verify(entries, against: Result { () throws(AuditAnchorError) in try anchor.read() })
+        }
+        // No anchor file: nothing is created.
+        try anchor.advance(count: 2, head: chain[1].hash, hash: hash)
+        #expect(try anchor.read() == nil)
+        #expect(verify(Array(chain.prefix(2))) == .anchor(.missing(count: 2)))
+
+        try anchor.write(count: 2, head: chain[1].hash)
+        try anchor.advance(count: 4, head: chain[3].hash, hash: hash)
+        #expect(try anchor.read()?.count == 4)
+        #expect(verify(chain) == .intact(count: 6, head: chain[5].hash))
+        #expect(verify(Array(chain.prefix(3))) == .anchor(.cutShort(count: 3, anchored: 4)))
+        // A chain that no longer holds the signed head at its place does not move it.
+        try anchor.advance(count: 6, head: chain[5].hash) { _ in Data(count: 32) }
+        #expect(try anchor.read()?.count == 4)
+        try anchor.advance(count: 3, head: chain[2].hash, hash: hash)
+        #expect(try anchor.read()?.count == 4)
+
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: anchor.path))
+        guard case .anchor(.unreadable) = verify(chain) else { Issue.record("unreadable anchor accepted"); return }
+        let foreign = AuditAnchor(path: anchor.path, key: Curve25519.Signing.PrivateKey())
+        try foreign.write(count: 6, head: chain[5].hash)
+        #expect(verify(chain) == .anchor(.badSignature))
     }
 }

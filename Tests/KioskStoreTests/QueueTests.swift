@@ -173,6 +173,80 @@ final class TestStation {
         guard case .broken(_, sequence: 4, reason: .deleted) = try AuditLog.verify(db) else { Issue.record("deletion not found: \(try AuditLog.verify(db))"); return }
     }
 
+    /// Ways of tampering with a trail of four entries that keep its links whole.
+    enum Tampering: String, CaseIterable, Sendable {
+        case deleteLast, deleteAll, rewriteAfterEdit, deleteLastThenAppend, removeAnchor
+    }
+
+    @Test(arguments: Tampering.allCases)
+    func auditTrailCutShortOrRewrittenFailsAgainstItsSignedHead(_ tampering: Tampering) throws {
+        let station = try TestStation()
+        let (matter, answers) = station.example("RS-GG-01")
+        for _ in 0..<4 { _ = try station.submitter.submit(matter: matter, answers: answers, channel: .selfService) }
+        let db = station.queue.database
+        let anchored = try #require(try AuditAnchor(path: station.files.auditAnchorPath, key: station.identity.signingKey).read())
+        #expect(anchored.count == 4 && anchored.isValid(signedBy: station.identity.publicKey))
+        guard case .intact(count: 4, _) = try AuditLog.verify(db) else { Issue.record("chain not intact"); return }
+
+        let expected: ChainVerdict
+        switch tampering {
+        case .deleteLast:
+            try db.writer.write { try $0.execute(sql: "DELETE FROM auditEntry WHERE sequence > 2") }
+            expected = .anchor(.cutShort(count: 2, anchored: 4))
+        case .deleteAll:
+            try db.writer.write { try $0.execute(sql: "DELETE FROM auditEntry") }
+            expected = .anchor(.cutShort(count: 0, anchored: 4))
+        case .rewriteAfterEdit:
+            // Edit entry 2 and recompute every hash from there on: the links hold again.
+            try db.writer.write { db in
+                try db.execute(sql: "UPDATE auditEntry SET detail = 'matter=XX' WHERE sequence = 2")
+                var previous = try Data.fetchOne(db, sql: "SELECT hash FROM auditEntry WHERE sequence = 1")!
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM auditEntry WHERE sequence >= 2 ORDER BY sequence") {
+                    let body = AuditLog.canonicalBody(
+                        sequence: row["sequence"], at: row["at"], event: row["event"], receipt: row["receipt"], detail: row["detail"])
+                    let hash = HashChain.link(previous: previous, entry: body)
+                    try db.execute(
+                        sql: "UPDATE auditEntry SET previousHash = ?, hash = ? WHERE sequence = ?",
+                        arguments: [previous, hash, row["sequence"] as Int64])
+                    previous = hash
+                }
+            }
+            expected = .anchor(.rewritten(sequence: 4))
+        case .deleteLastThenAppend:
+            // New entries after the cut do not move the signed head over it.
+            try db.writer.write { try $0.execute(sql: "DELETE FROM auditEntry WHERE sequence > 2") }
+            for _ in 0..<3 { _ = try station.submitter.submit(matter: matter, answers: answers, channel: .selfService) }
+            expected = .anchor(.rewritten(sequence: 4))
+        case .removeAnchor:
+            try FileManager.default.removeItem(atPath: station.files.auditAnchorPath)
+            expected = .anchor(.missing(count: 4))
+        }
+        let verdict = try AuditLog.verify(db)
+        #expect(verdict == expected)
+        #expect(!verdict.isIntact)
+        // A new connection (a later `kiosk audit verify`) sees the same.
+        #expect(try AuditLog.verify(try station.files.openQueue().database) == expected)
+    }
+
+    @Test func signedHeadFollowsEveryAppendAndSurvivesALaggingAnchor() throws {
+        let station = try TestStation()
+        let anchor = AuditAnchor(path: station.files.auditAnchorPath, key: station.identity.signingKey)
+        #expect(try anchor.read()?.count == 0)
+        let (matter, answers) = station.example("RS-GG-01")
+        _ = try station.submitter.submit(matter: matter, answers: answers, channel: .selfService)
+        let one = try #require(try anchor.read())
+        _ = try station.submitter.submit(matter: matter, answers: answers, channel: .selfService)
+        try station.queue.audit(.assistantLogout, detail: "id=A01 timeout", at: station.clock.now())
+        let head = try station.queue.auditHead()
+        #expect(try anchor.read()?.count == 3 && anchor.read()?.head == head.head)
+        // An anchor left behind (a power cut before its write reached the disk) is still extended by
+        // the trail, and the next append moves it on.
+        try Data(try JSONEncoder().encode(one)).write(to: URL(fileURLWithPath: anchor.path))
+        guard case .intact(count: 3, _) = try AuditLog.verify(station.queue.database) else { Issue.record("lagging anchor refused"); return }
+        try station.queue.audit(.assistantLogout, detail: "id=A01 timeout", at: station.clock.now())
+        #expect(try anchor.read()?.count == 4)
+    }
+
     @Test func auditTrailDetectsReordering() throws {
         let station = try TestStation()
         let (matter, answers) = station.example("RS-GG-01")

@@ -5,6 +5,7 @@ import KioskStore
 import Terminal
 import Testing
 
+import KioskRuntime
 @testable import KioskUI
 import TestSupport
 
@@ -31,7 +32,7 @@ import TestSupport
             "name": .text("张三"), "id_number": .text(residentID(born: "19500101")), "phone": .text("13800138000"),
             "address": .text("大桥村5号"), "residence": .text("local"), "pickup": .text("village"),
         ]
-        state.push(.confirm)
+        state.push(.confirm(try #require(state.application)))
         await drive(&state, state.press(.text("1")), app)
 
         #expect(state.page == .receipt)
@@ -80,7 +81,7 @@ import TestSupport
             "name": .text("李四"), "id_number": .text(residentID(born: "19480101", sequence: "002")), "phone": .text("13800138001"),
             "address": .text("大桥村6号"), "residence": .text("local"), "pickup": .text("village"),
         ]
-        state.push(.confirm)
+        state.push(.confirm(try #require(state.application)))
         await drive(&state, state.press(.text("1")), app)
         let summary = try #require(state.submitted)
         let stored = try #require(try app.submitter.queue.find(receipt: summary.receipt))

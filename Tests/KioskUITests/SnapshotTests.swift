@@ -131,45 +131,43 @@ func screens() throws -> [(String, KioskState)] {
         "address": .text("大桥村5号"), "residence": .text("local"), "pickup": .text("village"),
     ]
     /// The filled application of MZ-QT-01 on `page`.
-    func filledForm(on page: Page) throws -> KioskState {
+    func filledForm(on screen: (Application) -> ScreenState) throws -> KioskState {
         var state = try formState("MZ-QT-01")
         state.application?.answers = filled
-        state.push(page)
+        state.push(screen(try #require(state.application)))
         return state
     }
-    result.append(("materials", try filledForm(on: .materials)))
-    result.append(("review", try filledForm(on: .review(page: 0))))
-    result.append(("confirm", try filledForm(on: .confirm)))
-    var working = try filledForm(on: .confirm)
+    result.append(("materials", try filledForm { .materials($0) }))
+    result.append(("review", try filledForm { .review($0, page: 0) }))
+    result.append(("confirm", try filledForm { .confirm($0) }))
+    var working = try filledForm { .confirm($0) }
     working.press(.text("1"))
     result.append(("working", working))
     try add("receipt-print-pending") {
-        $0.page = .working
-        $0.handle(.submitted(.success(try sampleSummary())))
+        $0.handle(.submitted(.success(stored(try sampleSummary()))))
         $0.handle(.printed(.notConfigured))
     }
     try add("receipt-qr") {
-        $0.handle(.submitted(.success(try sampleSummary())))
+        $0.handle(.submitted(.success(stored(try sampleSummary()))))
         $0.handle(.printed(.printed))
         $0.press(.text("1"))
     }
     try add("receipt-form-failed") {
-        $0.handle(.submitted(.success(try sampleSummary())))
+        $0.handle(.submitted(.success(stored(try sampleSummary()))))
         $0.handle(.printed(.printed))
         $0.handle(.formPrinted(.failed(message: "找不到打印机,您的申请已保存,请联系代办员。", detail: "no queue")))
     }
     try add("receipt-printed") {
-        $0.handle(.submitted(.success(try sampleSummary())))
+        $0.handle(.submitted(.success(stored(try sampleSummary()))))
         $0.handle(.printed(.printed))
     }
     try add("receipt-print-failed") {
-        $0.handle(.submitted(.success(try sampleSummary())))
+        $0.handle(.submitted(.success(stored(try sampleSummary()))))
         $0.handle(.printed(.failed(message: "打印机缺纸。", detail: "media-empty-error")))
     }
-    try add("submit-failed") {
-        $0.page = .confirm
-        $0.handle(.submitted(.failure(KioskFailure(message: "存储空间已满,本次申请没有保存。请联系代办员处理。"))))
-    }
+    var failed = try filledForm { .confirm($0) }
+    failed.handle(.submitted(.failure(KioskFailure(message: "存储空间已满,本次申请没有保存。请联系代办员处理。"))))
+    result.append(("submit-failed", failed))
     try add("progress") {
         $0.press(.text("2"))
         $0.type("XH03-2603")
@@ -184,7 +182,10 @@ func screens() throws -> [(String, KioskState)] {
     }
     try add("progress-not-found") {
         $0.press(.text("2"))
-        $0.lookupQuery = "XH03-260302-0009-Z"
+        if case .progress(var progress) = $0.current {
+            progress.query = "XH03-260302-0009-Z"
+            $0.current = .progress(progress)
+        }
         $0.handle(.lookedUp(.success(nil)))
     }
     try add("login") {
@@ -244,7 +245,7 @@ func screens() throws -> [(String, KioskState)] {
         #expect(big.snapshot.split(separator: "\n").count > small.snapshot.split(separator: "\n").count)
         try expectSnapshot("guide-120x40", big)
         var receipt = try freshState()
-        receipt.handle(.submitted(.success(try sampleSummary())))
+        receipt.handle(.submitted(.success(stored(try sampleSummary()))))
         receipt.handle(.printed(.printed))
         try expectSnapshot("receipt-120x40", KioskView.render(receipt, width: 120, height: 40))
         let tiny = KioskView.render(state, width: 60, height: 20)

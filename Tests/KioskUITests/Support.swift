@@ -6,6 +6,7 @@ import Pinyin
 import Terminal
 import Testing
 
+import KioskRuntime
 @testable import KioskUI
 import TestSupport
 
@@ -100,6 +101,54 @@ extension KioskState {
     var text: String { screen.snapshot }
 }
 
+extension KioskState {
+    /// The receipt screen's data, while printing and after.
+    var receiptScreen: ReceiptScreen? {
+        switch current {
+        case .printing(let receipt), .receipt(let receipt), .receiptQR(let receipt): receipt
+        default: nil
+        }
+    }
+
+    /// The stored application on the receipt screens.
+    var submitted: SubmissionSummary? { receiptScreen?.stored.summary }
+
+    /// How printing the receipt went, on the receipt screens.
+    var printResult: PrintResult? { receiptScreen?.printResult }
+
+    /// The looked-up application on the progress result screen.
+    var lookup: SubmissionSummary? {
+        if case .progressResult(_, let summary) = current { summary } else { nil }
+    }
+
+    /// The queue on the queue screen.
+    var queue: QueueView? {
+        if case .queue(let queue, _) = current { queue } else { nil }
+    }
+
+    /// The search box on the search screen.
+    var searchInput: TextInput? {
+        if case .search(_, let search) = current { search.input } else { nil }
+    }
+
+    /// The receipt box on the progress screen.
+    var receiptInput: TextInput? {
+        if case .progress(let progress) = current { progress.input } else { nil }
+    }
+
+    /// The PIN box on the login screen.
+    var loginPIN: TextInput? {
+        if case .assistantLogin(let login) = current { login.pin } else { nil }
+    }
+
+    /// Sets up the question on screen again after a test changed the application's answers or step.
+    mutating func prepareQuestion() {
+        guard var application, let context = formContext(application) else { return }
+        application.prepareQuestion(context)
+        self.application = application
+    }
+}
+
 /// Checks that every row is exactly `width` cells and compares the text with
 /// `Snapshots/NAME.txt`; `BIANMIN_RECORD=1` writes the file anew.
 func expectSnapshot(_ name: String, _ screen: Screen, sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -126,4 +175,9 @@ func runtime(in directory: TemporaryDirectory, clock: ManualClock, idleTimeout: 
         centerKey: try files.centerKey(configuredPath: demo.station.centerPublicKeyPath), queue: queue, clock: clock)
     return KioskApp(
         environment: try environment(idleTimeout: idleTimeout), submitter: submitter, assistants: Assistants(queue.database), clock: clock)
+}
+
+/// A stored application as the runtime reports it, with its receipt's QR encoded.
+func stored(_ summary: SubmissionSummary) -> StoredReceipt {
+    StoredReceipt(summary: summary, qr: ReceiptQR(encoding: summary.receiptQR))
 }

@@ -64,10 +64,10 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         var state = try freshState()
         state.press(.text("1"), .text("3"), .function(2))  // F2: pinyin on
         state.type("yanglao")
-        #expect(state.searchInput.isComposing)
+        #expect(state.searchInput?.isComposing == true)
         #expect(state.text.contains("1.养老"))
         state.press(.text("1"))  // picks the candidate, not a result
-        #expect(state.searchInput.text == "养老")
+        #expect(state.searchInput?.text == "养老")
         #expect(state.searchResults.count == 3)
     }
 
@@ -107,9 +107,8 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
             return
         }
         #expect(last >= 1)
-        let layout = KioskView.Layout(width: 80, height: 24)
-        let lines = KioskView.guideLines(demo.catalog.matter("MZ-QT-01")!, language: .zhHans, width: layout.bodyWidth)
-        #expect(last == KioskView.pageCount(lines: lines.count, layout: layout) - 1)
+        let lines = state.guideLines(demo.catalog.matter("MZ-QT-01")!)
+        #expect(last == Layout(width: 80, height: 24).pageCount(lines: lines.count) - 1)
         #expect(state.text.contains("【投诉渠道】"))
     }
 
@@ -319,7 +318,7 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
 
     @Test func noWipeWhileStoring() throws {
         var state = try formState("MZ-QT-01", idleTimeout: 30)
-        state.page = .working
+        state.current = .saving(try #require(state.application))
         state.pending = 1
         state.handle(.tick(start.addingTimeInterval(600)))
         #expect(state.page == .working)
@@ -375,7 +374,7 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         state.handle(.loggedIn(.success(.locked(until: start.addingTimeInterval(300)))))
         #expect(state.page == .assistantLogin)
         #expect(state.text.contains("请 5 分钟后再试"))
-        #expect(state.loginPIN.text.isEmpty)
+        #expect(state.loginPIN?.text.isEmpty == true)
     }
 
     @Test func assistedApplicationsCarryTheAssistantsID() throws {
@@ -410,7 +409,7 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         let receipt = try ReceiptNumber(station: "XH03", year: 2026, month: 3, day: 2, sequence: 1).description
         state.type(receipt)
         #expect(state.page == .progress)
-        #expect(state.receiptInput.text == receipt)
+        #expect(state.receiptInput?.text == receipt)
         #expect(state.press(.enter) == [.lookUp(receipt: receipt)])
     }
 
@@ -435,7 +434,7 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
     @Test func aFailedReceiptCanBePrintedAgainWhileTheResidentIsThere() throws {
         var state = try freshState()
         let summary = try sampleSummary()
-        _ = state.handle(.submitted(.success(summary)))
+        _ = state.handle(.submitted(.success(stored(summary))))
         _ = state.handle(.printed(.failed(message: "打印机缺纸,您的申请已保存,请联系代办员。", detail: "media-empty")))
         #expect(state.page == .receipt)
         #expect(state.text.contains("2 重新打印回执"))

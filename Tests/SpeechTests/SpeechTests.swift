@@ -40,6 +40,13 @@ struct SpeechTests {
     func cancelStops() async throws {
         let synthesizer = try Self.synthesizer.get()
         let long = String(repeating: "请按数字键选择要办理的事项，按零返回上一页。", count: 40)
+        // A thread of its own (not the cooperative pool, which a loaded test run can starve for seconds)
+        // cancels once the synthesis is under way.
+        Thread {
+            for _ in 0..<30_000 where !synthesizer.isSpeaking { usleep(1000) }
+            usleep(20_000)
+            synthesizer.cancel()
+        }.start()
         let speaking = Task { () async -> SpeechError? in
             do throws(SpeechError) {
                 _ = try await synthesizer.synthesize(long, voice: .mandarin)
@@ -48,10 +55,6 @@ struct SpeechTests {
                 return error
             }
         }
-        // Under a loaded test run the task may start late: cancel only once it is under way.
-        for _ in 0..<2000 where !synthesizer.isSpeaking { try await Task.sleep(for: .milliseconds(5)) }
-        try await Task.sleep(for: .milliseconds(50))
-        synthesizer.cancel()
         let outcome = await speaking.value
         #expect(outcome == SpeechError.cancelled)
         let after = try await synthesizer.synthesize("好", voice: .mandarin)

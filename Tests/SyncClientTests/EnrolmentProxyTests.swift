@@ -11,6 +11,9 @@ import SyncProtocol
 import Testing
 import TestSupport
 
+/// The thread in-process proxies and portals run on, away from the cooperative pool.
+let proxyExecutor = DedicatedThreadExecutor(name: "test-proxy")
+
 /// A machine in the middle of `kiosk enroll`: an HTTP proxy on 127.0.0.1 in front of a real center
 /// that records both directions and may rewrite the center's answer.
 final class EnrolmentProxy: Sendable {
@@ -40,7 +43,7 @@ final class EnrolmentProxy: Sendable {
             router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
+            group.addTask { try await withTaskExecutorPreference(proxyExecutor) { try await app.run() } }
             var iterator = ports.makeAsyncIterator()
             let port = try #require(await iterator.next())
             try await body("http://127.0.0.1:\(port)")

@@ -12,6 +12,33 @@ import TestSupport
 
 @Suite("Forwarding to a real town center", .serialized)
 struct ForwarderTests {
+    @Test("each round reports the kiosk's signed audit head; the center keeps it, and flags a trail cut short at the kiosk")
+    func auditHead() async throws {
+        let rig = try await SyncRig()
+        defer { rig.remove() }
+        let (center, kiosk) = (rig.center, rig.kiosk)
+        try kiosk.queueSubmissions(3)
+        _ = try await kiosk.forwarder().round()
+        let head = try kiosk.queue.auditHead()
+        let kept = try #require(try await center.open().database.auditHead(station: kiosk.station))
+        #expect(kept.count == head.count && kept.head == head.head)
+        #expect(kept.isValid(signedBy: kiosk.identity.publicKey))
+        #expect(try run("towncenter", ["audit", "verify", "--data", center.data]).status == 0)
+
+        // The last entries deleted at the kiosk: the next round's report has fewer, and the center says so.
+        try await kiosk.queue.database.writer.write { try $0.execute(sql: "DELETE FROM auditEntry WHERE sequence > 2") }
+        _ = try await kiosk.forwarder().round()
+        #expect(try await center.open().database.auditHead(station: kiosk.station) == kept)
+        let flags = try await center.open().database.stationAuditFlags()
+        #expect(flags.map(\.station) == [kiosk.station] && flags.first?.problem == .cutShort)
+        let verify = try run("towncenter", ["audit", "verify", "--data", center.data])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("station \(kiosk.station) reported 2 audit entries"))
+        let local = try run("kiosk", ["audit", "verify", "--data", kiosk.dataDirectory])
+        #expect(local.status == 1)
+        #expect(local.stdout.contains("cut short"))
+    }
+
     @Test("a round drains the queue oldest first in batches; decisions and a new catalog come back on the next round")
     func drainAndUpdates() async throws {
         let rig = try await SyncRig()
@@ -126,7 +153,7 @@ struct ForwarderTests {
             router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await portal.run() }
+            group.addTask { try await withTaskExecutorPreference(proxyExecutor) { try await portal.run() } }
             var iterator = ports.makeAsyncIterator()
             let port = try #require(await iterator.next())
             let real = try kiosk.forwarder()

@@ -277,3 +277,37 @@ public final class ServedCenter: @unchecked Sendable {
         public var description: String { "towncenter serve did not start: \(output)" }
     }
 }
+
+/// A task executor with one thread of its own. An in-process server run under it (with
+/// `withTaskExecutorPreference`) keeps answering while tests that block their threads (waiting for a
+/// subprocess, a browser, a socket) fill the cooperative pool, which has only as many threads as cores.
+public final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+
+    /// Starts the thread (named `name`); it lives as long as the process.
+    public init(name: String) {
+        let thread = Thread { [unowned self] in self.work() }
+        thread.name = name
+        thread.start()
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.withLock {
+            jobs.append(job)
+            condition.signal()
+        }
+    }
+
+    private func work() {
+        while true {
+            let batch: [UnownedJob] = condition.withLock {
+                while jobs.isEmpty { condition.wait() }
+                defer { jobs.removeAll(keepingCapacity: true) }
+                return jobs
+            }
+            for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
+        }
+    }
+}

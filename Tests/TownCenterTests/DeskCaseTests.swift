@@ -89,7 +89,7 @@ struct DeskCaseTests {
             let events = history.matches(of: /<tr><td>[0-9: -]+<\/td><td>([^<]+)<\/td><td>([^<]*)<\/td><\/tr>/).map { "\($0.1) \($0.2)" }
             #expect(events == [
                 "收到申请 ", "查看申请内容 li.na", "核对材料 2/4 li.na", "查看申请内容 li.na", "查看申请内容 mz.wang",
-                "作出决定 accepted li.na", "查看申请内容 li.na",
+                "作出决定 已受理 li.na", "查看申请内容 li.na",
             ])
         }
     }
@@ -108,6 +108,38 @@ struct DeskCaseTests {
             #expect(page.body.contains("申请人签名"))
             #expect(!page.body.contains("<form"))
             #expect(try await desk.request("GET", "/desk/cases/\(receipt)/print", browser: RunningDesk.Browser()).status == 303)
+        }
+    }
+
+    @Test("the receipt check opens the case of a scanned BM1 text or a typed receipt number, and says why not for a forged, unknown or not yet received receipt")
+    func receiptCheck() async throws {
+        try await withRunningDesk { desk in
+            var feeder = try await CaseFeeder(center: desk.center, station: TestStation("XH03"))
+            let receipt = try await feeder.store("MZ-GG-01", answers: elderAnswers("张三"))
+            let qr = try await desk.center.database.submission(receipt: receipt).receiptQR
+            let (window, _) = try await desk.signIn("li.na")
+            func check(_ code: String) async throws -> RunningDesk.Page {
+                let query = code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                return try await desk.request("GET", "/desk/check?code=\(query)", browser: window)
+            }
+            let inbox = try await desk.request("GET", "/desk/inbox", browser: window)
+            #expect(inbox.body.contains(#"<form method="get" action="/desk/check""#))
+            for code in [qr, qr + "\r\n", receipt, receipt.lowercased()] {
+                let opened = try await check(code)
+                #expect(opened.status == 303 && opened.headers["location"] == "/desk/cases/\(receipt)", "\(code)")
+            }
+            var forged = Array(qr)
+            forged[forged.count - 3] = forged[forged.count - 3] == "A" ? "B" : "A"
+            let refused = try await check(String(forged))
+            #expect(refused.status == 422)
+            #expect(refused.body.contains("回执签名不符") || refused.body.contains("回执内容已损坏"))
+            #expect(try await check("XH03-261127-9999-X").body.contains("没有这个回执编号的申请"))
+            let unsent = try feeder.station.item(to: desk.center.keys.agreement.publicKey, sequence: 77)
+            #expect(try await check(unsent.receipt).body.contains("本中心还没有收到这份申请"))
+            #expect(try await check("").body.contains("请扫描回执上的二维码"))
+            let (admin, _) = try await desk.signIn("root.admin")
+            #expect(try await desk.request("GET", "/desk/check?code=\(receipt)", browser: admin).status == 403)
+            #expect(try await desk.request("GET", "/desk/check?code=\(receipt)", browser: RunningDesk.Browser()).status == 303)
         }
     }
 }

@@ -63,6 +63,7 @@ struct DeskRoleTests {
             let inbox = try await desk.request("GET", "/desk/inbox", browser: browser)
             #expect(inbox.body.contains("<h1>Inbox</h1>") && inbox.body.contains("Old-Age Allowance for People Aged 80 and Over"))
             #expect(inbox.body.contains("Waiting for acceptance"))
+            #expect(inbox.body.contains(#"<option value="民政局">Civil Affairs</option>"#))
             let page = try await desk.request("GET", "/desk/cases/\(receipt)", browser: browser)
             #expect(page.body.contains(#"<th scope="row">Full name of the older person</th><td>张三</td>"#))
             #expect(page.body.contains("Signature valid"))

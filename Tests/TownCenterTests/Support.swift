@@ -92,7 +92,7 @@ func withRunningCenter(
         center: center, configuration: configuration, logger: logger, onListening: { continuation.yield($0) },
         onMetricsListening: { metricsContinuation.yield($0) })
     try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await server.run() }
+        group.addTask { try await withTaskExecutorPreference(serverExecutor) { try await server.run() } }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
         var metricsIterator = metricsPorts.makeAsyncIterator()
@@ -103,6 +103,9 @@ func withRunningCenter(
         group.cancelAll()
     }
 }
+
+/// The thread the in-process test servers run on, away from the cooperative pool.
+let serverExecutor = DedicatedThreadExecutor(name: "test-center")
 
 /// A village station with its own key, making signed, sealed submissions.
 struct TestStation: Sendable {

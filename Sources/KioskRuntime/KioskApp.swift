@@ -1,6 +1,8 @@
 import Foundation
 import KioskCore
 import KioskStore
+import KioskUI
+import QRCode
 import Terminal
 
 /// Prints receipts, application forms and service guides (`CupsPrinter` on the station's CUPS queues).
@@ -63,35 +65,42 @@ public struct KioskApp: Sendable {
         self.clock = clock
     }
 
-    /// Runs the kiosk on `session` until the terminal goes away or a termination signal arrives;
-    /// the session is restored before this returns.
+    /// Runs the kiosk on `session` until the terminal goes away, a termination signal arrives or the
+    /// calling task is cancelled; the session is restored before this returns. The terminal reader and
+    /// every effect run as child tasks of one task group: they end (or are cancelled) with the run.
+    /// Each effect prefers an `EffectExecutor` of its own, so its blocking work stays off the cooperative pool.
     public func run(on session: TerminalSession) async {
         defer { session.restore() }
-        var state = KioskState(environment: environment, now: clock.now())
-        (state.width, state.height) = session.size
         let (events, sink) = AsyncStream.makeStream(of: KioskEvent?.self)
-        let reader = Task {
-            for await event in session.events() {
-                switch event {
-                case .key(let key): sink.yield(.key(key))
-                case .tick: sink.yield(.tick(clock.now()))
-                case .resize(let width, let height): sink.yield(.resize(width: width, height: height))
-                case .terminated, .inputClosed: sink.yield(nil)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in session.events() {
+                    switch event {
+                    case .key(let key): sink.yield(.key(key))
+                    case .tick: sink.yield(.tick(clock.now()))
+                    case .resize(let width, let height): sink.yield(.resize(width: width, height: height))
+                    case .terminated, .inputClosed: sink.yield(nil)
+                    }
                 }
+                sink.yield(nil)
             }
-            sink.yield(nil)
-        }
-        defer { reader.cancel() }
-        session.draw(KioskView.render(state, width: state.width, height: state.height))
-        for await event in events {
-            guard let event else { break }
-            let effects = state.handle(event)
-            for effect in effects {
-                Task {
-                    if let result = await perform(effect) { sink.yield(result) }
+            var state = KioskState(environment: environment, now: clock.now())
+            let (width, height) = session.size
+            state.layout = Layout(width: width, height: height)
+            session.draw(KioskView.render(state))
+            for await event in events {
+                guard let event else { break }
+                for effect in state.handle(event) {
+                    let executor = EffectExecutor()
+                    group.addTask(executorPreference: executor) {
+                        if let result = await perform(effect) { sink.yield(result) }
+                        withExtendedLifetime(executor) {}  // the executor outlives every job of its task
+                    }
                 }
+                session.draw(KioskView.render(state))
             }
-            session.draw(KioskView.render(state, width: state.width, height: state.height))
+            sink.finish()
+            group.cancelAll()
         }
     }
 
@@ -104,7 +113,8 @@ public struct KioskApp: Sendable {
                 return .submitted(.failure(KioskFailure(message: environment.strings.text("submit.unknownMatter", environment.station.language))))
             }
             do {
-                return .submitted(.success(try submitter.submit(matter: matter, answers: answers, channel: channel).summary))
+                let summary = try submitter.submit(matter: matter, answers: answers, channel: channel).summary
+                return .submitted(.success(StoredReceipt(summary: summary, qr: ReceiptQR(encoding: summary.receiptQR))))
             } catch {
                 return .submitted(.failure(KioskFailure(message: error.residentMessage)))
             }
@@ -170,13 +180,10 @@ public struct KioskApp: Sendable {
     }
 }
 
-extension KioskView {
-    /// The home screen drawn from the station and the kiosk's words alone: what `kiosk run` shows
-    /// while it loads the catalog, the pinyin dictionary and the queue.
-    public static func home(station: StationConfig, strings: UIStrings, width: Int, height: Int) -> Screen {
-        let environment = KioskEnvironment(
-            station: station, catalog: Catalog(version: "", county: "", matters: []), strings: strings,
-            search: MatterSearch(readings: [:]), candidates: nil)
-        return render(KioskState(environment: environment, now: Date()), width: width, height: height)
+extension ReceiptQR {
+    /// Encodes a receipt's QR text for the screens (low error correction, version 10 at most).
+    public init(encoding text: String) {
+        let matrix = try? QRCode.encode(text, maxVersion: 10, level: .low)
+        self.init(lines: matrix?.terminalHalfBlocks(quietZone: 2) ?? [], compactLines: matrix?.terminalHalfBlocks(quietZone: 1) ?? [])
     }
 }

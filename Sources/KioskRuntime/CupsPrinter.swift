@@ -2,6 +2,7 @@ import Foundation
 import KioskCore
 import KioskReceipts
 import KioskStore
+import KioskUI
 
 /// Prints receipts (80 mm roll), application forms and service guides (A4) on the station's CUPS queues.
 public struct CupsPrinter: KioskPrinting {

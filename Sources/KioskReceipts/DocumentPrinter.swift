@@ -1,7 +1,6 @@
 import Documents
 import Foundation
 import KioskCore
-import KioskStore
 import Printing
 
 /// How one print went; a failure never means the submission is lost.
@@ -53,16 +52,20 @@ public enum PrintReport: Sendable, Equatable {
 }
 
 /// Renders receipts, application forms and service guides and sends them to the station's CUPS queues (or the spool folder
-/// when no CUPS server answers). It records nothing: `PrintService` and the text-mode kiosk record the outcome.
+/// when no CUPS server answers). It records nothing: KioskRuntime's `PrintService` and `KioskApp` record the outcome in the queue.
 public struct DocumentPrinter: Sendable {
+    /// The station: its printer queues and the texts printed.
     public var station: StationConfig
+    /// Where PDFs go when no CUPS server answers.
+    public var spoolDirectory: String
     /// The CUPS server; nil uses `CUPS_SERVER` or the client default.
     public var server: String?
     /// How long to follow a job before giving up.
     public var timeout: Duration
 
-    public init(station: StationConfig, server: String? = nil, timeout: Duration = .seconds(60)) {
+    public init(station: StationConfig, spoolDirectory: String, server: String? = nil, timeout: Duration = .seconds(60)) {
         self.station = station
+        self.spoolDirectory = spoolDirectory
         self.server = server
         self.timeout = timeout
     }
@@ -78,7 +81,8 @@ public struct DocumentPrinter: Sendable {
     /// Prints the A4 application form; only possible while the answers are still in memory.
     public func printForm(_ summary: SubmissionSummary, matter: Matter, answers: Answers, assistantName: String? = nil) async -> PrintReport {
         let document = DocumentComposer.applicationForm(
-            for: summary, matter: matter, answers: answers, authority: station.station.authority, assistantName: assistantName)
+            receipt: summary.receipt, qrText: summary.receiptQR, assistantID: summary.assistantID, matter: matter, answers: answers,
+            authority: station.station.authority, assistantName: assistantName)
         return await send(
             render: { () throws(DocumentError) in try Documents.applicationFormPDF(document) }, destination: station.formsPrinter,
             media: .a4, name: "\(summary.receipt)-form")
@@ -114,52 +118,12 @@ public struct DocumentPrinter: Sendable {
             return .printed(destination: outcome.destination, jobID: outcome.jobID)
         } catch .noServer {
             do {
-                return .spooled(path: try SpoolWriter(directory: StationFiles(dataDirectory: station.dataDirectory).spoolDirectory).write(pdf, name: name))
+                return .spooled(path: try SpoolWriter(directory: spoolDirectory).write(pdf, name: name))
             } catch {
                 return .renderFailed("spool: \(error)")
             }
         } catch {
             return .failed(error)
         }
-    }
-}
-
-/// Prints and records the print state of each submission in the queue (for the command line).
-public struct PrintService: Sendable {
-    public var printer: DocumentPrinter
-    public var queue: SubmissionQueue
-    public var clock: any WallClock
-
-    public init(station: StationConfig, queue: SubmissionQueue, clock: any WallClock = SystemClock()) {
-        printer = DocumentPrinter(station: station)
-        self.queue = queue
-        self.clock = clock
-    }
-
-    /// Prints (or reprints) the receipt of `summary` and records the outcome.
-    public func printReceipt(_ summary: SubmissionSummary, matter: Matter) async -> PrintReport {
-        let report = await printer.printReceipt(summary, matter: matter)
-        try? queue.setPrintState(receipt: summary.receipt, receiptPrint: report.isPrinted ? .printed : .failed, at: clock.now())
-        return report
-    }
-
-    /// Prints the A4 application form and records the outcome.
-    public func printForm(_ summary: SubmissionSummary, matter: Matter, answers: Answers) async -> PrintReport {
-        let report = await printer.printForm(summary, matter: matter, answers: answers)
-        try? queue.setPrintState(receipt: summary.receipt, formPrint: report.isPrinted ? .printed : .failed, at: clock.now())
-        return report
-    }
-
-    /// Prints what a new application needs: the form first (when the matter needs a signature), then the receipt,
-    /// so the receipt can say whether the form printed.
-    public func printNew(_ submitted: SubmittedApplication, matter: Matter) async -> (receipt: PrintReport, form: PrintReport?) {
-        var summary = submitted.summary
-        var form: PrintReport?
-        if matter.needsSignature {
-            let report = await printForm(summary, matter: matter, answers: submitted.answers)
-            summary.formPrint = report.isPrinted ? .printed : .failed
-            form = report
-        }
-        return (await printReceipt(summary, matter: matter), form)
     }
 }

@@ -1,0 +1,107 @@
+import Foundation
+import KioskCore
+import Terminal
+
+/// The result of printing.
+public enum PrintResult: Sendable, Hashable {
+    /// Printed.
+    case printed
+    /// No printer is configured at this kiosk yet: the document is pending.
+    case notConfigured
+    /// Printing failed; `message` is for the resident, `detail` for the assistant.
+    case failed(message: String, detail: String)
+}
+
+/// A failure reported by the runtime, with the message the resident reads.
+public struct KioskFailure: Error, Sendable, Hashable {
+    /// Short, in the kiosk's language, says what to do next.
+    public var message: String
+    public init(message: String) { self.message = message }
+}
+
+/// Something the kiosk must react to: a key, the clock, or the result of an effect.
+public enum KioskEvent: Sendable {
+    /// A key or text from the terminal.
+    case key(KeyEvent)
+    /// The clock's current time (sent every second).
+    case tick(Date)
+    /// The terminal's size changed.
+    case resize(width: Int, height: Int)
+    /// The application was stored, or not.
+    case submitted(Result<StoredReceipt, KioskFailure>)
+    /// The receipt was printed, or not.
+    case printed(PrintResult)
+    /// The A4 application form was printed, or not.
+    case formPrinted(PrintResult)
+    /// A receipt was looked up: nil when it is unknown here.
+    case lookedUp(Result<SubmissionSummary?, KioskFailure>)
+    /// A PIN login attempt's outcome.
+    case loggedIn(Result<AssistantLogin, KioskFailure>)
+    /// The queue for the assistant.
+    case queueLoaded(Result<QueueView, KioskFailure>)
+    /// A message to show (results of sync, reprint, guide printing): a string key and its arguments.
+    case notice(key: String, arguments: [String])
+}
+
+/// A stored application and its receipt's QR code, as the runtime reports it.
+public struct StoredReceipt: Sendable, Hashable {
+    /// The stored application.
+    public var summary: SubmissionSummary
+    /// Its receipt's QR code, encoded once for this receipt.
+    public var qr: ReceiptQR
+
+    public init(summary: SubmissionSummary, qr: ReceiptQR) {
+        self.summary = summary
+        self.qr = qr
+    }
+}
+
+/// A receipt's QR code as terminal half-block lines (low error correction keeps it small enough for
+/// a 24-row screen; a screen is never smudged); no lines when it cannot be encoded.
+public struct ReceiptQR: Sendable, Hashable {
+    /// With a 2-module quiet zone.
+    public var lines: [String]
+    /// With a 1-module quiet zone (a receipt's QR is version 7: 24 rows that way).
+    public var compactLines: [String]
+
+    public init(lines: [String], compactLines: [String]) {
+        self.lines = lines
+        self.compactLines = compactLines
+    }
+}
+
+/// A page of the queue, with its statistics.
+public struct QueueView: Sendable, Hashable {
+    /// The newest submissions.
+    public var items: [SubmissionSummary]
+    /// Counts over the whole queue.
+    public var stats: QueueStats
+    public init(items: [SubmissionSummary], stats: QueueStats) {
+        self.items = items
+        self.stats = stats
+    }
+}
+
+/// Work the runtime does for the model; its outcome comes back as a `KioskEvent`.
+public enum Effect: Sendable, Equatable {
+    /// Store an application.
+    case submit(matter: String, answers: Answers, channel: Channel)
+    /// Print the receipt of a stored application.
+    case printReceipt(SubmissionSummary)
+    /// Print the A4 application form to sign (the answers leave memory once it is printed).
+    case printForm(SubmissionSummary, answers: Answers)
+    /// Print again (assistant).
+    case reprint(SubmissionSummary)
+    /// Print a service guide.
+    case printGuide(matter: String)
+    /// Look up a receipt number.
+    case lookUp(receipt: String)
+    /// Check an assistant's PIN.
+    case login(id: String, pin: String)
+    /// Record the end of an assistant's session.
+    case logout(id: String, reason: String)
+    /// Load the queue for the assistant.
+    case loadQueue
+    /// Forward the queue to the town center now.
+    case syncNow
+}

@@ -1,0 +1,107 @@
+import Foundation
+import KioskCore
+import Terminal
+
+/// Where the parts of every screen go and how lists and long texts are paged: the one set of
+/// measurements the update (which turns pages) and the view (which draws them) share.
+public struct Layout: Sendable, Hashable {
+    /// Items on one page of a numbered list (1-7; 8 and 9 turn pages, 0 goes back).
+    public static let listPageSize = 7
+
+    /// Columns of the screen.
+    public var width: Int
+    /// Rows of the screen.
+    public var height: Int
+
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+
+    /// Left edge of the body; the body stays at most 100 cells wide, centred.
+    public var bodyCol: Int { max(2, (width - 100) / 2) }
+    /// Width of the body.
+    public var bodyWidth: Int { width - 2 * bodyCol }
+    /// The row of the screen's title.
+    public var titleRow: Int { 2 }
+    /// The first row of the body.
+    public var bodyTop: Int { 4 }
+    /// Rows available to the body.
+    public var bodyRows: Int { max(1, height - 8) }
+    /// The row of messages and errors.
+    public var noticeRow: Int { height - 4 }
+    /// The row of key hints.
+    public var keysRow: Int { height - 2 }
+    /// The last row: the idle countdown.
+    public var statusRow: Int { height - 1 }
+
+    /// Lines of paged text on one page (the last body row holds the page count).
+    public var linesPerPage: Int { bodyRows - 1 }
+
+    /// The number of pages `lines` lines of text take in the body.
+    public func pageCount(lines: Int) -> Int {
+        max(1, (lines + linesPerPage - 1) / linesPerPage)
+    }
+
+    /// The number of pages of a numbered list of `count` items.
+    public static func listPageCount(_ count: Int) -> Int {
+        max(1, (count + listPageSize - 1) / listPageSize)
+    }
+}
+
+extension KioskState {
+    /// The review's lines: every answered, visible question with its (masked) answer.
+    func reviewLines(_ application: Application) -> [String] {
+        guard let matter = environment.catalog.matter(application.matterCode) else { return [] }
+        let width = layout.bodyWidth
+        let result = FormValidator.validate(application.answers, form: matter.form, today: today)
+        var lines: [String] = []
+        for field in matter.form.fields where field.type != .note && !result.hidden.contains(field.id) {
+            let label = field.label.text(language)
+            guard let value = result.answers[field.id] else {
+                lines.append("\(label): " + t("review.empty"))
+                continue
+            }
+            lines += "\(label): \(display(value, field: field))".wrapped(toWidth: width)
+            if case .group(let entries) = value {
+                for (index, entry) in entries.enumerated() {
+                    lines += ("  " + t("review.entry", String(index + 1)) + entrySummary(entry, group: field)).wrapped(toWidth: width)
+                }
+            }
+        }
+        return lines
+    }
+
+    /// The service guide of `matter` as display lines as wide as the body.
+    func guideLines(_ matter: Matter) -> [String] {
+        let guide = ServiceGuide(matter, language: language)
+        var lines: [String] = []
+        for section in guide.sections {
+            lines.append("【\(section.title)】")
+            for line in section.lines { lines += line.wrapped(toWidth: layout.bodyWidth - 2).map { "  " + $0 } }
+        }
+        return lines
+    }
+
+    /// What an entry of a repeat group holds, masked where sensitive.
+    func entrySummary(_ entry: Answers, group: Field) -> String {
+        group.fields.compactMap { member in
+            entry[member.id].map { display($0, field: member) }
+        }.joined(separator: "  ")
+    }
+
+    /// An answer as the review shows it: choice labels, masked personal data.
+    func display(_ value: AnswerValue, field: Field) -> String {
+        switch value {
+        case .text(let text):
+            if field.sensitive { return Masking.value(text, for: field) }
+            return field.choiceLabel(text)?.text(language) ?? text
+        case .number(let number):
+            return field.sensitive ? Masking.generic(ExpressionValue.format(number)) : ExpressionValue.format(number)
+        case .list(let values):
+            return values.map { field.choiceLabel($0)?.text(language) ?? $0 }.joined(separator: language == .zhHans ? "、" : ", ")
+        case .group(let entries):
+            return t("review.entries", String(entries.count))
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import KioskCore
+import Terminal
+
+/// The screens that show stored applications: the receipt, its QR, a looked-up application and the queue.
+extension KioskView {
+    static func drawReceipt(_ state: KioskState, _ receipt: ReceiptScreen, _ screen: inout Screen, _ layout: Layout) {
+        let summary = receipt.stored.summary
+        title(state.t("receipt.title"), &screen, layout)
+        let top = layout.bodyTop
+        screen.put(text: state.t("receipt.saved"), row: top, col: layout.bodyCol, style: goodStyle)
+        if let matter = state.environment.catalog.matter(summary.matter) {
+            screen.put(text: matter.name.text(state.language), row: top + 1, col: layout.bodyCol, clipTo: layout.width - 2)
+        }
+        screen.put(text: state.t("receipt.number"), row: top + 3, col: layout.bodyCol)
+        // The number large: letters spaced out, bold, in a box.
+        let spaced = summary.receipt.map(String.init).joined(separator: " ")
+        let boxWidth = spaced.displayWidth + 6
+        screen.drawBox(row: top + 4, col: layout.bodyCol, width: boxWidth, height: 3, style: .bold)
+        screen.put(text: spaced, row: top + 5, col: layout.bodyCol + 3, style: Style(bold: true, foreground: .brightWhite))
+        let qr = receipt.stored.qr.lines
+        let qrCol = layout.bodyCol + boxWidth + 4
+        let inline = !qr.isEmpty && qr.count <= layout.bodyRows - 1 && qrCol + (qr.first?.count ?? 0) <= layout.width - 1
+        let textWidth = inline ? boxWidth + 2 : layout.bodyWidth
+        if inline {
+            for (offset, line) in qr.enumerated() { screen.put(text: line, row: top + offset, col: qrCol) }
+        }
+        var row = top + 8
+        let (message, style): (String, Style) = switch receipt.printResult {
+        case .printed?: (state.t("receipt.printed"), goodStyle)
+        case .failed(let message, _)?: (message + " " + state.t("receipt.printFailed"), errorStyle)
+        case .notConfigured?, nil: (state.t("receipt.printPending"), errorStyle)
+        }
+        row += screen.putWrapped(text: message, row: row, col: layout.bodyCol, width: textWidth, maxRows: 3, style: style)
+        switch receipt.formPrintResult {
+        case .printed?: row += screen.putWrapped(text: state.t("receipt.formPrinted"), row: row, col: layout.bodyCol, width: textWidth, maxRows: 2, style: goodStyle)
+        case .failed(let message, _)?:
+            row += screen.putWrapped(text: message + " " + state.t("receipt.formFailed"), row: row, col: layout.bodyCol, width: textWidth, maxRows: 2, style: errorStyle)
+        case .notConfigured?, nil: break
+        }
+        screen.putWrapped(text: state.t("receipt.keep"), row: row + 1, col: layout.bodyCol, width: textWidth, maxRows: 2)
+        let retry = receipt.printResult != .printed ? state.t("keys.receipt.retry") + "   " : ""
+        keys(retry + state.t(inline || qr.isEmpty ? "keys.receipt" : "keys.receipt.qr"), &screen, layout)
+    }
+
+    /// The QR alone on the screen: with a 2-module quiet zone and a hint when they fit, else with a
+    /// 1-module quiet zone on every row (a receipt's QR is version 7 here: 24 rows that way).
+    static func drawReceiptQR(_ state: KioskState, _ qr: ReceiptQR, _ screen: inout Screen, _ layout: Layout) {
+        for lines in [qr.lines, qr.compactLines] {
+            guard !lines.isEmpty, lines.count <= layout.height, (lines.first?.count ?? 0) <= layout.width else { continue }
+            let hint = lines.count < layout.height
+            let top = hint ? (layout.height - 1 - lines.count) / 2 : 0
+            let col = (layout.width - (lines.first?.count ?? 0)) / 2
+            for (offset, line) in lines.enumerated() { screen.put(text: line, row: top + offset, col: col) }
+            if hint { screen.putCentered(text: state.t("keys.receipt.qrBack"), row: layout.height - 1, style: .bold) }
+            return
+        }
+        screen.putCentered(text: state.t("receipt.qrTooBig"), row: layout.height / 2, style: errorStyle)
+    }
+
+    static func drawProgressResult(_ state: KioskState, query: String, _ lookup: SubmissionSummary?, _ screen: inout Screen, _ layout: Layout) {
+        title(state.t("progress.title"), &screen, layout)
+        let top = layout.bodyTop
+        guard let summary = lookup else {
+            screen.putWrapped(
+                text: state.t("progress.notFound", query), row: top + 1, col: layout.bodyCol, width: layout.bodyWidth,
+                style: errorStyle)
+            keys(state.t("keys.back"), &screen, layout)
+            return
+        }
+        let matter = state.environment.catalog.matter(summary.matter)?.name.text(state.language) ?? summary.matter
+        let rows: [(String, String)] = [
+            (state.t("progress.receipt"), summary.receipt),
+            (state.t("progress.matter"), matter),
+            (state.t("progress.date"), CalendarDate(summary.createdAt).description),
+            (state.t("progress.state"), summary.state.label.text(state.language)),
+            (state.t("progress.decision"), summary.decision == nil ? state.t("progress.noDecision") : summary.status(state.language)),
+        ]
+        var row = top
+        for (label, value) in rows {
+            screen.put(text: label, row: row, col: layout.bodyCol, style: .bold)
+            row += screen.putWrapped(text: value, row: row, col: layout.bodyCol + 12, width: layout.bodyWidth - 12, maxRows: 3) + 1
+        }
+        if let decided = summary.decidedAt {
+            screen.put(text: state.t("progress.decidedAt", CalendarDate(decided).description), row: row, col: layout.bodyCol)
+        }
+        keys(state.t("keys.back"), &screen, layout)
+    }
+
+    static func drawQueue(_ state: KioskState, _ queue: QueueView?, page: Int, _ screen: inout Screen, _ layout: Layout) {
+        title(state.t("queue.title"), &screen, layout)
+        guard let queue else {
+            screen.put(text: state.t("queue.loading"), row: layout.bodyTop, col: layout.bodyCol)
+            keys(state.t("keys.back"), &screen, layout)
+            return
+        }
+        let stats = queue.stats
+        screen.put(
+            text: state.t(
+                "queue.stats", String(stats.total), String(stats.byState[SubmissionState.queued.rawValue] ?? 0),
+                String(stats.byState[SubmissionState.acknowledged.rawValue] ?? 0), String(stats.notPrinted)),
+            row: layout.bodyTop, col: layout.bodyCol, clipTo: layout.width - 2)
+        let lines = queue.items.map { item in
+            "\(item.receipt)  \(item.matter)  \(item.applicantMasked.split(separator: " ").first ?? "")  \(item.state.label.text(state.language))"
+        }
+        var listLayout = layout
+        listLayout.height = layout.height - 2
+        let hint = list(lines, page: page, &screen, listLayout, top: layout.bodyTop + 2, state: state)
+        keys(state.t("keys.queue") + "   " + hint, &screen, layout)
+    }
+}

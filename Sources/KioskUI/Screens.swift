@@ -1,0 +1,229 @@
+import Foundation
+import KioskCore
+import Pinyin
+import Terminal
+
+/// The screen shown and what that screen needs, one case per screen (the Elm way): a screen holds
+/// its own inputs and results, so no other screen's leftovers can be drawn or sent.
+public enum ScreenState: Sendable {
+    /// The start screen.
+    case home
+    /// How to use the kiosk.
+    case help
+    /// Find a matter: by department, by category, or search.
+    case find(FindPurpose)
+    /// The departments, paged.
+    case departments(FindPurpose, page: Int)
+    /// The categories.
+    case categories(FindPurpose)
+    /// The matters of a department or category, paged.
+    case matters(FindPurpose, MatterFilter, page: Int)
+    /// Search by Chinese text or pinyin, with live results.
+    case search(FindPurpose, SearchScreen)
+    /// One matter: what the resident can do with it, or why the kiosk cannot take it.
+    case matter(code: String)
+    /// A matter's service guide, paged.
+    case guide(code: String, page: Int)
+    /// The current question of the application.
+    case form(Application)
+    /// The materials to have ready.
+    case materials(Application)
+    /// All answers, masked, paged.
+    case review(Application, page: Int)
+    /// The last confirmation before storing.
+    case confirm(Application)
+    /// The application is being stored.
+    case saving(Application)
+    /// The receipt is being printed.
+    case printing(ReceiptScreen)
+    /// The stored application's receipt.
+    case receipt(ReceiptScreen)
+    /// The receipt's QR code, full screen, for a phone to scan.
+    case receiptQR(ReceiptScreen)
+    /// The application could not be stored.
+    case submitFailed(message: String)
+    /// Type or scan a receipt.
+    case progress(ProgressScreen)
+    /// The state of a looked-up application (nil when the receipt is unknown here).
+    case progressResult(query: String, SubmissionSummary?)
+    /// Assistant id and PIN.
+    case assistantLogin(LoginScreen)
+    /// What a logged-in assistant can do.
+    case assistantHome
+    /// The queue (nil while it loads), paged.
+    case queue(QueueView?, page: Int)
+
+    /// Which screen this is.
+    public var page: Page {
+        switch self {
+        case .home: .home
+        case .help: .help
+        case .find: .find
+        case .departments(_, let page): .departments(page: page)
+        case .categories: .categories
+        case .matters(_, let filter, let page): .matters(filter, page: page)
+        case .search(_, let search): .search(page: search.page)
+        case .matter(let code): .matter(code: code)
+        case .guide(let code, let page): .guide(code: code, page: page)
+        case .form: .form
+        case .materials: .materials
+        case .review(_, let page): .review(page: page)
+        case .confirm: .confirm
+        case .saving, .printing: .working
+        case .receipt: .receipt
+        case .receiptQR: .receiptQR
+        case .submitFailed(let message): .submitFailed(message: message)
+        case .progress: .progress
+        case .progressResult: .progressResult
+        case .assistantLogin: .assistantLogin
+        case .assistantHome: .assistantHome
+        case .queue(_, let page): .queue(page: page)
+        }
+    }
+
+    /// The application this screen works on, if any.
+    public var application: Application? {
+        switch self {
+        case .form(let application), .materials(let application), .review(let application, _), .confirm(let application),
+            .saving(let application):
+            application
+        default: nil
+        }
+    }
+}
+
+/// The search screen: the query box and the page of results.
+public struct SearchScreen: Sendable {
+    /// The search box.
+    public var input: TextInput
+    /// The page of results shown.
+    public var page = 0
+
+    init(candidates: (any CandidateSource)?) {
+        input = TextInput(kind: .text, maxLength: 20, candidates: candidates, pinyin: false)
+    }
+}
+
+/// The progress screen: the receipt box, and the receipt number being looked up.
+public struct ProgressScreen: Sendable {
+    /// The receipt box.
+    public var input = TextInput(kind: .plain, maxLength: 400, candidates: nil)
+    /// The receipt number last sent to be looked up.
+    public var query: String?
+}
+
+/// The assistant login screen.
+public struct LoginScreen: Sendable {
+    /// The assistant id typed.
+    public var id = TextInput(kind: .code, maxLength: 16, candidates: nil)
+    /// The PIN typed (never drawn, only counted).
+    public var pin = TextInput(kind: .digits, maxLength: 12, candidates: nil)
+    /// Which input has the focus (0: id, 1: PIN).
+    public var focus = 0
+}
+
+/// A stored application while its receipt prints and after.
+public struct ReceiptScreen: Sendable {
+    /// The stored application and its receipt's QR code.
+    public var stored: StoredReceipt
+    /// How printing its receipt went (nil: not finished).
+    public var printResult: PrintResult?
+    /// How printing the A4 application form went (nil: not needed or not finished).
+    public var formPrintResult: PrintResult?
+}
+
+/// Which screen is shown, without what it holds (for navigation checks and tests).
+public enum Page: Sendable, Hashable {
+    /// The start screen.
+    case home
+    /// How to use the kiosk.
+    case help
+    /// Find a matter: by department, by category, or search.
+    case find
+    /// The departments, paged.
+    case departments(page: Int)
+    /// The categories.
+    case categories
+    /// The matters of a department or category, paged.
+    case matters(MatterFilter, page: Int)
+    /// Search by Chinese text or pinyin, with live results.
+    case search(page: Int)
+    /// One matter: what the resident can do with it, or why the kiosk cannot take it.
+    case matter(code: String)
+    /// A matter's service guide, paged.
+    case guide(code: String, page: Int)
+    /// The current question of the application.
+    case form
+    /// The materials to have ready.
+    case materials
+    /// All answers, masked, paged.
+    case review(page: Int)
+    /// The last confirmation before storing.
+    case confirm
+    /// Storing and printing are under way.
+    case working
+    /// The stored application's receipt.
+    case receipt
+    /// The receipt's QR code, full screen, for a phone to scan.
+    case receiptQR
+    /// The application could not be stored.
+    case submitFailed(message: String)
+    /// Type or scan a receipt.
+    case progress
+    /// The state of a looked-up application.
+    case progressResult
+    /// Assistant id and PIN.
+    case assistantLogin
+    /// What a logged-in assistant can do.
+    case assistantHome
+    /// The queue, paged.
+    case queue(page: Int)
+}
+
+/// Which matters a list shows.
+public enum MatterFilter: Sendable, Hashable {
+    case department(Department)
+    case category(MatterCategory)
+}
+
+/// Why the resident is looking for a matter.
+public enum FindPurpose: Sendable, Hashable {
+    /// To apply.
+    case apply
+    /// To read its service guide.
+    case guide
+}
+
+/// The application being filled in.
+public struct Application: Sendable {
+    /// The matter applied for.
+    public var matterCode: String
+    /// Answers so far (repeat groups as `.group`).
+    public var answers: Answers
+    /// The index of the current step among the visible steps.
+    public var step: Int = 0
+    /// Inside a repeat group: the entry and member being answered.
+    public var entry: EntryCursor?
+    /// The editing buffer of the current text-like question.
+    public var input: TextInput?
+    /// The highlighted choice (single choice: the selected one).
+    public var choiceCursor: Int = 0
+    /// The problem with the current answer, shown beside it.
+    public var error: LocalizedText?
+    /// Who enters it.
+    public var channel: Channel
+
+    public init(matterCode: String, answers: Answers, channel: Channel) {
+        self.matterCode = matterCode
+        self.answers = answers
+        self.channel = channel
+    }
+}
+
+/// A position inside a repeat group's entry.
+public struct EntryCursor: Sendable, Hashable {
+    /// The entry, from 0.
+    public var index: Int
+    /// The member field, from 0.
+    public var member: Int
+}
