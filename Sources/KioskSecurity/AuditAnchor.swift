@@ -2,6 +2,7 @@
 import FileSystem
 import Foundation
 import KioskCore
+import Synchronization
 
 /// An audit trail's length and last hash at a moment, signed by the trail's owner (a station or the center).
 public struct AuditHead: Codable, Sendable, Hashable {
@@ -55,6 +56,11 @@ public enum AuditAnchorError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 }
 
+/// The anchor file's bytes an `AuditAnchor` last wrote or checked, shared by its copies.
+private final class CheckedHead: Sendable {
+    let last = Mutex<(bytes: Data, head: AuditHead)?>(nil)
+}
+
 /// The signed head of an audit trail, kept in a file outside its database: deleting or rewriting
 /// rows does not reach it, and the owner's key is needed to sign a new one.
 public struct AuditAnchor: Sendable {
@@ -64,6 +70,9 @@ public struct AuditAnchor: Sendable {
     public let key: Curve25519.Signing.PrivateKey
     /// The time the signed heads carry.
     public let clock: any WallClock
+    /// The file's bytes as this anchor last wrote or checked them, with their head: while the file
+    /// holds the same bytes, `advance` needs no second signature check.
+    private let checked = CheckedHead()
 
     /// The anchor at `path`, signed with `key`.
     public init(path: String, key: Curve25519.Signing.PrivateKey, clock: any WallClock = SystemClock()) {
@@ -78,6 +87,10 @@ public struct AuditAnchor: Sendable {
             guard !FileManager.default.fileExists(atPath: path) else { throw .unreadable(path: path, reason: "cannot be read") }
             return nil
         }
+        return try decode(data)
+    }
+
+    private func decode(_ data: Data) throws(AuditAnchorError) -> AuditHead {
         do {
             return try JSONDecoder().decode(AuditHead.self, from: data)
         } catch {
@@ -97,7 +110,16 @@ public struct AuditAnchor: Sendable {
     /// append costs no extra disk flush; after a power cut it may hold an older head, which the
     /// trail still extends, and the next append moves it on.
     public func advance(count: Int64, head: Data, hash: (_ at: Int64) throws -> Data?) throws {
-        guard let anchored = try read(), anchored.isValid(signedBy: key.publicKey), anchored.count < count else { return }
+        guard let bytes = FileManager.default.contents(atPath: path) else { return }
+        let anchored: AuditHead
+        if let known = checked.last.withLock({ $0?.bytes == bytes ? $0?.head : nil }) {
+            anchored = known
+        } else {
+            guard let read = try? decode(bytes), read.isValid(signedBy: key.publicKey) else { return }
+            checked.last.withLock { $0 = (bytes, read) }
+            anchored = read
+        }
+        guard anchored.count < count else { return }
         if anchored.count > 0 {
             guard try hash(anchored.count) == anchored.head else { return }
         }
@@ -106,11 +128,13 @@ public struct AuditAnchor: Sendable {
 
     private func write(count: Int64, head: Data, sync: Bool) throws(AuditAnchorError) {
         let at = Int64(clock.now().timeIntervalSince1970.rounded(.down))
+        let signed: AuditHead
         let bytes: Data
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            bytes = try encoder.encode(try AuditHead.sign(count: count, head: head, at: at, with: key))
+            signed = try AuditHead.sign(count: count, head: head, at: at, with: key)
+            bytes = try encoder.encode(signed)
         } catch {
             throw .unreadable(path: path, reason: "cannot sign: \(error)")
         }
@@ -119,6 +143,7 @@ public struct AuditAnchor: Sendable {
         } catch {
             throw .write(error)
         }
+        checked.last.withLock { $0 = (bytes, signed) }
     }
 
     /// Checks `entries` (the trail in stored order) for broken links, then against `anchored`, the

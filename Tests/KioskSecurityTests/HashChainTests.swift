@@ -133,7 +133,11 @@ private func makeChain(_ count: Int) -> [ChainEntry] {
         try Data("{}".utf8).write(to: URL(fileURLWithPath: anchor.path))
         guard case .anchor(.unreadable) = verify(chain) else { Issue.record("unreadable anchor accepted"); return }
         let foreign = AuditAnchor(path: anchor.path, key: Curve25519.Signing.PrivateKey())
-        try foreign.write(count: 6, head: chain[5].hash)
+        try foreign.write(count: 2, head: chain[1].hash)
         #expect(verify(chain) == .anchor(.badSignature))
+        // A head signed with another key is not moved on, not even by an anchor that wrote the file before.
+        let forged = try Data(contentsOf: URL(fileURLWithPath: anchor.path))
+        try anchor.advance(count: 6, head: chain[5].hash, hash: hash)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: anchor.path)) == forged)
     }
 }
