@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "SyncClient",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "SyncProtocol", "FileSystem",
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "SyncProtocol", "FileSystem", "Executors",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,6 +119,8 @@ let package = Package(
         .target(name: "Speech", dependencies: ["CEspeakNG"], swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups", "FileSystem"], swiftSettings: swiftSettings),
         .target(name: "Terminal", swiftSettings: swiftSettings),
+        // Where work that blocks its thread runs, off Swift's cooperative pool.
+        .target(name: "Executors", swiftSettings: swiftSettings),
         .target(
             name: "KioskReceipts",
             dependencies: ["KioskCore", "Documents", "Printing", "QRCode"],
@@ -135,7 +137,7 @@ let package = Package(
         // The kiosk's effect runtime: the only place where the screen layer meets the store, printing and sync.
         .target(
             name: "KioskRuntime",
-            dependencies: ["KioskCore", "KioskStore", "KioskReceipts", "KioskUI", "QRCode", "Terminal"],
+            dependencies: ["KioskCore", "KioskStore", "KioskReceipts", "KioskUI", "QRCode", "Terminal", "Executors"],
             swiftSettings: swiftSettings),
 
         // MARK: Executables (thin)

@@ -1,3 +1,4 @@
+import Executors
 import Foundation
 import KioskCore
 import KioskStore
@@ -68,7 +69,7 @@ public struct KioskApp: Sendable {
     /// Runs the kiosk on `session` until the terminal goes away, a termination signal arrives or the
     /// calling task is cancelled; the session is restored before this returns. The terminal reader and
     /// every effect run as child tasks of one task group: they end (or are cancelled) with the run.
-    /// Each effect prefers an `EffectExecutor` of its own, so its blocking work stays off the cooperative pool.
+    /// Each effect prefers a `BlockingWorkExecutor` of its own, so its blocking work stays off the cooperative pool.
     public func run(on session: TerminalSession) async {
         defer { session.restore() }
         let (events, sink) = AsyncStream.makeStream(of: KioskEvent?.self)
@@ -91,7 +92,7 @@ public struct KioskApp: Sendable {
             for await event in events {
                 guard let event else { break }
                 for effect in state.handle(event) {
-                    let executor = EffectExecutor()
+                    let executor = BlockingWorkExecutor(label: "bianmin.kiosk.effect")
                     group.addTask(executorPreference: executor) {
                         if let result = await perform(effect) { sink.yield(result) }
                         withExtendedLifetime(executor) {}  // the executor outlives every job of its task

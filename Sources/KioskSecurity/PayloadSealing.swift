@@ -237,6 +237,8 @@ public final class PreparedSealer: Sendable {
         prepareNext()
     }
 
+    private static let preparing = DispatchQueue(label: "bianmin.sealing.prepare")
+
     /// Seals `plaintext` bound to `associated` with the prepared context (or a new one if none is
     /// ready), then prepares the next; no context is ever used twice.
     public func seal(_ plaintext: Data, associated: SealContext) throws(SealError) -> SealedPayload {
@@ -247,8 +249,10 @@ public final class PreparedSealer: Sendable {
         return try SealingContext(to: center).seal(plaintext, associated: associated)
     }
 
+    /// Prepares the next context on a serial queue of its own (a global queue would take a thread
+    /// of Swift's cooperative pool on Linux).
     private func prepareNext() {
-        DispatchQueue.global(qos: .utility).async { [self] in
+        Self.preparing.async { [self] in
             guard prepared.withLock({ $0 == nil }) else { return }
             var context = try? SealingContext(to: center)
             prepared.withLock { slot in

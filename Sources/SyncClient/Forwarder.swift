@@ -1,4 +1,5 @@
 @preconcurrency import Crypto
+import Executors
 import FileSystem
 import Foundation
 import KioskCore
@@ -79,8 +80,21 @@ public struct Forwarder: Sendable {
     }
 
     /// One full round: every pending submission sent oldest first in batches, every page of
-    /// decisions pulled, and a newer catalog applied if its signature verifies.
+    /// decisions pulled, and a newer catalog applied if its signature verifies. It runs on an
+    /// executor of its own: its fsync'd queue writes never hold a thread of the cooperative pool.
     public func round() async throws(SyncError) -> RoundReport {
+        let executor = BlockingWorkExecutor(label: "bianmin.forwarder.round")
+        let outcome: Result<RoundReport, SyncError> = await withTaskExecutorPreference(executor) {
+            do throws(SyncError) {
+                return .success(try await roundOnThisExecutor())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try withExtendedLifetime(executor) { () throws(SyncError) in try outcome.get() }
+    }
+
+    private func roundOnThisExecutor() async throws(SyncError) -> RoundReport {
         var round = SyncRound(
             cursor: try setting(queue, SettingKey.cursor), localCatalogVersion: try setting(queue, SettingKey.catalogVersion))
         var report = RoundReport()
