@@ -60,7 +60,7 @@ public enum CenterError: Error, Equatable, Sendable, CustomStringConvertible {
             "the keys directory \(path) has mode \(String(mode, radix: 8)) and can be entered by others; run `chmod 700 \(path)`"
         case .keysInDataDirectory(let data, let keys):
             "the center's keys are in its data directory \(data), where every copy of the data takes them along; move them: "
-                + "`mkdir -m 700 \(keys) && mv \(data)/center-*.key \(data)/center-x25519.pub \(keys)/ && mkdir -m 700 \(keys)/retired`"
+                + "`mkdir -m 700 \(keys) && mv \(data)/center-*.key \(data)/center-x25519.pub \(keys)/`"
         case .io(let path, let detail): "\(path): \(detail)"
         case .key(let error): error.description
         case .catalog(let detail): "the catalog cannot be published:\n\(detail)"

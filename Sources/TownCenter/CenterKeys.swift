@@ -90,8 +90,10 @@ public struct CenterKeys: Sendable {
         }
         try requirePrivate(directory)
         do {
-            let retired = try (FileManager.default.contentsOfDirectory(atPath: directory.retiredAgreementKeys.path))
-                .filter { $0.hasSuffix(".key") }.sorted()
+            // No `retired/` folder: no key was ever rotated out.
+            let names = FileManager.default.fileExists(atPath: directory.retiredAgreementKeys.path)
+                ? try FileManager.default.contentsOfDirectory(atPath: directory.retiredAgreementKeys.path) : []
+            let retired = try names.filter { $0.hasSuffix(".key") }.sorted()
                 .map { name throws(KeyFileError) in try CenterKeyPair.load(from: directory.retiredAgreementKeys.appendingPathComponent(name).path) }
             return CenterKeys(
                 agreement: try CenterKeyPair.load(from: directory.agreementKey), retired: retired,
@@ -115,6 +117,12 @@ public struct CenterKeys: Sendable {
             try next.write(privateKeyTo: staged.key, publicKeyTo: staged.pub)
         } catch {
             throw .key(error)
+        }
+        do {
+            try FileManager.default.createDirectory(
+                at: directory.retiredAgreementKeys, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw .io(path: directory.retiredAgreementKeys.path, detail: (error as NSError).localizedDescription)
         }
         let retiredPath = directory.retiredAgreementKeys.appendingPathComponent("\(old.keyID).key").path
         guard link(directory.agreementKey, retiredPath) == 0 || errno == EEXIST else { throw .io(path: retiredPath, detail: lastError()) }

@@ -42,6 +42,9 @@ struct KeyCustodyTests {
         #expect(chmod(keys, 0o755) == 0)
         #expect(throws: CenterError.keysDirectoryOpen(path: keys, mode: 0o755)) { try Center.open(dataDirectory: data) }
         #expect(chmod(keys, 0o700) == 0)
+        // A keys directory restored without its (empty) `retired/` folder still opens.
+        try FileManager.default.removeItem(atPath: keys + "/retired")
+        #expect(try Center.open(dataDirectory: data).keys.retired.isEmpty)
 
         // The layout before keys had their own directory: told how to move them.
         let legacy = directory.appendingPathComponent("legacy").path
