@@ -70,7 +70,12 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "KioskStore",
-            dependencies: ["KioskCore", "KioskSecurity", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["KioskCore", "KioskSecurity", "AuditTrail", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        // The audit trails' table in SQLite and their signed head following each commit (kiosk and center).
+        .target(
+            name: "AuditTrail",
+            dependencies: ["KioskSecurity", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
         .target(
             name: "SyncProtocol",
@@ -79,7 +84,7 @@ let package = Package(
         .target(
             name: "TownCenter",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "SyncProtocol", "FileSystem",
+                "KioskCore", "KioskConfig", "KioskSecurity", "SyncProtocol", "FileSystem", "AuditTrail",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

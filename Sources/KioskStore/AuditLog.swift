@@ -1,6 +1,6 @@
+import AuditTrail
 import Foundation
 import GRDB
-import Synchronization
 import KioskCore
 import KioskSecurity
 
@@ -53,10 +53,12 @@ public enum AuditLog {
         return anchor.verify(entries, against: anchored)
     }
 
+    /// Where the trail lives.
+    static let table = AuditTable(name: "auditEntry", sequence: "sequence")
+
     /// The number of entries and the last hash (empty when there are none).
     static func head(_ db: Database) throws -> (count: Int64, head: Data) {
-        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT sequence, hash FROM auditEntry ORDER BY sequence DESC LIMIT 1"))
-        return (last?["sequence"] ?? 0, last?["hash"] ?? Data())
+        try table.head(db)
     }
 
     /// The most recent entries, newest last.
@@ -66,39 +68,5 @@ public enum AuditLog {
                 AuditEntry(sequence: $0["sequence"], at: Date(timeIntervalSince1970: TimeInterval($0["at"] as Int64)), event: $0["event"], receipt: $0["receipt"], detail: $0["detail"])
             }
         }
-    }
-}
-
-/// Moves the audit trail's signed head on after each commit that appended entries.
-final class AuditAnchorObserver: TransactionObserver, Sendable {
-    private let anchor: AuditAnchor
-    private let appended = Mutex(false)
-
-    init(anchor: AuditAnchor) { self.anchor = anchor }
-
-    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
-        if case .insert(let table) = eventKind { table == "auditEntry" } else { false }
-    }
-
-    func databaseDidChange(with event: DatabaseEvent) {
-        appended.withLock { $0 = true }
-        stopObservingDatabaseChangesUntilNextTransaction()
-    }
-
-    func databaseDidCommit(_ db: Database) {
-        guard appended.withLock({ appended in defer { appended = false }; return appended }) else { return }
-        // A failure leaves the previous head, which the trail still extends; the next append retries.
-        try? Self.advance(anchor, in: db)
-    }
-
-    private static func advance(_ anchor: AuditAnchor, in db: Database) throws {
-        let (count, head) = try AuditLog.head(db)
-        try anchor.advance(count: count, head: head) { sequence in
-            try Data.fetchOne(db, sql: "SELECT hash FROM auditEntry WHERE sequence = ?", arguments: [sequence])
-        }
-    }
-
-    func databaseDidRollback(_ db: Database) {
-        appended.withLock { $0 = false }
     }
 }

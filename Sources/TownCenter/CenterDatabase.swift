@@ -1,8 +1,8 @@
+import AuditTrail
 import Foundation
 import GRDB
 import KioskCore
 import KioskSecurity
-import Synchronization
 import SyncProtocol
 
 /// The center's SQLite database: WAL, `synchronous = FULL`, every write one transaction.
@@ -25,7 +25,7 @@ public struct CenterDatabase: Sendable {
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             writer = pool
             try Self.migrator.migrate(writer)
-            pool.add(transactionObserver: AuditAnchorObserver(anchor: anchor), extent: .databaseLifetime)
+            pool.add(transactionObserver: Self.auditTable.anchoring(anchor), extent: .databaseLifetime)
         } catch {
             throw .database(String(describing: error))
         }
@@ -212,9 +212,11 @@ extension CenterDatabase {
 
     /// The number of audit entries and the last hash (empty when there are none).
     static func auditHead(_ db: Database) throws -> (count: Int64, head: Data) {
-        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"))
-        return (last?["seq"] ?? 0, last?["hash"] ?? Data())
+        try auditTable.head(db)
     }
+
+    /// Where the center's trail lives.
+    static let auditTable = AuditTable(name: "audit", sequence: "seq")
 
     /// Appends one audit event in its own transaction.
     public func audit(_ event: AuditEvent) async throws(CenterError) {
@@ -279,39 +281,5 @@ extension CenterDatabase {
     /// Records a request nonce in its own transaction (see `consumeNonce`).
     public func consumeNonce(_ nonce: String, station: String, now: Int64, expiresAt: Int64) async throws(CenterError) {
         try await write { db in try Self.consumeNonce(nonce, station: station, now: now, expiresAt: expiresAt, in: db) }
-    }
-}
-
-/// Moves the audit trail's signed head on after each commit that appended entries.
-final class AuditAnchorObserver: TransactionObserver, Sendable {
-    private let anchor: AuditAnchor
-    private let appended = Mutex(false)
-
-    init(anchor: AuditAnchor) { self.anchor = anchor }
-
-    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
-        if case .insert(let table) = eventKind { table == "audit" } else { false }
-    }
-
-    func databaseDidChange(with event: DatabaseEvent) {
-        appended.withLock { $0 = true }
-        stopObservingDatabaseChangesUntilNextTransaction()
-    }
-
-    func databaseDidCommit(_ db: Database) {
-        guard appended.withLock({ appended in defer { appended = false }; return appended }) else { return }
-        // A failure leaves the previous head, which the trail still extends; the next append retries.
-        try? Self.advance(anchor, in: db)
-    }
-
-    func databaseDidRollback(_ db: Database) {
-        appended.withLock { $0 = false }
-    }
-
-    private static func advance(_ anchor: AuditAnchor, in db: Database) throws {
-        let (count, head) = try CenterDatabase.auditHead(db)
-        try anchor.advance(count: count, head: head) { sequence in
-            try Data.fetchOne(db, sql: "SELECT hash FROM audit WHERE seq = ?", arguments: [sequence])
-        }
     }
 }
