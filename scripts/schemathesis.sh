@@ -19,35 +19,8 @@ if [[ ! -x $venv/bin/schemathesis ]]; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check 'schemathesis==4.32.5' 'cryptography==50.0.2'
 fi
 
-work=$(mktemp -d)
-server=
-cleanup() {
-    [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-for product in towncenter kiosk; do
-    swift build --product $product >"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; echo "schemathesis: building $product failed" >&2; exit 1; }
-done
-bin=$(swift build --show-bin-path)
-data=$work/center
-station=XH03 # the demo station, whose kiosk.yaml names the DEMO center key (private: mode 600)
-cp -r kiosk-config "$work/config"
-chmod 600 "$work"/config/demo-center/*.key
-"$bin/towncenter" init --data "$data" --catalog "$work/config/catalog" --demo-keys >/dev/null
-"$bin/towncenter" serve --data "$data" --port 0 --desk-port 0 >"$work/center.log" 2>&1 &
-server=$!
-for _ in $(seq 300); do # up to a minute on a busy machine
-    url=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$work/center.log")
-    [[ -n $url ]] && break
-    kill -0 "$server" 2>/dev/null || { cat "$work/center.log" >&2; exit 1; }
-    sleep 0.2
-done
-[[ -n $url ]] || { echo "schemathesis: the center did not start" >&2; cat "$work/center.log" >&2; exit 1; }
-# The kiosk enrols itself; the signing hook signs with its key.
-token=$("$bin/towncenter" station enroll --data "$data" --station "$station" --json | sed -n 's/.*"token" : "\(.*\)".*/\1/p')
-"$bin/kiosk" init --config "$work/config" --data "$work/kiosk" >/dev/null
-"$bin/kiosk" enroll --config "$work/config" --center "$url" --token "$token" --data "$work/kiosk" >/dev/null
+source scripts/demo-center.sh
+start_demo_center schemathesis # the kiosk enrols itself; the signing hook signs with its key
 echo "schemathesis: center at $url, station $station enrolled; seed $seed (BIANMIN_TEST_SEED=$seed to repeat)"
 
 failed=0
