@@ -31,22 +31,23 @@ BODIES = int(sys.argv[5]) if len(sys.argv) > 5 else 16
 BODY_BYTES = (int(sys.argv[6]) if len(sys.argv) > 6 else 31) << 20
 
 
-def peak_rss_mib():
-    """VmHWM of the center: its peak resident memory so far."""
+def status_mib(field):
+    """A memory line of the center's /proc status (VmHWM: peak resident, VmRSS: resident now), in MiB."""
     with open(f"/proc/{PID}/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def peak_rss_mib():
+    """VmHWM of the center: its peak resident memory so far."""
+    return status_mib("VmHWM")
 
 
 def rss_mib():
     """VmRSS of the center now."""
-    with open(f"/proc/{PID}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+    return status_mib("VmRSS")
 
 
 def alive():
