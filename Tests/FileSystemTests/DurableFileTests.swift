@@ -20,9 +20,6 @@ import Glibc
         try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
     }
 
-    func permissions(_ path: String) throws -> Int {
-        try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
-    }
 
     @Test func writesTheBytesWithExactlyTheModeAsked() throws {
         let path = directory.file("key")

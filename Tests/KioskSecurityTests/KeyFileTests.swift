@@ -1,6 +1,7 @@
 import Foundation
 import KioskSecurity
 import Testing
+import TestSupport
 
 /// A fresh empty directory under the system temp directory.
 func makeTemporaryDirectory() throws -> String {
@@ -9,9 +10,6 @@ func makeTemporaryDirectory() throws -> String {
     return path
 }
 
-private func permissions(_ path: String) throws -> Int {
-    try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
-}
 
 @Suite struct KeyFileTests {
     @Test func stationKeyIsCreatedPrivateAndLoadsBack() throws {

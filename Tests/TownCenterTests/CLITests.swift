@@ -101,7 +101,7 @@ struct CLITests {
         #expect(created.stdout.contains("7ff4ed5b0026ffb1"))
         #expect(created.stdout.contains("DEMO"))
         // The published demo key is copied into the keys directory, private there.
-        #expect(try mode(data + "-keys/center-x25519.key") == 0o600)
+        #expect(try permissions(data + "-keys/center-x25519.key") == 0o600)
     }
 
     @Test("commands on a missing center say to run init")

@@ -5,11 +5,6 @@ import Testing
 import TownCenter
 import TestSupport
 
-/// Permission bits of the file at `path`.
-func mode(_ path: String) throws -> Int {
-    (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
-}
-
 @Suite("the center's keys: their own directory, rotation, revocation", .serialized)
 struct KeyCustodyTests {
     @Test("keys live in their own root-only directory; a copy of the data alone opens nothing; an open or old layout is refused")
@@ -21,9 +16,9 @@ struct KeyCustodyTests {
         #expect(created.status == 0, "\(created.stderr)")
         let keys = data + "-keys"
         #expect(created.stdout.contains(keys))
-        #expect(try mode(keys) == 0o700)
-        #expect(try mode(keys + "/center-x25519.key") == 0o600)
-        #expect(try mode(keys + "/center-ed25519.key") == 0o600)
+        #expect(try permissions(keys) == 0o700)
+        #expect(try permissions(keys + "/center-x25519.key") == 0o600)
+        #expect(try permissions(keys + "/center-ed25519.key") == 0o600)
         #expect(try FileManager.default.contentsOfDirectory(atPath: data).filter { $0.contains("key") || $0.hasSuffix(".pub") } == [])
 
         // A submission stored, then the data directory copied (a backup) without its keys.
@@ -72,7 +67,7 @@ struct KeyCustodyTests {
         let reopened = try Center.open(dataDirectory: center.directory.url.path)
         #expect(reopened.keys.agreement.keyID == rotated.keys.agreement.keyID)
         #expect(reopened.keys.retired.map(\.keyID) == [old.keyID])
-        #expect(try mode(center.directory.retiredAgreementKeys.path + "/\(old.keyID).key") == 0o600)
+        #expect(try permissions(center.directory.retiredAgreementKeys.path + "/\(old.keyID).key") == 0o600)
 
         // Sealed to the old key while the station was offline: accepted after the rotation.
         let late = try station.item(to: old.publicKey, sequence: 2, answers: #"{"n":"late"}"#)
