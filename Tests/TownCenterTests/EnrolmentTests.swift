@@ -106,11 +106,10 @@ struct EnrolmentTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let token = try await center.database.issueToken(station: "XH03", now: 1000, expiresAt: 2000)
         let station = TestStation("XH03")
-        let key = station.identity.publicKeyBase64
         let nonce = RequestSignature.makeNonce()
-        let proof = EnrolmentSecret(token: token).stationProof(station: station.id, publicKey: key, nonce: nonce)
+        let proof = station.proof(of: token, nonce: nonce)
         await #expect(throws: CenterError.enrolment(.tokenExpired)) {
-            try await center.database.enroll(station: "XH03", publicKey: key, proof: proof, nonce: nonce, now: 2001)
+            try await center.database.enroll(station: "XH03", publicKey: station.identity.publicKeyBase64, proof: proof, nonce: nonce, now: 2001)
         }
     }
 

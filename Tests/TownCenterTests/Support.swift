@@ -200,11 +200,16 @@ func enroll(_ station: TestStation, at center: RunningCenter, token: String? = n
         .send(to: center)
 }
 
+extension TestStation {
+    /// The station's proof of `token` for the enrolment request with `nonce`.
+    func proof(of token: String, nonce: String) -> String {
+        EnrolmentSecret(token: token).stationProof(station: id, publicKey: identity.publicKeyBase64, nonce: nonce)
+    }
+}
+
 /// The body of an enrolment of `station` proving `token` for the request with `nonce`.
 func enrolment(_ station: TestStation, token: String, nonce: String) throws -> Data {
-    let key = station.identity.publicKeyBase64
-    let proof = EnrolmentSecret(token: token).stationProof(station: station.id, publicKey: key, nonce: nonce)
-    return try SyncJSON.encode(EnrollRequest(station: station.id, publicKey: key, proof: proof))
+    try SyncJSON.encode(EnrollRequest(station: station.id, publicKey: station.identity.publicKeyBase64, proof: station.proof(of: token, nonce: nonce)))
 }
 
 extension Center {
@@ -212,10 +217,8 @@ extension Center {
     func enrolDirectly(_ station: TestStation) async throws {
         let token = try await issueToken(station: station.id)
         let nonce = RequestSignature.makeNonce()
-        let key = station.identity.publicKeyBase64
         _ = try await database.enroll(
-            station: station.id, publicKey: key, proof: EnrolmentSecret(token: token).stationProof(station: station.id, publicKey: key, nonce: nonce),
-            nonce: nonce, now: now)
+            station: station.id, publicKey: station.identity.publicKeyBase64, proof: station.proof(of: token, nonce: nonce), nonce: nonce, now: now)
     }
 }
 
