@@ -4,7 +4,6 @@ import Foundation
 import Hummingbird
 import KioskSecurity
 import KioskStore
-import Logging
 import Synchronization
 import SyncClient
 import SyncProtocol
@@ -30,22 +29,10 @@ final class EnrolmentProxy: Sendable {
     var wire: String { recorded.withLock { $0.joined(separator: "\n") } }
 
     /// Runs `body` with the proxy's URL while it serves.
-    func serving(_ body: @Sendable (String) async throws -> Void) async throws {
+    func serving(_ body: (String) async throws -> Void) async throws {
         let router = Router()
         router.post("/v1/enroll") { request, _ in try await self.forward(request) }
-        var logger = Logger(label: "proxy")
-        logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await withTaskExecutorPreference(DedicatedThreadExecutor(name: "test-proxy")) { try await app.run() } }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            try await body("http://127.0.0.1:\(port)")
-            group.cancelAll()
-        }
+        try await SyncClientTests.serving(router, named: "proxy", body)
     }
 
     private func forward(_ request: Request) async throws -> Response {

@@ -146,20 +146,11 @@ struct ForwarderTests {
             router.get(RouterPath(path), use: answer)
             router.post(RouterPath(path), use: answer)
         }
-        var logger = Logger(label: "portal")
-        logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let portal = Application(
-            router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await withTaskExecutorPreference(DedicatedThreadExecutor(name: "test-portal")) { try await portal.run() } }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
+        try await serving(router, named: "portal") { url in
             let real = try kiosk.forwarder()
             let viaPortal = Forwarder(
                 queue: kiosk.queue,
-                client: CenterClient(baseURL: "http://127.0.0.1:\(port)", signer: real.client.signer, verifier: real.client.verifier),
+                client: CenterClient(baseURL: url, signer: real.client.signer, verifier: real.client.verifier),
                 installer: real.installer, clock: SystemClock())
             await #expect {
                 try await viaPortal.round()
@@ -167,7 +158,6 @@ struct ForwarderTests {
                 guard case SyncError.notAcknowledged(.responseNotSigned) = error else { return false }
                 return true
             }
-            group.cancelAll()
         }
         #expect(try kiosk.count(.acknowledged) == 0)
         #expect(try kiosk.count(.forwarded) == 5)

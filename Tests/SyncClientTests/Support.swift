@@ -1,8 +1,10 @@
 import Foundation
 import Glibc
+import Hummingbird
 import KioskCore
 import KioskSecurity
 import KioskStore
+import Logging
 import SyncClient
 import SyncProtocol
 import Testing
@@ -149,4 +151,22 @@ func centerCounts(_ center: CenterProcess) async throws -> (stored: Int, storedE
         try await opened.database.submissionCount(), events.filter { $0.event == "stored" }.count,
         events.filter { $0.event == "conflict" }.count
     )
+}
+
+/// Runs `body` with the base URL of `router` served on 127.0.0.1 at a free port (on a thread of its own,
+/// away from the cooperative pool), and stops serving when it returns.
+func serving(_ router: Router<BasicRequestContext>, named name: String, _ body: (String) async throws -> Void) async throws {
+    var logger = Logger(label: name)
+    logger.logLevel = .critical
+    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    let app = Application(
+        router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+        onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await withTaskExecutorPreference(DedicatedThreadExecutor(name: "test-\(name)")) { try await app.run() } }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        try await body("http://127.0.0.1:\(port)")
+        group.cancelAll()
+    }
 }
