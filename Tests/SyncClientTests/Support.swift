@@ -163,7 +163,7 @@ func serving(_ router: Router<BasicRequestContext>, named name: String, _ body: 
         router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
     try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await withTaskExecutorPreference(DedicatedThreadExecutor(name: "test-\(name)")) { try await app.run() } }
+        group.addTask { try await offThePool("test-\(name)") { try await app.run() } }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
         try await body("http://127.0.0.1:\(port)")

@@ -1,3 +1,4 @@
+import Executors
 import Foundation
 import Testing
 
@@ -279,40 +280,14 @@ public final class ServedCenter: @unchecked Sendable {
     }
 }
 
-/// A task executor with one thread of its own. An in-process server run under it (with
-/// `withTaskExecutorPreference`) keeps answering while tests that block their threads (waiting for a
-/// subprocess, a browser, a socket) fill the cooperative pool, which has only as many threads as cores.
-/// One per server: servers sharing a thread would wait for each other's password hashing. The thread
-/// then idles until the test process ends.
-public final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
-    private let condition = NSCondition()
-    private var jobs: [UnownedJob] = []
-
-    /// Starts the thread (named `name`); it lives as long as the process.
-    public init(name: String) {
-        let thread = Thread { [unowned self] in self.work() }
-        thread.name = name
-        thread.start()
-    }
-
-    public func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        condition.withLock {
-            jobs.append(job)
-            condition.signal()
-        }
-    }
-
-    private func work() {
-        while true {
-            let batch: [UnownedJob] = condition.withLock {
-                while jobs.isEmpty { condition.wait() }
-                defer { jobs.removeAll(keepingCapacity: true) }
-                return jobs
-            }
-            for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
-        }
-    }
+/// Runs `operation` (an in-process server) on a `BlockingWorkExecutor` of its own, kept alive until it
+/// returns: the server keeps answering while tests that block their threads (waiting for a subprocess, a
+/// browser, a socket) fill the cooperative pool, which has only as many threads as cores. One per server:
+/// servers sharing one would wait for each other's password hashing.
+public func offThePool<T>(_ label: String, _ operation: () async throws -> T) async throws -> T {
+    let executor = BlockingWorkExecutor(label: label)
+    defer { withExtendedLifetime(executor) {} }
+    return try await withTaskExecutorPreference(executor, operation: operation)
 }
 
 /// The permission bits of the file at `path`.

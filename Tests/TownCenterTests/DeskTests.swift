@@ -89,7 +89,7 @@ func withRunningDesk(_ body: @Sendable (RunningDesk) async throws -> Void) async
         configuration: DeskConfiguration(port: 0, templates: packageRoot.appendingPathComponent("Resources/desk").path),
         logger: logger) { continuation.yield($0) }
     try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await withTaskExecutorPreference(DedicatedThreadExecutor(name: "test-desk")) { try await server.run() } }
+        group.addTask { try await offThePool("test-desk") { try await server.run() } }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
         let http = HTTPClient(

@@ -92,7 +92,7 @@ func withRunningCenter(
         center: center, configuration: configuration, logger: logger, onListening: { continuation.yield($0) },
         onMetricsListening: { metricsContinuation.yield($0) })
     try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await withTaskExecutorPreference(DedicatedThreadExecutor(name: "test-center")) { try await server.run() } }
+        group.addTask { try await offThePool("test-center") { try await server.run() } }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
         var metricsIterator = metricsPorts.makeAsyncIterator()
