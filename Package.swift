@@ -70,7 +70,12 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "KioskStore",
-            dependencies: ["KioskCore", "KioskSecurity", "AuditTrail", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["KioskCore", "KioskSecurity", "AuditTrail", "Backups", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        // A data directory copied for a new machine (its database online), checked and put back (kiosk and center).
+        .target(
+            name: "Backups",
+            dependencies: ["FileSystem", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         // The audit trails' table in SQLite and their signed head following each commit (kiosk and center).
         .target(
@@ -84,7 +89,7 @@ let package = Package(
         .target(
             name: "TownCenter",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "SyncProtocol", "FileSystem", "AuditTrail",
+                "KioskCore", "KioskConfig", "KioskSecurity", "SyncProtocol", "FileSystem", "AuditTrail", "Backups",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -149,7 +154,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient", "KioskUI", "KioskRuntime", "Terminal", "Pinyin",
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient", "KioskUI", "KioskRuntime", "Terminal", "Pinyin", "Backups",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -158,7 +163,7 @@ let package = Package(
         .executableTarget(
             name: "towncenter",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "TownCenter", "TownDesk", "KioskReceipts", "Documents", "Printing",
+                "KioskCore", "KioskConfig", "KioskSecurity", "TownCenter", "TownDesk", "KioskReceipts", "Documents", "Printing", "Backups",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -185,7 +190,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
         .testTarget(name: "KioskSecurityTests", dependencies: ["KioskCore", "KioskSecurity", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig", "KioskSecurity", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig", "KioskSecurity", "Backups", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", "KioskCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing", "TestSupport"], swiftSettings: swiftSettings),

@@ -28,19 +28,26 @@ public struct AuditTable: Sendable {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM \(name) WHERE \(sequence) = ?"), arguments: [index])
     }
 
-    /// An observer that moves `anchor` on after each commit that appended to this trail.
-    public func anchoring(_ anchor: AuditAnchor) -> some TransactionObserver { AuditAnchorObserver(anchor: anchor, table: self) }
+    /// An observer that moves `anchor` on after each commit that appended to this trail, off the
+    /// committing thread (on `AuditAnchor.mover`, reading the trail from `pool`), so that a commit
+    /// does not wait for the signature and the file write.
+    public func anchoring(_ anchor: AuditAnchor, in pool: DatabasePool) -> some TransactionObserver {
+        AuditAnchorObserver(anchor: anchor, table: self, pool: pool)
+    }
 }
 
 /// Moves the audit trail's signed head on after each commit that appended entries.
 final class AuditAnchorObserver: TransactionObserver, Sendable {
     private let anchor: AuditAnchor
     private let table: AuditTable
+    /// Weak: the pool keeps its observers for its lifetime.
+    private weak let pool: DatabasePool?
     private let appended = Mutex(false)
 
-    init(anchor: AuditAnchor, table: AuditTable) {
+    init(anchor: AuditAnchor, table: AuditTable, pool: DatabasePool) {
         self.anchor = anchor
         self.table = table
+        self.pool = pool
     }
 
     func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
@@ -53,17 +60,21 @@ final class AuditAnchorObserver: TransactionObserver, Sendable {
     }
 
     func databaseDidCommit(_ db: Database) {
-        guard appended.withLock({ appended in defer { appended = false }; return appended }) else { return }
-        // A failure leaves the previous head, which the trail still extends; the next append retries.
-        try? advance(in: db)
+        guard appended.withLock({ appended in defer { appended = false }; return appended }), let pool,
+              let (count, head) = try? table.head(db)
+        else { return }
+        let (anchor, table) = (self.anchor, self.table)
+        // The head as committed; whether the trail still holds the anchored one is read when the
+        // move is made. A failure leaves the previous head, which the trail still extends; the next
+        // append retries.
+        AuditAnchor.mover.async {
+            try? pool.read { db in
+                try anchor.advance(count: count, head: head) { index in try table.hash(at: index, db) }
+            }
+        }
     }
 
     func databaseDidRollback(_ db: Database) {
         appended.withLock { $0 = false }
-    }
-
-    private func advance(in db: Database) throws {
-        let (count, head) = try table.head(db)
-        try anchor.advance(count: count, head: head) { index in try table.hash(at: index, db) }
     }
 }

@@ -21,6 +21,10 @@ public enum DurableFile {
     public enum Step: String, Sendable {
         /// Creating the temporary file.
         case create
+        /// Opening an existing file (to copy it, or to write in place).
+        case open
+        /// Reading the file being copied.
+        case read
         /// Setting its permission bits.
         case chmod
         /// Writing the bytes.
@@ -71,20 +75,55 @@ public enum DurableFile {
         _ bytes: Data, to path: String, mode: mode_t? = nil, existing: Existing = .replace, sync: Bool = true,
         chunk: Int = 1 << 20, progress: (_ written: Int, _ total: Int) -> Void = { _, _ in }
     ) throws(Failure) {
-        let folder = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).\(UInt64.random(in: .min ... .max)).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode ?? 0o644)
-        guard fd >= 0 else { throw Failure(path: path, step: .create, code: errno) }
-        defer { unlink(temporary) }
-        try fill(fd, with: bytes, mode: mode, path: path, sync: sync, chunk: max(1, chunk), progress: progress)
-        switch existing {
-        case .replace:
-            guard rename(temporary, path) == 0 else { throw Failure(path: path, step: .rename, code: errno) }
-        case .refuse:
-            guard link(temporary, path) == 0 else { throw Failure(path: path, step: .link, code: errno) }
+        try place(path, mode: mode, existing: existing, sync: sync) { fd throws(Failure) in
+            let failed: Int32? = bytes.withUnsafeBytes { buffer in
+                var written = 0
+                while written < buffer.count {
+                    let count = min(max(1, chunk), buffer.count - written)
+                    if let failed = writeAll(fd, UnsafeRawBufferPointer(rebasing: buffer[written..<written + count]), at: nil) {
+                        return failed
+                    }
+                    written += count
+                    progress(written, buffer.count)
+                }
+                return nil
+            }
+            if let failed { throw Failure(path: path, step: .write, code: failed) }
         }
-        if sync { try syncDirectory(folder.isEmpty ? "." : folder) }
+    }
+
+    /// Copies the file at `source` to `path` as `write` does, a MiB at a time, without holding it in memory.
+    public static func copy(_ source: String, to path: String, mode: mode_t? = nil) throws(Failure) {
+        let input = Glibc.open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw Failure(path: source, step: .open, code: errno) }
+        defer { close(input) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        try place(path, mode: mode, existing: .replace, sync: true) { fd throws(Failure) in
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw Failure(path: source, step: .read, code: errno)
+                }
+                if count == 0 { return }
+                if let failed = buffer.withUnsafeBytes({ writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<count]), at: nil) }) {
+                    throw Failure(path: path, step: .write, code: failed)
+                }
+            }
+        }
+    }
+
+    /// Writes `bytes` over the existing file at `path` from byte `offset`, in place and not synced:
+    /// no new file, rename or metadata for the next disk flush to carry. Not atomic: a power cut may
+    /// leave those bytes half-written, so callers keep what they write there in slots they can tell apart.
+    public static func overwrite(_ bytes: Data, at offset: Int, in path: String) throws(Failure) {
+        let fd = Glibc.open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(path: path, step: .open, code: errno) }
+        var open = true
+        defer { if open { close(fd) } }
+        if let failed = bytes.withUnsafeBytes({ writeAll(fd, $0, at: offset) }) { throw Failure(path: path, step: .write, code: failed) }
+        open = false
+        guard close(fd) == 0 else { throw Failure(path: path, step: .close, code: errno) }
     }
 
     /// fsyncs the folder at `path`, so that the names just created, renamed or removed in it are on disk.
@@ -95,29 +134,47 @@ public enum DurableFile {
         guard fsync(fd) == 0 else { throw Failure(path: path, step: .fsyncDirectory, code: errno) }
     }
 
-    /// Sets the mode, writes every byte, fsyncs (when `sync`) and closes `fd`; failures name `path`.
-    private static func fill(
-        _ fd: Int32, with bytes: Data, mode: mode_t?, path: String, sync: Bool, chunk: Int, progress: (Int, Int) -> Void
+    /// A hidden temporary file beside `path`, given `mode`, filled by `fill`, fsync'd (when `sync`) and
+    /// closed, then put in place (`existing`), then the folder fsync'd (when `sync`); failures name `path`.
+    private static func place(
+        _ path: String, mode: mode_t?, existing: Existing, sync: Bool, fill: (Int32) throws(Failure) -> Void
     ) throws(Failure) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).\(UInt64.random(in: .min ... .max)).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode ?? 0o644)
+        guard fd >= 0 else { throw Failure(path: path, step: .create, code: errno) }
+        defer { unlink(temporary) }
         var open = true
         defer { if open { close(fd) } }
         if let mode, fchmod(fd, mode) != 0 { throw Failure(path: path, step: .chmod, code: errno) }
-        let failed: Int32? = bytes.withUnsafeBytes { buffer in
-            var written = 0
-            while written < buffer.count {
-                let count = Glibc.write(fd, buffer.baseAddress! + written, min(chunk, buffer.count - written))
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                written += count
-                progress(written, buffer.count)
-            }
-            return nil
-        }
-        if let failed { throw Failure(path: path, step: .write, code: failed) }
+        try fill(fd)
         guard !sync || fsync(fd) == 0 else { throw Failure(path: path, step: .fsync, code: errno) }
         open = false
         guard close(fd) == 0 else { throw Failure(path: path, step: .close, code: errno) }
+        switch existing {
+        case .replace:
+            guard rename(temporary, path) == 0 else { throw Failure(path: path, step: .rename, code: errno) }
+        case .refuse:
+            guard link(temporary, path) == 0 else { throw Failure(path: path, step: .link, code: errno) }
+        }
+        if sync { try syncDirectory(folder.isEmpty ? "." : folder) }
+    }
+
+    /// Writes every byte of `buffer` to `fd` (at `offset` with `pwrite` when given), retrying short
+    /// writes; the `errno` of a failure.
+    private static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int?) -> Int32? {
+        var written = 0
+        while written < buffer.count {
+            let pointer = buffer.baseAddress! + written
+            let remaining = buffer.count - written
+            let count = offset.map { pwrite(fd, pointer, remaining, off_t($0 + written)) } ?? Glibc.write(fd, pointer, remaining)
+            if count < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            written += count
+        }
+        return nil
     }
 }

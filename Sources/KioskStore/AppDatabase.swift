@@ -29,7 +29,7 @@ public struct AppDatabase: Sendable {
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             let database = AppDatabase(writer: pool, anchor: anchor)
             try migrator.migrate(pool)
-            if let anchor { pool.add(transactionObserver: AuditLog.table.anchoring(anchor), extent: .databaseLifetime) }
+            if let anchor { pool.add(transactionObserver: AuditLog.table.anchoring(anchor, in: pool), extent: .databaseLifetime) }
             return database
         } catch {
             throw StoreError(error, path: path)

@@ -25,7 +25,7 @@ public struct CenterDatabase: Sendable {
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             writer = pool
             try Self.migrator.migrate(writer)
-            pool.add(transactionObserver: Self.auditTable.anchoring(anchor), extent: .databaseLifetime)
+            pool.add(transactionObserver: Self.auditTable.anchoring(anchor, in: pool), extent: .databaseLifetime)
         } catch {
             throw .database(String(describing: error))
         }
@@ -227,12 +227,15 @@ extension CenterDatabase {
     public func verifyAudit() async throws(CenterError) -> ChainVerdict {
         // The signed head first: an entry appended meanwhile only extends it.
         let anchored = Result { () throws(AuditAnchorError) in try anchor.read() }
-        let entries = try await read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, prev_hash, hash, body FROM audit ORDER BY rowid").map {
-                ChainEntry(sequence: $0["seq"], previousHash: $0["prev_hash"], hash: $0["hash"], body: $0["body"])
-            }
-        }
+        let entries = try await read { db in try Self.auditEntries(db) }
         return anchor.verify(entries, against: anchored)
+    }
+
+    /// The audit trail's entries in stored order.
+    static func auditEntries(_ db: Database) throws -> [ChainEntry] {
+        try Row.fetchAll(db, sql: "SELECT seq, prev_hash, hash, body FROM audit ORDER BY rowid").map {
+            ChainEntry(sequence: $0["seq"], previousHash: $0["prev_hash"], hash: $0["hash"], body: $0["body"])
+        }
     }
 
     /// The audit events in order (for tests and inspection).

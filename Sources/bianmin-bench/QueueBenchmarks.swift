@@ -14,14 +14,24 @@ enum QueueBenchmarks {
         try withScratchDirectory("submit", in: directory) { dir in
             let files = StationFiles(dataDirectory: dir)
             let identity = try files.initialize().identity
+            let centerKey = try files.centerKey(configuredPath: configuration.station.centerPublicKeyPath)
             let submitter = Submitter(
                 station: configuration.station.station, catalogVersion: configuration.catalog.version, identity: identity,
-                centerKey: try files.centerKey(configuredPath: configuration.station.centerPublicKeyPath), queue: try files.openQueue())
+                centerKey: centerKey, queue: try files.openQueue())
             var submit = Samples()
             var recordSize = 0
             for _ in 0..<submissions {
                 let stored = try submit.time { try submitter.submit(matter: matter, answers: answers, channel: .selfService) }
                 recordSize = stored.summary.receiptQR.utf8.count + 600
+            }
+            // The same submissions into a second database of this station with no signed audit head
+            // file: what moving the head on after each commit costs.
+            var unanchored = Samples()
+            let bare = Submitter(
+                station: configuration.station.station, catalogVersion: configuration.catalog.version, identity: identity,
+                centerKey: centerKey, queue: SubmissionQueue(try AppDatabase.open(at: dir + "/unanchored.sqlite")))
+            for _ in 0..<submissions {
+                _ = try unanchored.time { try bare.submit(matter: matter, answers: answers, channel: .selfService) }
             }
             let sealedSize = try submitter.queue.pending(limit: 1).first.map { $0.sealed.count + $0.receiptQR.utf8.count + 200 } ?? recordSize
 
@@ -48,6 +58,8 @@ enum QueueBenchmarks {
             print("  record size: \(sealedSize) bytes")
             report("submit p50", submit.median, baseline: baseline.median, baselineName: "write+fdatasync p50", goal: "p50 within 1.5x")
             report("submit p99", submit.percentile(0.99), baseline: baseline.percentile(0.99), baselineName: "write+fdatasync p99", goal: "-")
+            report("submit p50 with no audit head file", unanchored.median, baseline: baseline.median,
+                   baselineName: "write+fdatasync p50", goal: "- (the signed head's cost is the difference)")
             report("one-row commit p50 (no validation, sealing or signing)", commit.median, baseline: baseline.median,
                    baselineName: "write+fdatasync p50", goal: "- (what SQLite alone costs)")
         }

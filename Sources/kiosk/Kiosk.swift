@@ -1,4 +1,5 @@
 import ArgumentParser
+import KioskSecurity
 
 /// The village kiosk's command.
 @main
@@ -10,5 +11,22 @@ struct Kiosk: AsyncParsableCommand {
             InitCommand.self, RunCommand.self, CatalogCommand.self, AnswersCommand.self, SubmitCommand.self, QueueCommand.self,
             ReceiptCommand.self, PrinterCommand.self, GuideCommand.self, EnrollCommand.self, ForwardCommand.self,
             ExportBundleCommand.self, ImportBundleCommand.self, AssistantCommand.self, AuditCommand.self,
+            BackupCommand.self, RestoreCommand.self,
         ])
+
+    /// Runs the command, then waits for the audit trail's signed head to follow its last commits.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+            AuditAnchor.settle()
+        } catch {
+            AuditAnchor.settle()
+            exit(withError: error)
+        }
+    }
 }

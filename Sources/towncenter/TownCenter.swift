@@ -1,4 +1,5 @@
 import ArgumentParser
+import KioskSecurity
 
 /// The town service center's command.
 @main
@@ -9,6 +10,22 @@ struct TownCenterCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ServeCommand.self, StationCommand.self, CatalogCommand.self, SubmissionsCommand.self,
             ReceiptCommand.self, ExportCommand.self, ImportCommand.self, AuditCommand.self, CalendarCommand.self,
-            StaffCommand.self, KeysCommand.self,
+            StaffCommand.self, KeysCommand.self, BackupCommand.self, RestoreCommand.self,
         ])
+
+    /// Runs the command, then waits for the audit trail's signed head to follow its last commits.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+            AuditAnchor.settle()
+        } catch {
+            AuditAnchor.settle()
+            exit(withError: error)
+        }
+    }
 }

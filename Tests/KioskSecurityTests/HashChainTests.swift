@@ -140,4 +140,47 @@ private func makeChain(_ count: Int) -> [ChainEntry] {
         try anchor.advance(count: 6, head: chain[5].hash, hash: hash)
         #expect(try Data(contentsOf: URL(fileURLWithPath: anchor.path)) == forged)
     }
+
+    @Test func advanceOverwritesTheOlderSlotInPlaceAndATornSlotFallsBack() throws {
+        let chain = makeChain(5)
+        let anchor = makeAnchor()
+        defer { try? FileManager.default.removeItem(atPath: anchor.path) }
+        func hash(_ sequence: Int64) -> Data? { chain.first { $0.sequence == sequence }?.hash }
+        func inode() throws -> UInt64 {
+            try #require(try FileManager.default.attributesOfItem(atPath: anchor.path)[.systemFileNumber] as? UInt64)
+        }
+        try anchor.write(count: 1, head: chain[0].hash)
+        let file = try inode()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: anchor.path)).count == 2 * AuditAnchor.slotSize)
+        for count in 2...4 {
+            try anchor.advance(count: Int64(count), head: chain[count - 1].hash, hash: hash)
+            #expect(try anchor.read()?.count == Int64(count))
+        }
+        // Moved on in place: the same file, no rename.
+        #expect(try inode() == file)
+        // Slot 1 holds the newest head (4), slot 0 the one before (3). A power cut tearing the next
+        // write into slot 0 leaves slot 1's head, and a fresh anchor moves on from it.
+        let handle = try #require(FileHandle(forWritingAtPath: anchor.path))
+        try handle.seek(toOffset: 40)
+        try handle.write(contentsOf: Data("\u{0}garbage".utf8))
+        try handle.close()
+        let reopened = AuditAnchor(path: anchor.path, key: key)
+        #expect(try reopened.read()?.count == 4)
+        try reopened.advance(count: 5, head: chain[4].hash, hash: hash)
+        #expect(try reopened.read()?.count == 5)
+        #expect(reopened.verify(chain, against: .success(try reopened.read())) == .intact(count: 5, head: chain[4].hash))
+    }
+
+    @Test func aSingleHeadFileIsReadAndMovedOnIntoSlots() throws {
+        let chain = makeChain(3)
+        let anchor = makeAnchor()
+        defer { try? FileManager.default.removeItem(atPath: anchor.path) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(try AuditHead.sign(count: 2, head: chain[1].hash, at: 7, with: key)).write(to: URL(fileURLWithPath: anchor.path))
+        #expect(try anchor.read()?.count == 2)
+        try anchor.advance(count: 3, head: chain[2].hash) { sequence in chain.first { $0.sequence == sequence }?.hash }
+        #expect(try anchor.read()?.count == 3)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: anchor.path)).count == 2 * AuditAnchor.slotSize)
+    }
 }
