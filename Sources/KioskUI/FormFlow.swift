@@ -64,8 +64,12 @@ extension KioskState {
         case .leave:
             back()
         case .finished:
+            let correcting = application.correcting
+            application.correcting = false
             current = .form(application)
-            push(context.matter.materials.isEmpty ? .review(application, page: 0) : .materials(application))
+            if !context.matter.materials.isEmpty { push(.materials(application)) }
+            // Back from a correction: straight to the review again (the materials stay one step back).
+            if correcting || context.matter.materials.isEmpty { push(.review(application, ReviewScreen())) }
         }
     }
 }

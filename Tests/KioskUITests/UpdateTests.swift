@@ -273,6 +273,69 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
     }
 }
 
+/// The review shows what it asks the resident to check, and each line leads back to its question (issue 17, item 2).
+@Suite struct ReviewTests {
+    func review() throws -> KioskState {
+        var state = try formState("MZ-QT-01")
+        state.application?.answers = [
+            "name": .text("李秀英"), "id_number": .text(residentID(born: "19500101")), "phone": .text("13800138000"),
+            "address": .text("大桥村3组12号"), "residence": .text("local"), "pickup": .text("village"),
+        ]
+        state.application?.step = 5
+        state.prepareQuestion()
+        state.press(.enter)
+        #expect(state.page == .materials)
+        state.press(.text("1"))
+        #expect(state.page == .review(page: 0))
+        return state
+    }
+
+    @Test func starShowsTheFullAnswersOnScreenUntilTheReviewIsLeft() throws {
+        var state = try review()
+        #expect(state.text.contains("1. 姓名: 李**"))
+        #expect(!state.text.contains("李秀英"))
+        state.press(.text("*"))
+        #expect(state.text.contains("1. 姓名: 李秀英"))
+        #expect(state.text.contains("2. 公民身份号码: \(residentID(born: "19500101"))"))
+        #expect(state.text.contains("4. 家庭住址: 大桥村3组12号"))
+        state.press(.text("*"))
+        #expect(!state.text.contains("李秀英"))
+        state.press(.text("*"), .escape)
+        #expect(state.page == .materials)
+        state.press(.text("1"))
+        #expect(!state.text.contains("李秀英"))
+        state.press(.text("*"), .enter)
+        #expect(state.page == .confirm)
+        state.press(.escape)
+        #expect(!state.text.contains("李秀英"))
+    }
+
+    @Test func aLinesNumberGoesToItsQuestionAndBackToTheReview() throws {
+        var state = try review()
+        state.type("4")
+        #expect(state.text.contains("修改第 4 项:请按 Enter"))
+        state.press(.enter)
+        #expect(state.page == .form)
+        #expect(state.text.contains("家庭住址"))
+        #expect(state.application?.input?.text == "大桥村3组12号")
+        state.press(.backspace, .backspace, .backspace)
+        state.type("5")
+        state.press(.text("5"))  // pinyin is off for digits: "5" types itself
+        state.press(.enter)
+        #expect(state.page == .review(page: 0))
+        #expect(state.application?.answers["address"] == .text("大桥村3组55"))
+        state.press(.escape)
+        #expect(state.page == .materials)  // the materials are still one step back
+        state.press(.text("1"))
+        state.type("12")
+        state.press(.enter)
+        #expect(state.page == .review(page: 0))
+        #expect(state.text.contains("没有第 12 项"))
+        state.type("0")
+        #expect(state.page == .materials)  // 0 alone goes back
+    }
+}
+
 @Suite struct IdleTimeoutTests {
     @Test func countdownThenEverythingIsWiped() throws {
         var state = try formState("MZ-QT-01", idleTimeout: 60)
