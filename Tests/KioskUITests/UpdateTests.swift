@@ -151,6 +151,25 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.text.contains("第3步/共6步"))
     }
 
+    /// Issue 17, item 4: choosing 李秀 keeps `ying` composing; Enter takes a candidate, never the letters.
+    @Test func pinyinKeepsTheLettersNotChosenAndEnterNeverTakesRawLetters() throws {
+        var state = try formState("MZ-QT-01")
+        state.type("lixiuying")
+        let bar = try #require(state.application?.input?.composer?.pageCandidates)
+        let index = try #require(bar.firstIndex(of: "李秀"))
+        state.type(String(index + 1))
+        #expect(state.application?.input?.text == "李秀")
+        #expect(state.application?.input?.composer?.composition == "ying")
+        #expect(state.text.contains("拼音: ying"))
+        state.press(.enter)  // the first candidate for ying, not the letters; the question stays
+        #expect(state.application?.step == 0)
+        let name = try #require(state.application?.input?.text)
+        #expect(name.count == 3 && name.hasPrefix("李秀") && !name.contains { $0.isASCII })
+        state.press(.enter)
+        #expect(state.application?.answers["name"] == .text(name))
+        #expect(state.application?.step == 1)
+    }
+
     @Test func constraintsShowTheCatalogMessage() throws {
         var state = try formState("MZ-QT-01")
         state.type("li")
