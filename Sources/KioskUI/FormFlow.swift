@@ -47,8 +47,14 @@ extension KioskState {
     mutating func startApplication(_ matter: Matter) {
         var application = Application(
             matterCode: matter.code, answers: matter.form.defaultAnswers(), channel: assistant.map { .assisted(assistantID: $0.id) } ?? .selfService)
+        application.startingSteps = startingSteps(matter)
         application.prepareQuestion(FormContext(matter: matter, today: today, candidates: environment.candidates, strings: environment.strings))
         push(.form(application))
+    }
+
+    /// The steps of `matter`'s form with its default answers: the count the matter screen promises.
+    func startingSteps(_ matter: Matter) -> Int {
+        Application(matterCode: matter.code, answers: matter.form.defaultAnswers(), channel: .selfService).steps(matter.form, today: today).count
     }
 
     /// A key on the form screen.

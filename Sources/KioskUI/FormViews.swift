@@ -7,7 +7,13 @@ extension KioskView {
     static func drawForm(_ state: KioskState, _ application: Application, _ screen: inout Screen, _ layout: Layout) {
         guard let context = state.formContext(application), let question = application.question(context) else { return }
         let matter = context.matter
-        title(matter.name.text(state.language), &screen, layout, right: state.t("form.step", String(question.step + 1), String(question.stepCount)))
+        var steps = state.t("form.step", String(question.step + 1), String(question.stepCount))
+        // Answers can open or close questions: say why the count is not the one the matter screen gave.
+        let change = question.stepCount - application.startingSteps
+        if application.startingSteps > 0, change != 0 {
+            steps += state.t(change > 0 ? "form.step.more" : "form.step.fewer", String(abs(change)))
+        }
+        title(matter.name.text(state.language), &screen, layout, right: steps)
         var row = layout.bodyTop
         let field = question.field
         if let entry = application.entry {

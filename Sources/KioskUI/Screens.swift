@@ -222,6 +222,8 @@ public struct Application: Sendable {
     public var error: LocalizedText?
     /// Who enters it.
     public var channel: Channel
+    /// How many steps the form had when it started (the matter screen's count), to explain a change.
+    public var startingSteps = 0
     /// Whether a question is being corrected from the review (the form returns there once it is complete).
     public var correcting = false
 

@@ -151,6 +151,19 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.text.contains("第3步/共6步"))
     }
 
+    /// Issue 17, item 3: the matter screen and the form give one count, and the form says why it changed.
+    @Test func theMatterScreenAndTheFormCountTheSameStepsAndExplainAChange() throws {
+        var state = try freshState()
+        state.push(.matter(code: "MZ-QR-02"))
+        #expect(state.text.contains("需要填写: 共10步"))
+        state.press(.text("1"))
+        #expect(state.text.contains("第1步/共10步"))
+        #expect(!state.text.contains("因您的回答"))
+        state.application?.answers["person_type"] = .text("disabled")
+        state.prepareQuestion()
+        #expect(state.text.contains("第1步/共11步(因您的回答多了1步)"))
+    }
+
     /// Issue 17, item 4: choosing 李秀 keeps `ying` composing; Enter takes a candidate, never the letters.
     @Test func pinyinKeepsTheLettersNotChosenAndEnterNeverTakesRawLetters() throws {
         var state = try formState("MZ-QT-01")
