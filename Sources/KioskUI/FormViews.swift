@@ -48,7 +48,10 @@ extension KioskView {
             let width = min(layout.bodyWidth - 16, max(24, min(field.inputKind?.maxLength ?? 20, 30) * 2 + 1))
             drawInput(input, state, &screen, layout, row: row, col: layout.bodyCol + 2, width: width)
             row += input.isComposing ? 3 : 1
-            if let feedback = liveFeedback(field, input.text, state) {
+            if input.overflowed {
+                screen.put(text: state.t("input.full", String(input.field.maxLength)), row: row + 1, col: layout.bodyCol + 2, style: errorStyle)
+                row += 1
+            } else if let feedback = liveFeedback(field, input.text, state) {
                 screen.put(text: feedback.text, row: row + 1, col: layout.bodyCol + 2, style: feedback.good ? goodStyle : errorStyle)
                 row += 1
             }

@@ -164,6 +164,20 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.text.contains("第1步/共11步(因您的回答多了1步)"))
     }
 
+    /// Issue 17, item 5: at `max_length` characters are refused, and the resident is told.
+    @Test func textAtItsLimitRefusesMoreAndSaysSo() throws {
+        var state = try formState("MZ-QT-01")  // the name takes at most 20 characters
+        state.press(.paste("欧阳" + String(repeating: "娜", count: 20)))
+        #expect(state.application?.input?.text.count == 20)
+        #expect(state.text.contains("最多只能填20个字,后面的字没有填进去。"))
+        state.press(.backspace)
+        #expect(!state.text.contains("最多只能填"))
+        state.press(.function(2))
+        state.type("ab")
+        #expect(state.application?.input?.text.hasSuffix("a") == true)
+        #expect(state.text.contains("最多只能填20个字"))
+    }
+
     /// Issue 17, item 4: choosing 李秀 keeps `ying` composing; Enter takes a candidate, never the letters.
     @Test func pinyinKeepsTheLettersNotChosenAndEnterNeverTakesRawLetters() throws {
         var state = try formState("MZ-QT-01")
