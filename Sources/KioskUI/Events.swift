@@ -100,7 +100,7 @@ public enum Effect: Sendable, Equatable {
     case submit(matter: String, answers: Answers, channel: Channel)
     /// Print the receipt of a stored application.
     case printReceipt(SubmissionSummary)
-    /// Print the A4 application form to sign (the answers leave memory once it is printed).
+    /// Print the A4 application form to sign, before the receipt (the answers leave memory once it is printed).
     case printForm(SubmissionSummary, answers: Answers)
     /// Print again (assistant).
     case reprint(SubmissionSummary)

@@ -47,8 +47,14 @@ extension KioskState {
     mutating func startApplication(_ matter: Matter) {
         var application = Application(
             matterCode: matter.code, answers: matter.form.defaultAnswers(), channel: assistant.map { .assisted(assistantID: $0.id) } ?? .selfService)
+        application.startingSteps = startingSteps(matter)
         application.prepareQuestion(FormContext(matter: matter, today: today, candidates: environment.candidates, strings: environment.strings))
         push(.form(application))
+    }
+
+    /// The steps of `matter`'s form with its default answers: the count the matter screen promises.
+    func startingSteps(_ matter: Matter) -> Int {
+        Application(matterCode: matter.code, answers: matter.form.defaultAnswers(), channel: .selfService).steps(matter.form, today: today).count
     }
 
     /// A key on the form screen.
@@ -64,8 +70,12 @@ extension KioskState {
         case .leave:
             back()
         case .finished:
+            let correcting = application.correcting
+            application.correcting = false
             current = .form(application)
-            push(context.matter.materials.isEmpty ? .review(application, page: 0) : .materials(application))
+            if !context.matter.materials.isEmpty { push(.materials(application)) }
+            // Back from a correction: straight to the review again (the materials stay one step back).
+            if correcting || context.matter.materials.isEmpty { push(.review(application, ReviewScreen())) }
         }
     }
 }

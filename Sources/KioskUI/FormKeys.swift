@@ -138,6 +138,8 @@ extension Application {
             prepareQuestion(context)
             return .stay
         }
+        // A correction from the review goes back there, unless the form has questions left to answer.
+        if correcting { return finish(result, context) }
         // Relevance may have changed the steps: continue after this field in the new list.
         let steps = steps(form, hidden: result.hidden)
         let position = steps.firstIndex { form.fields[$0.field].id == question.top.id } ?? step

@@ -7,7 +7,13 @@ extension KioskView {
     static func drawForm(_ state: KioskState, _ application: Application, _ screen: inout Screen, _ layout: Layout) {
         guard let context = state.formContext(application), let question = application.question(context) else { return }
         let matter = context.matter
-        title(matter.name.text(state.language), &screen, layout, right: state.t("form.step", String(question.step + 1), String(question.stepCount)))
+        var steps = state.t("form.step", String(question.step + 1), String(question.stepCount))
+        // Answers can open or close questions: say why the count is not the one the matter screen gave.
+        let change = question.stepCount - application.startingSteps
+        if application.startingSteps > 0, change != 0 {
+            steps += state.t(change > 0 ? "form.step.more" : "form.step.fewer", String(abs(change)))
+        }
+        title(matter.name.text(state.language), &screen, layout, right: steps)
         var row = layout.bodyTop
         let field = question.field
         if let entry = application.entry {
@@ -42,7 +48,10 @@ extension KioskView {
             let width = min(layout.bodyWidth - 16, max(24, min(field.inputKind?.maxLength ?? 20, 30) * 2 + 1))
             drawInput(input, state, &screen, layout, row: row, col: layout.bodyCol + 2, width: width)
             row += input.isComposing ? 3 : 1
-            if let feedback = liveFeedback(field, input.text, state) {
+            if input.overflowed {
+                screen.put(text: state.t("input.full", String(input.field.maxLength)), row: row + 1, col: layout.bodyCol + 2, style: errorStyle)
+                row += 1
+            } else if let feedback = liveFeedback(field, input.text, state) {
                 screen.put(text: feedback.text, row: row + 1, col: layout.bodyCol + 2, style: feedback.good ? goodStyle : errorStyle)
                 row += 1
             }

@@ -92,18 +92,11 @@ extension KioskState {
         case .form(let application): formKey(key, application)
         case .materials(let application):
             if key == .enter || key.digit == 1 {
-                push(.review(application, page: 0))
+                push(.review(application, ReviewScreen()))
             } else if key == .escape || key.digit == 0 {
                 back()
             }
-        case .review(let application, let current):
-            if key == .enter || key.digit == 1 {
-                push(.confirm(application))
-            } else if key == .escape || key.digit == 0 {
-                back()
-            } else if let next = turn(key, page: current, lines: reviewLines(application).count) {
-                self.current = .review(application, page: next)
-            }
+        case .review(let application, let review): reviewKey(key, application, review)
         case .confirm(let application):
             if key == .enter || key.digit == 1 {
                 current = .saving(application)

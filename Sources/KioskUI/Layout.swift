@@ -50,22 +50,24 @@ public struct Layout: Sendable, Hashable {
 }
 
 extension KioskState {
-    /// The review's lines: every answered, visible question with its (masked) answer.
-    func reviewLines(_ application: Application) -> [String] {
+    /// The review's lines: every answered, visible question numbered, with its answer (masked unless `revealed`).
+    func reviewLines(_ application: Application, revealed: Bool) -> [String] {
         guard let matter = environment.catalog.matter(application.matterCode) else { return [] }
-        let width = layout.bodyWidth
-        let result = FormValidator.validate(application.answers, form: matter.form, today: today)
+        let questions = reviewQuestions(application, matter)
+        let digits = String(questions.count).count
+        let indent = String(repeating: " ", count: digits + 2)
+        let answers = FormValidator.validate(application.answers, form: matter.form, today: today).answers
         var lines: [String] = []
-        for field in matter.form.fields where field.type != .note && !result.hidden.contains(field.id) {
-            let label = field.label.text(language)
-            guard let value = result.answers[field.id] else {
-                lines.append("\(label): " + t("review.empty"))
-                continue
-            }
-            lines += "\(label): \(display(value, field: field))".wrapped(toWidth: width)
-            if case .group(let entries) = value {
+        for (index, field) in questions.enumerated() {
+            let number = String(index + 1)
+            let label = String(repeating: " ", count: digits - number.count) + number + ". " + field.label.text(language)
+            var text = label + ": " + t("review.empty")
+            if let value = answers[field.id] { text = label + ": " + display(value, field: field, masked: !revealed) }
+            lines += text.wrapped(toWidth: layout.bodyWidth - indent.count).enumerated().map { $0.offset == 0 ? $0.element : indent + $0.element }
+            if case .group(let entries)? = answers[field.id] {
                 for (index, entry) in entries.enumerated() {
-                    lines += ("  " + t("review.entry", String(index + 1)) + entrySummary(entry, group: field)).wrapped(toWidth: width)
+                    let line = t("review.entry", String(index + 1)) + entrySummary(entry, group: field, masked: !revealed)
+                    lines += line.wrapped(toWidth: layout.bodyWidth - indent.count - 2).map { indent + "  " + $0 }
                 }
             }
         }
@@ -83,21 +85,22 @@ extension KioskState {
         return lines
     }
 
-    /// What an entry of a repeat group holds, masked where sensitive.
-    func entrySummary(_ entry: Answers, group: Field) -> String {
+    /// What an entry of a repeat group holds, sensitive answers masked unless `masked` is false.
+    func entrySummary(_ entry: Answers, group: Field, masked: Bool = true) -> String {
         group.fields.compactMap { member in
-            entry[member.id].map { display($0, field: member) }
+            entry[member.id].map { display($0, field: member, masked: masked) }
         }.joined(separator: "  ")
     }
 
-    /// An answer as the review shows it: choice labels, masked personal data.
-    func display(_ value: AnswerValue, field: Field) -> String {
+    /// An answer as the review shows it: choice labels, personal data masked unless `masked` is false.
+    func display(_ value: AnswerValue, field: Field, masked: Bool = true) -> String {
+        let masked = masked && field.sensitive
         switch value {
         case .text(let text):
-            if field.sensitive { return Masking.value(text, for: field) }
+            if masked { return Masking.value(text, for: field) }
             return field.choiceLabel(text)?.text(language) ?? text
         case .number(let number):
-            return field.sensitive ? Masking.generic(ExpressionValue.format(number)) : ExpressionValue.format(number)
+            return masked ? Masking.generic(ExpressionValue.format(number)) : ExpressionValue.format(number)
         case .list(let values):
             return values.map { field.choiceLabel($0)?.text(language) ?? $0 }.joined(separator: language == .zhHans ? "、" : ", ")
         case .group(let entries):

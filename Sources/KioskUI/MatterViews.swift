@@ -55,7 +55,7 @@ extension KioskView {
             screen.put(text: state.t("matter.limit", limit), row: top + 2, col: layout.bodyCol)
             screen.put(text: state.t("matter.fee", matter.fee.text(state.language)), row: top + 3, col: layout.bodyCol, clipTo: layout.width - 2)
             screen.put(text: state.t("matter.visits", String(matter.visits)), row: top + 4, col: layout.bodyCol)
-            screen.put(text: state.t("matter.steps", String(matter.form.fields.filter { $0.isAnswered }.count)), row: top + 5, col: layout.bodyCol)
+            screen.put(text: state.t("matter.steps", String(state.startingSteps(matter))), row: top + 5, col: layout.bodyCol)
             menu([("1", state.t("matter.start")), ("2", state.t("matter.readGuide"))], &screen, layout, top: top + 8)
         }
         keys(state.t("keys.back"), &screen, layout)

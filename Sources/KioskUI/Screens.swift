@@ -28,8 +28,8 @@ public enum ScreenState: Sendable {
     case form(Application)
     /// The materials to have ready.
     case materials(Application)
-    /// All answers, masked, paged.
-    case review(Application, page: Int)
+    /// All answers, numbered, masked unless the resident asks to see them in full, paged.
+    case review(Application, ReviewScreen)
     /// The last confirmation before storing.
     case confirm(Application)
     /// The application is being stored.
@@ -67,7 +67,7 @@ public enum ScreenState: Sendable {
         case .guide(let code, let page): .guide(code: code, page: page)
         case .form: .form
         case .materials: .materials
-        case .review(_, let page): .review(page: page)
+        case .review(_, let review): .review(page: review.page)
         case .confirm: .confirm
         case .saving, .printing: .working
         case .receipt: .receipt
@@ -102,6 +102,16 @@ public struct SearchScreen: Sendable {
     init(candidates: (any CandidateSource)?) {
         input = TextInput(kind: .text, maxLength: 20, candidates: candidates, pinyin: false)
     }
+}
+
+/// The review: its page, whether the answers show in full, and the number of a question to correct as typed.
+public struct ReviewScreen: Sendable, Hashable {
+    /// The page shown.
+    public var page = 0
+    /// Whether the answers show in full (on this screen only: leaving it masks them again).
+    public var revealed = false
+    /// The digits of the number of the question to correct.
+    public var number = ""
 }
 
 /// The progress screen: the receipt box, and the receipt number being looked up.
@@ -212,6 +222,10 @@ public struct Application: Sendable {
     public var error: LocalizedText?
     /// Who enters it.
     public var channel: Channel
+    /// How many steps the form had when it started (the matter screen's count), to explain a change.
+    public var startingSteps = 0
+    /// Whether a question is being corrected from the review (the form returns there once it is complete).
+    public var correcting = false
 
     public init(matterCode: String, answers: Answers, channel: Channel) {
         self.matterCode = matterCode

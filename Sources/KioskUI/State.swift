@@ -44,7 +44,7 @@ public struct KioskState: Sendable {
             switch current {
             case .form: current = .form(newValue)
             case .materials: current = .materials(newValue)
-            case .review(_, let page): current = .review(newValue, page: page)
+            case .review(_, let review): current = .review(newValue, review)
             case .confirm: current = .confirm(newValue)
             case .saving: current = .saving(newValue)
             default: break

@@ -40,6 +40,8 @@ public struct TextInput: Sendable {
     public var composer: PinyinComposer?
     /// What may be typed.
     public let kind: InputKind
+    /// Whether the last key brought more than the input takes (what did not fit was not added).
+    public private(set) var overflowed = false
 
     /// An input holding `text`.
     public init(_ text: String = "", kind: InputKind, maxLength: Int, candidates: (any CandidateSource)?, pinyin: Bool = true) {
@@ -56,6 +58,7 @@ public struct TextInput: Sendable {
 
     /// Edits with `key`; returns false for keys the input does not use (Enter, Esc, Tab...).
     public mutating func handle(_ key: KeyEvent) -> Bool {
+        overflowed = false
         if let outcome = composer?.handle(key) {
             if !outcome.committed.isEmpty { insert(outcome.committed) }
             if !outcome.passThrough { return true }
@@ -73,6 +76,9 @@ public struct TextInput: Sendable {
     mutating func insert(_ text: String) {
         var accepted = String(text.filter(kind.accepts))
         if kind == .code || kind == .idNumber { accepted = accepted.uppercased() }
+        let before = field.text.count
         field.insert(accepted)
+        // At the limit, characters are refused, never cut off silently.
+        overflowed = field.isFull && field.text.count - before < accepted.count
     }
 }

@@ -57,16 +57,19 @@ extension KioskState {
         case .tick, .resize, .key:
             break
         case .submitted(.success(let stored)):
-            var effects: [Effect] = [.printReceipt(stored.summary)]
-            if case .saving(let application) = current,
-                environment.catalog.matter(application.matterCode)?.needsSignature == true
-            {
-                effects.append(.printForm(stored.summary, answers: application.answers))
-            }
+            // A form to sign prints first: the receipt, printed after it, says whether it did.
+            let effect: Effect =
+                if case .saving(let application) = current,
+                    environment.catalog.matter(application.matterCode)?.needsSignature == true
+                {
+                    .printForm(stored.summary, answers: application.answers)
+                } else {
+                    .printReceipt(stored.summary)
+                }
             // The answers leave the model as soon as they are stored.
             current = .printing(ReceiptScreen(stored: stored))
-            pending += effects.count
-            return effects
+            pending += 1
+            return [effect]
         case .submitted(.failure(let failure)):
             push(.submitFailed(message: failure.text(environment.strings, language)))
         case .printed(let result):
@@ -78,18 +81,16 @@ extension KioskState {
             default: break
             }
         case .formPrinted(let result):
-            switch current {
-            case .printing(var receipt):
-                receipt.formPrintResult = result
-                current = .printing(receipt)
-            case .receipt(var receipt):
-                receipt.formPrintResult = result
-                current = .receipt(receipt)
-            case .receiptQR(var receipt):
-                receipt.formPrintResult = result
-                current = .receiptQR(receipt)
-            default: break
+            guard case .printing(var receipt) = current else { break }
+            receipt.formPrintResult = result
+            switch result {
+            case .printed: receipt.stored.summary.formPrint = .printed
+            case .failed: receipt.stored.summary.formPrint = .failed
+            case .notConfigured: break
             }
+            current = .printing(receipt)
+            pending += 1
+            return [.printReceipt(receipt.stored.summary)]
         case .lookedUp(.success(let summary)):
             var query = ""
             if case .progress(let progress) = current { query = progress.query ?? "" }

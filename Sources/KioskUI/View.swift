@@ -136,11 +136,22 @@ public enum KioskView {
         case .guide(let code, let page): drawGuide(state, code: code, page: page, &screen, layout)
         case .form(let application): drawForm(state, application, &screen, layout)
         case .materials: drawMaterials(state, &screen, layout)
-        case .review(let application, let page):
-            title(state.t("review.title"), &screen, layout)
-            let lines = state.reviewLines(application)
-            let hint = drawPaged(lines, page: page, &screen, layout, state: state)
-            keys(state.t("keys.review") + (hint.isEmpty ? "" : "   " + hint), &screen, layout)
+        case .review(let application, let review):
+            title(state.t("review.title"), &screen, layout, right: state.t(review.revealed ? "review.revealed" : "review.masked"))
+            let lines = state.reviewLines(application, revealed: review.revealed)
+            let pages = layout.pageCount(lines: lines.count)
+            for (offset, line) in lines.dropFirst(min(review.page, pages - 1) * layout.linesPerPage).prefix(layout.linesPerPage).enumerated() {
+                screen.put(text: line, row: top + offset, col: layout.bodyCol, clipTo: layout.bodyCol + layout.bodyWidth)
+            }
+            if pages > 1 {
+                screen.put(
+                    text: state.t("list.page", String(min(review.page, pages - 1) + 1), String(pages)) + "   " + state.t("keys.review.pages"),
+                    row: layout.noticeRow - 1, col: layout.bodyCol)
+            }
+            if !review.number.isEmpty, state.notice == nil {
+                screen.put(text: state.t("review.number", review.number), row: layout.noticeRow, col: layout.bodyCol, style: numberStyle)
+            }
+            keys(state.t("keys.review", state.t(review.revealed ? "keys.review.hide" : "keys.review.reveal")), &screen, layout)
         case .confirm(let application):
             title(state.t("confirm.title"), &screen, layout)
             var row = top

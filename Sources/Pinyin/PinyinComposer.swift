@@ -20,11 +20,14 @@ public struct PinyinOutcome: Hashable, Sendable {
 /// `CandidateSource`).
 ///
 /// In pinyin mode, lower-case letters build up a pinyin string and the candidates for it are shown
-/// in pages of `pageSize`, numbered from 1: a digit picks one, Space picks the page's first, `-`/`=`
-/// or PgUp/PgDn (or Up/Down) change page, Backspace removes a letter, Esc drops the composition,
-/// Enter commits the letters as typed. Any other character finishes the composition with the
-/// first candidate and is then inserted as is, so digits, punctuation, upper-case letters and
-/// text committed by a real input method pass straight through; so does pasted text.
+/// in pages of `pageSize`, numbered from 1: a digit picks one, Space or Enter picks the page's
+/// first, `-`/`=` or PgUp/PgDn (or Up/Down) change page, Backspace removes a letter, Esc drops the
+/// composition. A candidate standing for only the first letters (`李秀` in `lixiuying`) leaves the
+/// rest composing, for the next choice, as every pinyin input method does; letters without any
+/// candidate stay composing (a name never gets raw pinyin). Any other character finishes the
+/// composition with the first candidates and is then inserted as is, so digits, punctuation,
+/// upper-case letters and text committed by a real input method pass straight through; so does
+/// pasted text.
 /// `toggleKey` (F2 by default: a terminal never reports Shift on its own, and Tab moves between
 /// fields) switches to direct mode, where every key passes through, and back.
 public struct PinyinComposer: Sendable {
@@ -50,7 +53,7 @@ public struct PinyinComposer: Sendable {
     /// The pinyin letters typed so far.
     public private(set) var composition = ""
     /// All candidates for `composition`, best first.
-    public private(set) var candidates: [String] = []
+    public private(set) var candidates: [Candidate] = []
     /// The page shown, from 0.
     public private(set) var page = 0
     private let source: any CandidateSource
@@ -72,7 +75,7 @@ public struct PinyinComposer: Sendable {
 
     /// The candidates on the current page, in order of their number (1...pageSize).
     public var pageCandidates: [String] {
-        Array(candidates.dropFirst(page * pageSize).prefix(pageSize))
+        candidates.dropFirst(page * pageSize).prefix(pageSize).map(\.text)
     }
 
     /// The current page as one line: `1.张三 2.张 3.涨 ...`.
@@ -101,7 +104,7 @@ public struct PinyinComposer: Sendable {
             for character in text { committed += type(character) }
             return PinyinOutcome(committed: committed)
         case (.paste(let text), _, _):
-            return PinyinOutcome(committed: (isComposing ? pick(0) : "") + text)
+            return PinyinOutcome(committed: finish() + text)
         case (.text(let text), .direct, _):
             return PinyinOutcome(committed: text)
         case (_, .direct, _), (_, _, false):
@@ -112,9 +115,7 @@ public struct PinyinComposer: Sendable {
         case (.escape, _, true):
             reset()
         case (.enter, _, true):
-            let committed = composition
-            reset()
-            return PinyinOutcome(committed: committed)
+            return PinyinOutcome(committed: pick(0))
         case (.pageUp, _, true), (.up, _, true):
             page = max(0, page - 1)
         case (.pageDown, _, true), (.down, _, true):
@@ -150,14 +151,27 @@ public struct PinyinComposer: Sendable {
             page = min(pageCount - 1, page + 1)
             return ""
         default:
-            return pick(0) + String(character)
+            return finish() + String(character)
         }
     }
 
-    /// Commits candidate `index` of the current page (the raw letters when there is none).
+    /// Commits candidate `index` of the current page; the letters it does not stand for stay composing.
+    /// Nothing when there is no such candidate.
     private mutating func pick(_ index: Int) -> String {
-        let page = pageCandidates
-        let committed = index < page.count ? page[index] : composition
+        let shown = candidates.dropFirst(page * pageSize).prefix(pageSize)
+        guard index < shown.count else { return "" }
+        let candidate = shown[shown.startIndex + index]
+        composition = String(composition.dropFirst(min(max(1, candidate.letters), composition.count)))
+        search()
+        return candidate.text
+    }
+
+    /// Ends the composition before other text: first candidates while there are any, then the
+    /// letters left as typed (so nothing typed is lost or reordered).
+    private mutating func finish() -> String {
+        var committed = ""
+        while isComposing, !candidates.isEmpty { committed += pick(0) }
+        committed += composition
         reset()
         return committed
     }

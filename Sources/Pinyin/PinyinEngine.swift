@@ -4,10 +4,24 @@ import Glibc
 #endif
 import Synchronization
 
+/// A Chinese candidate for a pinyin string, and how many of its leading letters it stands for.
+public struct Candidate: Hashable, Sendable {
+    /// The Chinese text.
+    public var text: String
+    /// The leading letters of the pinyin string it stands for (`李秀` in `lixiuying`: 5).
+    public var letters: Int
+
+    /// A candidate standing for the first `letters` letters.
+    public init(_ text: String, letters: Int) {
+        self.text = text
+        self.letters = letters
+    }
+}
+
 /// Gives Chinese candidates for a pinyin string, best first.
 public protocol CandidateSource: Sendable {
     /// Up to `limit` candidates for lower-case pinyin letters (full pinyin or initials, e.g. `ylbx`).
-    func candidates(for pinyin: String, limit: Int) -> [String]
+    func candidates(for pinyin: String, limit: Int) -> [Candidate]
 }
 
 /// Why the pinyin engine could not start.
@@ -72,19 +86,27 @@ public final class PinyinEngine: CandidateSource {
         }
     }
 
-    /// Up to `limit` candidates for `pinyin` (lower-case letters; anything else is ignored).
-    public func candidates(for pinyin: String, limit: Int) -> [String] {
+    /// Up to `limit` candidates for `pinyin` (lower-case letters; anything else is ignored), each with
+    /// the letters it stands for: one spelling per character, as the decoder split the letters.
+    public func candidates(for pinyin: String, limit: Int) -> [Candidate] {
         let letters = String(pinyin.unicodeScalars.filter { ("a"..."z").contains($0) }.prefix(Self.maxPinyinLength))
         guard !letters.isEmpty, limit > 0 else { return [] }
         return Self.decoder.withLock { decoder in
             guard (try? Self.open(dictionaryPath, in: &decoder.path)) != nil else { return [] }
             let count = letters.withCString { bm_pinyin_search($0, letters.utf8.count) }
-            var result: [String] = []
+            // Where each spelling starts, then where the last one ends.
+            var starts = [Int](repeating: 0, count: Self.maxPinyinLength + 2)
+            let positions = bm_pinyin_spelling_starts(&starts, starts.count)
+            let spellings = starts.prefix(positions).map { min(max($0, 0), letters.count) }
+            var result: [Candidate] = []
             var buffer = [CChar](repeating: 0, count: 256)
             for index in 0..<min(count, limit) {
                 let length = bm_pinyin_candidate(index, &buffer, buffer.count)
                 guard length > 0 else { continue }
-                result.append(String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+                let text = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                // A candidate of n characters stands for the first n spellings (all of them when the split is unknown).
+                let used = spellings.count > 1 ? spellings[min(text.utf16.count, spellings.count - 1)] : letters.count
+                result.append(Candidate(text, letters: max(1, used)))
             }
             return result
         }

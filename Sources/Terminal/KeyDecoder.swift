@@ -45,8 +45,12 @@ public enum KeyEvent: Hashable, Sendable {
 ///
 /// Escape sequences and UTF-8 characters may be split across reads; incomplete input is kept until
 /// the next `feed`. A lone ESC cannot be told from the start of a sequence, so the caller calls
-/// `flush()` after a short quiet time (`hasPendingInput` says when one is due). Unknown sequences
-/// are dropped; invalid UTF-8 becomes U+FFFD.
+/// `flush()` after a short quiet time (`hasPendingInput` says when one is due). Every sequence that
+/// is not a key the kiosk uses is swallowed whole, so it never acts as Esc or any other key and none
+/// of its bytes become text: unknown CSI and SS3 sequences, Alt plus a key (ESC and one character),
+/// and the string sequences OSC (`ESC ]`), DCS (`ESC P`), APC (`ESC _`), PM (`ESC ^`) and SOS
+/// (`ESC X`) up to their terminator (ST, BEL, CAN or SUB; a string left open ends at the next
+/// `flush()`). Invalid UTF-8 becomes U+FFFD.
 public struct KeyDecoder: Sendable {
     /// Longest paste kept, in bytes; the rest of a longer paste is dropped.
     public static let maxPasteBytes = 64 * 1024
@@ -57,12 +61,14 @@ public struct KeyDecoder: Sendable {
     private var pasting = false
     private var paste: [UInt8] = []
     private var afterCR = false
+    /// Inside a string sequence (OSC, DCS, APC, PM, SOS): bytes are dropped until its terminator.
+    private var inString = false
 
     /// Creates a decoder with no pending input.
     public init() {}
 
     /// Whether bytes are waiting for more input (an ESC or an incomplete sequence or character).
-    public var hasPendingInput: Bool { !pending.isEmpty }
+    public var hasPendingInput: Bool { !pending.isEmpty || inString }
 
     /// Decodes `bytes` together with any input left over from earlier calls.
     public mutating func feed(_ bytes: [UInt8]) -> [KeyEvent] {
@@ -92,6 +98,16 @@ public struct KeyDecoder: Sendable {
                 paste = []
                 continue
             }
+            if inString {
+                guard let end = stringEnd(from: index) else {
+                    // All dropped, except an ESC at the very end that may start the terminator.
+                    index = pending.last == 0x1B ? pending.count - 1 : pending.count
+                    break decoding
+                }
+                index = end
+                inString = false
+                continue
+            }
             let byte = pending[index]
             let wasAfterCR = afterCR
             afterCR = byte == 0x0D
@@ -108,6 +124,10 @@ public struct KeyDecoder: Sendable {
                     emitText()
                     pasting = true
                     index += length
+                case .stringStart:
+                    emitText()
+                    inString = true
+                    index += 2
                 case .alone:
                     emitText()
                     events.append(.escape)
@@ -163,7 +183,14 @@ public struct KeyDecoder: Sendable {
     /// incomplete escape sequence is dropped (after its ESC is reported), an incomplete UTF-8
     /// character becomes U+FFFD. Does nothing during a bracketed paste.
     public mutating func flush() -> [KeyEvent] {
-        guard !pending.isEmpty, !pasting else { return [] }
+        guard !pasting else { return [] }
+        if inString {
+            // A string sequence left open: dropped, with the ESC that might have started its terminator.
+            inString = false
+            pending = []
+            return []
+        }
+        guard !pending.isEmpty else { return [] }
         defer { pending = [] }
         if pending[0] == 0x1B { return [.escape] }
         return [.text("\u{FFFD}")]
@@ -177,6 +204,8 @@ public struct KeyDecoder: Sendable {
         case incomplete
         case alone
         case pasteStart(length: Int)
+        /// `ESC` and the introducer of a string sequence: what follows is dropped up to its terminator.
+        case stringStart
         /// A complete sequence; `event` is nil for sequences the kiosk ignores.
         case sequence(length: Int, event: KeyEvent?)
     }
@@ -204,10 +233,38 @@ public struct KeyDecoder: Sendable {
                 default: nil
                 }
             return .sequence(length: 3, event: event)
-        default:
-            // ESC followed by anything else (including a second ESC) is the Escape key itself.
+        case 0x1B:
+            // A second ESC: the first was the Escape key itself.
             return .alone
+        case UInt8(ascii: "]"), UInt8(ascii: "P"), UInt8(ascii: "_"), UInt8(ascii: "^"), UInt8(ascii: "X"):
+            return .stringStart
+        case 0x80...:
+            // Alt plus a non-ASCII character: swallowed with the whole character.
+            switch decodeUTF8(at: start + 1) {
+            case .incomplete: return .incomplete
+            case .scalar(_, let length): return .sequence(length: 1 + length, event: nil)
+            }
+        default:
+            // Alt plus a key (ESC and one byte): no key of the kiosk.
+            return .sequence(length: 2, event: nil)
         }
+    }
+
+    /// Where the string sequence whose content starts at `start` ends (after its terminator), or nil
+    /// when it does not end in the input so far. An ESC not followed by `\` ends it too, and starts
+    /// a sequence of its own.
+    private func stringEnd(from start: Int) -> Int? {
+        var index = start
+        while index < pending.count {
+            switch pending[index] {
+            case 0x07, 0x18, 0x1A: return index + 1
+            case 0x1B:
+                guard index + 1 < pending.count else { return nil }
+                return pending[index + 1] == UInt8(ascii: "\\") ? index + 2 : index
+            default: index += 1
+            }
+        }
+        return nil
     }
 
     /// Parses `ESC [ params intermediates final`, and the Linux console's `ESC [ [ A`...`E` (F1-F5).
@@ -231,8 +288,8 @@ public struct KeyDecoder: Sendable {
         let final = pending[index]
         let length = index - start + 1
         guard (0x40...0x7E).contains(final) else {
-            // Not a valid sequence: drop the introducer and decode the rest normally.
-            return .sequence(length: 2, event: nil)
+            // Not a valid sequence: dropped up to the byte that broke it, which is decoded normally.
+            return .sequence(length: index - start, event: nil)
         }
         let parameters = String(decoding: pending[parameterStart..<parameterEnd], as: UTF8.self)
         let first = Int(parameters.split(separator: ";", omittingEmptySubsequences: false).first ?? "") ?? 0

@@ -176,3 +176,42 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: directory.path + "/spool/CG-XK-04-guide.pdf"))
     }
 }
+
+@Suite(.needsRoot("a private cupsd needs root")) struct SignedFormPrintingTests {
+    /// The form to sign prints before the receipt, so the receipt tells the truth about it (issue 17, item 1).
+    @Test func theReceiptOfAMatterToSignIsComposedAfterTheFormPrinted() async throws {
+        let directory = try TemporaryDirectory()
+        let cups = try PrivateCups()
+        var station = demo.station
+        station.dataDirectory = directory.path
+        let base = try runtime(in: directory, clock: ManualClock(start))
+        let app = KioskApp(
+            environment: base.environment, submitter: base.submitter, assistants: base.assistants,
+            printer: CupsPrinter(station: station, server: cups.server), clock: base.clock)
+        var state = KioskState(environment: app.environment, now: start)
+        state.push(.matter(code: "RS-GG-01"))
+        state.press(.text("1"))
+        state.application?.answers = [
+            "name": .text("李秀英"), "id_number": .text(residentID(born: "19600101")), "phone": .text("13800138000"),
+            "address": .text("大桥村3组12号"), "resident_group": .text("ordinary"), "contribution_level": .text("level_300"),
+        ]
+        state.push(.confirm(try #require(state.application)))
+        var effects = state.press(.text("1"))
+        var performed: [String] = []
+        while !effects.isEmpty {
+            let effect = effects.removeFirst()
+            performed.append("\(effect)".prefix { $0 != "(" }.description)
+            if let event = await app.perform(effect) { effects += state.handle(event) }
+        }
+        #expect(performed == ["submit", "printForm", "printReceipt"])
+        #expect(state.page == .receipt)
+        #expect(state.text.contains("申请表已打印"))
+        let number = try #require(state.submitted).receipt
+        let receipt = try runTool("pdftotext", ["-layout", cups.output(of: "bianmin-receipt"), "-"]).output
+        #expect(receipt.contains(number))
+        #expect(!receipt.contains("申请表未能在村里打印"))
+        let stored = try #require(try app.submitter.queue.find(receipt: number))
+        #expect(stored.formPrint == .printed)
+        #expect(stored.receiptPrint == .printed)
+    }
+}

@@ -138,7 +138,8 @@ func screens() throws -> [(String, KioskState)] {
         return state
     }
     result.append(("materials", try filledForm { .materials($0) }))
-    result.append(("review", try filledForm { .review($0, page: 0) }))
+    result.append(("review", try filledForm { .review($0, ReviewScreen()) }))
+    result.append(("review-revealed", try filledForm { .review($0, ReviewScreen(revealed: true, number: "4")) }))
     result.append(("confirm", try filledForm { .confirm($0) }))
     var working = try filledForm { .confirm($0) }
     working.press(.text("1"))
@@ -154,8 +155,8 @@ func screens() throws -> [(String, KioskState)] {
     }
     try add("receipt-form-failed") {
         $0.handle(.submitted(.success(stored(try sampleSummary()))))
-        $0.handle(.printed(.printed))
         $0.handle(.formPrinted(.failed(reason: .printerNotFound, detail: "no queue")))
+        $0.handle(.printed(.printed))
     }
     try add("receipt-printed") {
         $0.handle(.submitted(.success(stored(try sampleSummary()))))

@@ -151,6 +151,52 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.text.contains("第3步/共6步"))
     }
 
+    /// Issue 17, item 3: the matter screen and the form give one count, and the form says why it changed.
+    @Test func theMatterScreenAndTheFormCountTheSameStepsAndExplainAChange() throws {
+        var state = try freshState()
+        state.push(.matter(code: "MZ-QR-02"))
+        #expect(state.text.contains("需要填写: 共10步"))
+        state.press(.text("1"))
+        #expect(state.text.contains("第1步/共10步"))
+        #expect(!state.text.contains("因您的回答"))
+        state.application?.answers["person_type"] = .text("disabled")
+        state.prepareQuestion()
+        #expect(state.text.contains("第1步/共11步(因您的回答多了1步)"))
+    }
+
+    /// Issue 17, item 5: at `max_length` characters are refused, and the resident is told.
+    @Test func textAtItsLimitRefusesMoreAndSaysSo() throws {
+        var state = try formState("MZ-QT-01")  // the name takes at most 20 characters
+        state.press(.paste("欧阳" + String(repeating: "娜", count: 20)))
+        #expect(state.application?.input?.text.count == 20)
+        #expect(state.text.contains("最多只能填20个字,后面的字没有填进去。"))
+        state.press(.backspace)
+        #expect(!state.text.contains("最多只能填"))
+        state.press(.function(2))
+        state.type("ab")
+        #expect(state.application?.input?.text.hasSuffix("a") == true)
+        #expect(state.text.contains("最多只能填20个字"))
+    }
+
+    /// Issue 17, item 4: choosing 李秀 keeps `ying` composing; Enter takes a candidate, never the letters.
+    @Test func pinyinKeepsTheLettersNotChosenAndEnterNeverTakesRawLetters() throws {
+        var state = try formState("MZ-QT-01")
+        state.type("lixiuying")
+        let bar = try #require(state.application?.input?.composer?.pageCandidates)
+        let index = try #require(bar.firstIndex(of: "李秀"))
+        state.type(String(index + 1))
+        #expect(state.application?.input?.text == "李秀")
+        #expect(state.application?.input?.composer?.composition == "ying")
+        #expect(state.text.contains("拼音: ying"))
+        state.press(.enter)  // the first candidate for ying, not the letters; the question stays
+        #expect(state.application?.step == 0)
+        let name = try #require(state.application?.input?.text)
+        #expect(name.count == 3 && name.hasPrefix("李秀") && !name.contains { $0.isASCII })
+        state.press(.enter)
+        #expect(state.application?.answers["name"] == .text(name))
+        #expect(state.application?.step == 1)
+    }
+
     @Test func constraintsShowTheCatalogMessage() throws {
         var state = try formState("MZ-QT-01")
         state.type("li")
@@ -270,6 +316,69 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(answers["address"] == .text("Daqiao 5"))
         #expect(channel == .selfService)
         #expect(state.page == .working)
+    }
+}
+
+/// The review shows what it asks the resident to check, and each line leads back to its question (issue 17, item 2).
+@Suite struct ReviewTests {
+    func review() throws -> KioskState {
+        var state = try formState("MZ-QT-01")
+        state.application?.answers = [
+            "name": .text("李秀英"), "id_number": .text(residentID(born: "19500101")), "phone": .text("13800138000"),
+            "address": .text("大桥村3组12号"), "residence": .text("local"), "pickup": .text("village"),
+        ]
+        state.application?.step = 5
+        state.prepareQuestion()
+        state.press(.enter)
+        #expect(state.page == .materials)
+        state.press(.text("1"))
+        #expect(state.page == .review(page: 0))
+        return state
+    }
+
+    @Test func starShowsTheFullAnswersOnScreenUntilTheReviewIsLeft() throws {
+        var state = try review()
+        #expect(state.text.contains("1. 姓名: 李**"))
+        #expect(!state.text.contains("李秀英"))
+        state.press(.text("*"))
+        #expect(state.text.contains("1. 姓名: 李秀英"))
+        #expect(state.text.contains("2. 公民身份号码: \(residentID(born: "19500101"))"))
+        #expect(state.text.contains("4. 家庭住址: 大桥村3组12号"))
+        state.press(.text("*"))
+        #expect(!state.text.contains("李秀英"))
+        state.press(.text("*"), .escape)
+        #expect(state.page == .materials)
+        state.press(.text("1"))
+        #expect(!state.text.contains("李秀英"))
+        state.press(.text("*"), .enter)
+        #expect(state.page == .confirm)
+        state.press(.escape)
+        #expect(!state.text.contains("李秀英"))
+    }
+
+    @Test func aLinesNumberGoesToItsQuestionAndBackToTheReview() throws {
+        var state = try review()
+        state.type("4")
+        #expect(state.text.contains("修改第 4 项:请按 Enter"))
+        state.press(.enter)
+        #expect(state.page == .form)
+        #expect(state.text.contains("家庭住址"))
+        #expect(state.application?.input?.text == "大桥村3组12号")
+        state.press(.backspace, .backspace, .backspace)
+        state.type("5")
+        state.press(.text("5"))  // pinyin is off for digits: "5" types itself
+        state.press(.enter)
+        #expect(state.page == .review(page: 0))
+        #expect(state.application?.answers["address"] == .text("大桥村3组55"))
+        state.press(.escape)
+        #expect(state.page == .materials)  // the materials are still one step back
+        state.press(.text("1"))
+        state.type("12")
+        state.press(.enter)
+        #expect(state.page == .review(page: 0))
+        #expect(state.text.contains("没有第 12 项"))
+        state.type("0")
+        #expect(state.page == .materials)  // 0 alone goes back
     }
 }
 

@@ -62,9 +62,9 @@ import TestSupport
         #expect(result3 == [.escape])
         let result4 = decoder.flush()
         #expect(result4 == [.escape])
-        // Esc then a letter typed quickly: the Escape key and the letter.
+        // ESC and a letter in one read is Alt plus the letter: no key of the kiosk, swallowed whole.
         let result5 = decoder.feed(bytes("\u{1B}a"))
-        #expect(result5 == [.escape, .text("a")])
+        #expect(result5.isEmpty)
         // An incomplete sequence that never completes counts as Escape; its rest is dropped.
         let result6 = decoder.feed(bytes("\u{1B}[1"))
         #expect(result6.isEmpty)
@@ -109,6 +109,40 @@ import TestSupport
 
     @Test func unknownSequencesAreDropped() {
         check(bytes("\u{1B}[?1;2c\u{1B}[>0;1;2c\u{1B}[99~x\u{1B}Ox"), [.text("x")])
+    }
+
+    /// Issue 17: OSC, DCS, APC, PM and SOS strings are swallowed whole with either terminator, never
+    /// acting as Esc and never leaving text behind.
+    @Test func stringSequencesAreSwallowedWhole() {
+        for introducer in ["]", "P", "_", "^", "X"] {
+            for terminator in ["\u{07}", "\u{1B}\\", "\u{18}", "\u{1A}"] {
+                let sequence = "\u{1B}" + introducer + "0;evil\r\u{7F}\u{08}\t1[A汉" + terminator
+                check(bytes("a" + sequence + "b\r"), [.text("ab"), .enter])
+            }
+        }
+        // Real ones: a window title (OSC 0), a clipboard write (OSC 52), a DECRQSS reply (DCS), an APC.
+        check(bytes("\u{1B}]0;title\u{07}\u{1B}]52;c;ZXZpbA==\u{1B}\\\u{1B}P1$r0m\u{1B}\\\u{1B}_Gi=1;OK\u{1B}\\1"), [.text("1")])
+        // An ESC inside a string that does not start ST ends it and is decoded: here the Up key.
+        check(bytes("\u{1B}]0;x\u{1B}[A2"), [.up, .text("2")])
+    }
+
+    @Test func anOpenStringSequenceIsDroppedAtTheNextFlush() {
+        var decoder = KeyDecoder()
+        #expect(decoder.feed(bytes("\u{1B}]0;never ends 123")).isEmpty)
+        #expect(decoder.hasPendingInput)
+        #expect(decoder.feed(bytes("\r456")).isEmpty)
+        #expect(decoder.flush().isEmpty)
+        #expect(!decoder.hasPendingInput)
+        #expect(decoder.feed(bytes("7\r")) == [.text("7"), .enter])
+        // Its ESC at the end of a read waits for the next: `\` makes it the terminator.
+        #expect(decoder.feed(bytes("\u{1B}Pdata\u{1B}")).isEmpty)
+        #expect(decoder.feed(bytes("\\8")) == [.text("8")])
+    }
+
+    @Test func altPlusAKeyIsNeverEscapeOrText() {
+        check(bytes("\u{1B}a\u{1B}0\u{1B}\r\u{1B}\u{7F}\u{1B}汉\u{1B}[1;3A9"), [.up, .text("9")])
+        // A CSI broken by a byte outside its grammar: dropped up to that byte.
+        check(bytes("\u{1B}[12\u{7F}3"), [.backspace, .text("3")])
     }
 
     @Test func bracketedPasteIsSanitised() {

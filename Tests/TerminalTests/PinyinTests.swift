@@ -13,8 +13,15 @@ private struct FakeSource: CandidateSource {
         "zhangs": ["张是", "张"],
         "zhangsan": ["张三", "张", "章", "涨", "长", "账", "仗"],
         "li": ["李", "里", "理"],
+        "ying": ["英", "应", "鹰"],
     ]
-    func candidates(for pinyin: String, limit: Int) -> [String] { Array((table[pinyin] ?? []).prefix(limit)) }
+    /// Candidates that stand for only the first letters, as the real engine gives them.
+    let partial: [String: [Candidate]] = [
+        "lixiuying": [Candidate("李秀英", letters: 9), Candidate("李秀", letters: 5), Candidate("李", letters: 2)],
+    ]
+    func candidates(for pinyin: String, limit: Int) -> [Candidate] {
+        Array((partial[pinyin] ?? (table[pinyin] ?? []).map { Candidate($0, letters: pinyin.count) }).prefix(limit))
+    }
 }
 
 @Suite struct PinyinComposerTests {
@@ -102,16 +109,39 @@ private struct FakeSource: CandidateSource {
         #expect(result13.passThrough)
     }
 
-    @Test func enterCommitsLettersAndOtherKeysAreHeldWhileComposing() {
+    @Test func enterCommitsTheFirstCandidateNeverTheLetters() {
         var composer = PinyinComposer(source: FakeSource())
         _ = type("zhang", into: &composer)
         let result14 = composer.handle(.left)
         #expect(result14 == PinyinOutcome())
         let result15 = composer.handle(.enter)
-        #expect(result15 == PinyinOutcome(committed: "zhang"))
-        // Letters with no candidates: Space commits them as typed.
+        #expect(result15 == PinyinOutcome(committed: "张"))
+        #expect(!composer.isComposing)
+        // Letters with no candidates stay composing on Enter and Space: Backspace or Esc removes them.
         let result16 = composer.handle(.text("qqq "))
-        #expect(result16 == PinyinOutcome(committed: "qqq"))
+        #expect(result16 == PinyinOutcome())
+        #expect(composer.handle(.enter) == PinyinOutcome())
+        #expect(composer.composition == "qqq")
+    }
+
+    /// Issue 17, item 4: choosing 李秀 for `lixiuying` keeps `ying` for the next choice.
+    @Test func aCandidateForTheFirstSyllablesKeepsTheRestComposing() {
+        var composer = PinyinComposer(source: FakeSource())
+        _ = type("lixiuying", into: &composer)
+        #expect(composer.candidateBar == "1.李秀英 2.李秀 3.李")
+        #expect(composer.handle(.text("2")) == PinyinOutcome(committed: "李秀"))
+        #expect(composer.composition == "ying")
+        #expect(composer.candidateBar == "1.英 2.应 3.鹰")
+        #expect(composer.handle(.text("2")) == PinyinOutcome(committed: "应"))
+        #expect(!composer.isComposing)
+        // Space and Enter do the same with the first candidate; punctuation finishes the whole composition first.
+        _ = type("lixiuying", into: &composer)
+        #expect(composer.handle(.text("3")) == PinyinOutcome(committed: "李"))
+        #expect(composer.composition == "xiuying")
+        _ = composer.handle(.escape)
+        _ = type("lixiuying", into: &composer)
+        _ = composer.handle(.text("3"))
+        #expect(composer.composition == "xiuying")
     }
 
     @Test func otherTextPassesStraightThrough() {
@@ -154,7 +184,7 @@ private struct FakeSource: CandidateSource {
 @Suite struct PinyinEngineTests {
     @Test func zhangsanOffersZhangSanFirst() throws {
         let engine = try PinyinEngine()
-        let candidates = engine.candidates(for: "zhangsan", limit: 9)
+        let candidates = engine.candidates(for: "zhangsan", limit: 9).map(\.text)
         #expect(candidates.first == "张三")
         #expect(candidates.count == 9)
         #expect(candidates.contains("张"))
@@ -162,7 +192,7 @@ private struct FakeSource: CandidateSource {
 
     @Test func initialsFindInsuranceNames() throws {
         let engine = try PinyinEngine()
-        let candidates = engine.candidates(for: "ylbx", limit: 5)
+        let candidates = engine.candidates(for: "ylbx", limit: 5).map(\.text)
         #expect(candidates.contains("养老保险"))
         #expect(candidates.contains("医疗保险"))
     }
@@ -176,11 +206,27 @@ private struct FakeSource: CandidateSource {
         #expect(result27 == PinyinOutcome(committed: "张三"))
     }
 
+    @Test func theEngineSaysWhichLettersACandidateStandsFor() throws {
+        let engine = try PinyinEngine()
+        let candidates = engine.candidates(for: "lixiuying", limit: 90)
+        #expect(candidates.first?.letters == 9)
+        #expect(candidates.contains(Candidate("李秀", letters: 5)))
+        #expect(candidates.contains(Candidate("李", letters: 2)))
+        #expect(engine.candidates(for: "lxy", limit: 90).contains(Candidate("联系", letters: 2)))
+        var composer = PinyinComposer(source: engine)
+        _ = composer.handle(.text("lixiuying"))
+        while !composer.pageCandidates.contains("李秀") { _ = composer.handle(.pageDown) }
+        let index = try #require(composer.pageCandidates.firstIndex(of: "李秀"))
+        #expect(composer.handle(.text(String(index + 1))) == PinyinOutcome(committed: "李秀"))
+        #expect(composer.composition == "ying")
+        #expect(composer.candidates.contains(Candidate("英", letters: 4)))
+    }
+
     @Test func nonLettersAreIgnoredAndEmptyGivesNothing() throws {
         let engine = try PinyinEngine()
         #expect(engine.candidates(for: "", limit: 5).isEmpty)
         #expect(engine.candidates(for: "1;\u{1B}", limit: 5).isEmpty)
-        #expect(engine.candidates(for: "zhang-san", limit: 1) == ["张三"])
+        #expect(engine.candidates(for: "zhang-san", limit: 1).map(\.text) == ["张三"])
         #expect(engine.candidates(for: String(repeating: "a", count: 500), limit: 3).count <= 3)
     }
 
@@ -199,7 +245,7 @@ private struct FakeSource: CandidateSource {
                 try PinyinEngine(dictionaryPath: path)
             }
             // A failed open does not break an engine that works.
-            #expect(working.candidates(for: "zhangsan", limit: 1) == ["张三"])
+            #expect(working.candidates(for: "zhangsan", limit: 1).map(\.text) == ["张三"])
         }
     }
 

@@ -51,6 +51,20 @@ extern "C" size_t bm_pinyin_candidate(size_t index, char *out, size_t capacity) 
     return written;
 }
 
+extern "C" size_t bm_pinyin_spelling_starts(size_t *out, size_t capacity) {
+    const uint16 *starts = nullptr;
+    size_t count;
+    try {
+        count = im_get_spl_start_pos(starts);
+    } catch (...) {
+        return 0;
+    }
+    if (starts == nullptr) return 0;
+    size_t written = 0;
+    for (size_t i = 0; i <= count && written < capacity; i++) out[written++] = starts[i];
+    return written;
+}
+
 extern "C" void bm_pinyin_close(void) {
     im_close_decoder();
 }
