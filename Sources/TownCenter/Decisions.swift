@@ -23,7 +23,9 @@ public struct UpdatesCursor: Sendable, Hashable {
 }
 
 extension CenterDatabase {
-    /// Records a decision on the submission with `receipt`; completed and rejected are final.
+    /// Records a decision on the submission with `receipt` with the four states of the desk's form
+    /// (its workflow state follows, as the migration carries such decisions over); completed and
+    /// rejected are final, and a case that moved through the workflow refuses it.
     @discardableResult
     public func decide(
         receipt: String, state: DecisionState, reason: String?, now: Int64, staff: String? = nil
@@ -33,6 +35,7 @@ extension CenterDatabase {
         return try await write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT uuid, station, state FROM submission WHERE receipt = ?", arguments: [receipt])
             else { throw CenterError.unknownReceipt(receipt) }
+            if try Self.followsWorkflow(uuid: row["uuid"], in: db) { throw CenterError.followsWorkflow(receipt: receipt) }
             if let current = DecisionState(rawValue: row["state"]), current == .completed || current == .rejected {
                 throw CenterError.decisionFinal(receipt: receipt, state: current)
             }
@@ -44,6 +47,7 @@ extension CenterDatabase {
             try db.execute(
                 sql: "UPDATE submission SET state = ?, decision_reason = ?, decided_at = ? WHERE uuid = ?",
                 arguments: [state.rawValue, reason, now, uuid])
+            try Self.carryOverDecisions(in: db, uuid: uuid)
             try Self.appendAudit(
                 AuditEvent(at: now, event: "decided", station: station, receipt: receipt, uuid: uuid,
                            detail: staff.map { "\(state.rawValue) \($0)" } ?? state.rawValue),
