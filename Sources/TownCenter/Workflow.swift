@@ -36,6 +36,12 @@ public struct CaseWorkflowRecord: Sendable, Hashable {
     public var deliveryRecipient: String?
     /// Every transition, oldest first.
     public var transitions: [CaseTransition]
+
+    /// Whether the case was approved (true) or denied (false); nil before a decision.
+    public var approved: Bool? {
+        let decided = transitions.last { $0.to == .approved || $0.to == .denied }?.to ?? file.state
+        return decided == .approved ? true : decided == .denied ? false : nil
+    }
 }
 
 /// A notice number allocated to a case.
