@@ -116,8 +116,9 @@ public struct CenterDatabase: Sendable {
         }
         migrator.registerMigration("case-workflow") { db in
             // Each case's place in the law's workflow (a case with no row is received), its
-            // suspensions, its transitions (who, when, why) and the notices issued, numbered per series
-            // and year. Decisions made with the four states before are carried over.
+            // suspensions, its transitions (who, when, why), the notices issued, numbered per series
+            // and year, and what stations learn of each step besides the four states. Decisions made
+            // with the four states before are carried over.
             try db.execute(sql: """
                 CREATE TABLE case_workflow (
                     uuid TEXT PRIMARY KEY REFERENCES submission(uuid), state TEXT NOT NULL,
@@ -137,6 +138,11 @@ public struct CenterDatabase: Sendable {
                     series TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL, number TEXT NOT NULL UNIQUE,
                     uuid TEXT NOT NULL REFERENCES submission(uuid), kind TEXT NOT NULL, staff TEXT NOT NULL,
                     issued_at INTEGER NOT NULL, PRIMARY KEY (series, year, seq)) WITHOUT ROWID;
+                ALTER TABLE decision ADD COLUMN case_state TEXT;
+                ALTER TABLE decision ADD COLUMN due TEXT;
+                ALTER TABLE decision ADD COLUMN due_estimated INTEGER;
+                ALTER TABLE decision ADD COLUMN missing TEXT;
+                ALTER TABLE decision ADD COLUMN go_to TEXT;
                 """)
             try Self.carryOverDecisions(in: db)
         }

@@ -65,20 +65,28 @@ extension CenterDatabase {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.seq, d.uuid, s.receipt, d.state, d.reason, d.decided_at
+                    SELECT d.seq, \(Self.decisionColumns)
                     FROM decision d JOIN submission s ON s.uuid = d.uuid
                     WHERE d.station = ? AND d.seq > ? ORDER BY d.seq LIMIT ?
                     """,
                 arguments: [station, cursor.sequence, limit + 1])
             let page = rows.prefix(limit)
-            let decisions = page.map { row in
-                DecisionUpdate(
-                    uuid: UUID(uuidString: row["uuid"])!, receipt: row["receipt"],
-                    state: DecisionState(rawValue: row["state"]) ?? .accepted, reason: row["reason"],
-                    decidedAt: row["decided_at"])
-            }
+            let decisions = page.map(Self.decisionUpdate)
             let last = page.last.map { UpdatesCursor(sequence: $0["seq"]) } ?? cursor
             return (decisions, last, rows.count > limit)
         }
+    }
+
+    /// The columns `decisionUpdate` reads, from `decision d JOIN submission s`.
+    static let decisionColumns = "d.uuid, s.receipt, d.state, d.reason, d.decided_at, d.case_state, d.due, d.due_estimated, d.missing, d.go_to"
+
+    /// A decision row (`decisionColumns`) as stations receive it.
+    static func decisionUpdate(_ row: Row) -> DecisionUpdate {
+        DecisionUpdate(
+            uuid: UUID(uuidString: row["uuid"])!, receipt: row["receipt"], state: DecisionState(rawValue: row["state"]) ?? .accepted,
+            reason: row["reason"], decidedAt: row["decided_at"], caseState: row["case_state"], due: row["due"],
+            dueEstimated: row["due_estimated"],
+            missing: (row["missing"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) },
+            goTo: row["go_to"])
     }
 }

@@ -291,11 +291,23 @@ extension Center {
                 AuditEvent(at: now, event: "transition", station: record.summary.station, receipt: receipt, uuid: uuid,
                            detail: "\(transition.action) \(before.rawValue)->\(transition.to.rawValue) \(staff)\(digest)"),
                 in: db)
-            if let legacy = record.file.state.legacy, legacy != before.legacy {
+            // Stations learn every step with the closest of the four states; a resubmitted, delivered
+            // or archived case keeps the one it had.
+            if let legacy = record.file.state.legacy ?? DecisionState(rawValue: record.summary.state) {
                 let reason = legacy == .needsMore ? record.file.supplementItems.joined(separator: "；") : record.file.reason
+                let deadline = CaseWorkflow.deadline(of: record.file, on: today, calendar: calendar)
+                let missing = record.file.state == .needsSupplement
+                    ? String(decoding: try JSONEncoder().encode(record.file.supplementItems), as: UTF8.self) : nil
                 try db.execute(
-                    sql: "INSERT INTO decision (uuid, station, state, reason, decided_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [uuid, record.summary.station, legacy.rawValue, reason, now])
+                    sql: """
+                        INSERT INTO decision (uuid, station, state, reason, decided_at, case_state, due, due_estimated, missing, go_to)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        uuid, record.summary.station, legacy.rawValue, reason, now, record.file.state.rawValue,
+                        deadline?.due.description, deadline.map { !$0.estimatedYears.isEmpty }, missing,
+                        record.file.state == .refused ? record.goTo : nil,
+                    ])
                 try db.execute(
                     sql: "UPDATE submission SET state = ?, decision_reason = ?, decided_at = ? WHERE uuid = ?",
                     arguments: [legacy.rawValue, reason, now, uuid])

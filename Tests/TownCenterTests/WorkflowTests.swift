@@ -116,10 +116,24 @@ struct WorkflowTests {
         #expect(history.allSatisfy { !($0.detail ?? "").contains("张三") })
         guard case .intact = try await center.database.verifyAudit() else { Issue.record("audit trail broken"); return }
 
-        // Stations read the closest four states: needs_more, accepted, completed, once each.
+        // Stations learn every step: the closest of the four states (a resubmitted case still
+        // needs_more to older stations), the workflow state, the deadline, the missing list.
         let stored = try await center.database.submission(receipt: receipt)
-        #expect(stored.decisions.map(\.state) == [.needsMore, .accepted, .completed])
+        #expect(stored.decisions.map(\.state) == [.needsMore, .needsMore] + Array(repeating: .accepted, count: 5) + Array(repeating: .completed, count: 3))
+        #expect(stored.decisions.map(\.caseState) == [
+            "needs_supplement", "received", "accepted", "suspended", "in_progress", "in_progress", "with_county", "approved", "delivered", "archived",
+        ])
         #expect(stored.decisions.first?.reason == "户口簿复印件；收入证明")
+        #expect(stored.decisions.first?.missing == ["户口簿复印件", "收入证明"])
+        // Accepted Fri Oct 9 with 20 working days (MZ-GG-01): Sat Oct 10 is worked, so the 20th is Nov 5.
+        #expect(stored.decisions[2].due == "2026-11-05" && stored.decisions[2].dueEstimated == false)
+        #expect(stored.decisions[2].missing == nil)
+        // An older station decodes the page with the four states and ignores the rest.
+        let page = try await center.database.updates(station: stored.summary.station, after: UpdatesCursor(sequence: 0), limit: 20)
+        let body = try SyncJSON.encode(UpdatesPage(
+            decisions: page.decisions, cursor: page.cursor.text, more: page.more, catalogVersion: "v", centerPublicKey: "k", keyID: "i"))
+        let older = try JSONDecoder().decode(OlderUpdatesPage.self, from: body)
+        #expect(older.decisions.map(\.state.rawValue) == stored.decisions.map(\.state.rawValue))
         await #expect(throws: CenterError.followsWorkflow(receipt: receipt)) {
             try await center.database.decide(receipt: receipt, state: .completed, reason: nil, now: center.now)
         }
@@ -158,6 +172,9 @@ struct WorkflowTests {
         try await db.writer.write { db in
             try db.execute(sql: """
                 DROP TABLE case_workflow; DROP TABLE case_suspension; DROP TABLE case_transition; DROP TABLE notice;
+                ALTER TABLE decision DROP COLUMN case_state; ALTER TABLE decision DROP COLUMN due;
+                ALTER TABLE decision DROP COLUMN due_estimated; ALTER TABLE decision DROP COLUMN missing;
+                ALTER TABLE decision DROP COLUMN go_to;
                 DELETE FROM grdb_migrations WHERE identifier = 'case-workflow';
                 """)
         }
@@ -196,4 +213,18 @@ struct WorkflowTests {
             receipt: receipts[0], kind: .acceptance, series: "新河便受", year: 2027, format: .standard, staff: "win", now: center.now)
         #expect(next.number == "新河便受〔2027〕第0001号")
     }
+}
+
+/// The updates page as stations before the case workflow decode it.
+struct OlderUpdatesPage: Decodable {
+    struct Decision: Decodable {
+        enum State: String, Decodable { case accepted, rejected, needs_more, completed }
+        var uuid: UUID
+        var receipt: String
+        var state: State
+        var reason: String?
+        var decided_at: Int64
+    }
+    var decisions: [Decision]
+    var cursor: String
 }
