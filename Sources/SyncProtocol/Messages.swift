@@ -235,19 +235,41 @@ public struct DecisionUpdate: Codable, Sendable, Hashable {
     public var reason: String?
     /// When it was decided, Unix seconds.
     public var decidedAt: Int64
+    /// The case's workflow state (`KioskCore.CaseState`), from centers that run the case workflow;
+    /// text, so that a state a station does not know leaves it with `state`, the closest of the four.
+    public var caseState: String?
+    /// The day the running deadline ends (YYYY-MM-DD), when one runs.
+    public var due: String?
+    /// Whether `due` was counted on weekends alone (a year without a holiday calendar).
+    public var dueEstimated: Bool?
+    /// Everything the applicant must supplement (needs_supplement).
+    public var missing: [String]?
+    /// Where a refused applicant goes instead.
+    public var goTo: String?
 
     /// A decision from its fields.
-    public init(uuid: UUID, receipt: String, state: DecisionState, reason: String?, decidedAt: Int64) {
+    public init(
+        uuid: UUID, receipt: String, state: DecisionState, reason: String?, decidedAt: Int64, caseState: String? = nil,
+        due: String? = nil, dueEstimated: Bool? = nil, missing: [String]? = nil, goTo: String? = nil
+    ) {
         self.uuid = uuid
         self.receipt = receipt
         self.state = state
         self.reason = reason
         self.decidedAt = decidedAt
+        self.caseState = caseState
+        self.due = due
+        self.dueEstimated = dueEstimated
+        self.missing = missing
+        self.goTo = goTo
     }
 
     enum CodingKeys: String, CodingKey {
-        case uuid, receipt, state, reason
+        case uuid, receipt, state, reason, due, missing
         case decidedAt = "decided_at"
+        case caseState = "case_state"
+        case dueEstimated = "due_estimated"
+        case goTo = "go_to"
     }
 }
 

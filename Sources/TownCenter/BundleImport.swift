@@ -103,17 +103,13 @@ extension CenterDatabase {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.uuid, s.receipt, d.state, d.reason, d.decided_at
+                    SELECT \(Self.decisionColumns)
                     FROM decision d JOIN submission s ON s.uuid = d.uuid
                     WHERE d.station = ? AND d.seq = (SELECT MAX(seq) FROM decision WHERE uuid = d.uuid)
                     ORDER BY d.seq
                     """,
                 arguments: [station]
-            ).map { row in
-                DecisionUpdate(
-                    uuid: UUID(uuidString: row["uuid"])!, receipt: row["receipt"],
-                    state: DecisionState(rawValue: row["state"]) ?? .accepted, reason: row["reason"], decidedAt: row["decided_at"])
-            }
+            ).map(Self.decisionUpdate)
         }
     }
 }

@@ -114,6 +114,38 @@ public struct CenterDatabase: Sendable {
                     problem TEXT, problem_count INTEGER, problem_at INTEGER);
                 """)
         }
+        migrator.registerMigration("case-workflow") { db in
+            // Each case's place in the law's workflow (a case with no row is received), its
+            // suspensions, its transitions (who, when, why), the notices issued, numbered per series
+            // and year, and what stations learn of each step besides the four states. Decisions made
+            // with the four states before are carried over.
+            try db.execute(sql: """
+                CREATE TABLE case_workflow (
+                    uuid TEXT PRIMARY KEY REFERENCES submission(uuid), state TEXT NOT NULL,
+                    resubmitted_on TEXT, supplement_requested_on TEXT, supplement_items TEXT NOT NULL DEFAULT '[]',
+                    accepted_on TEXT, accepted_by_law INTEGER NOT NULL DEFAULT 0, extension_days INTEGER, extension_reason TEXT,
+                    county_unit TEXT, decided_on TEXT, reason TEXT, go_to TEXT, delivered_on TEXT, delivery_method TEXT,
+                    delivery_recipient TEXT, archive_number TEXT) WITHOUT ROWID;
+                CREATE TABLE case_suspension (
+                    uuid TEXT NOT NULL REFERENCES submission(uuid), seq INTEGER NOT NULL, kind TEXT NOT NULL,
+                    reason TEXT NOT NULL, from_day TEXT NOT NULL, to_day TEXT, PRIMARY KEY (uuid, seq)) WITHOUT ROWID;
+                CREATE TABLE case_transition (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL REFERENCES submission(uuid),
+                    action TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, staff TEXT NOT NULL,
+                    at INTEGER NOT NULL, why TEXT);
+                CREATE INDEX case_transition_uuid ON case_transition(uuid, seq);
+                CREATE TABLE notice (
+                    series TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL, number TEXT NOT NULL UNIQUE,
+                    uuid TEXT NOT NULL REFERENCES submission(uuid), kind TEXT NOT NULL, staff TEXT NOT NULL,
+                    issued_at INTEGER NOT NULL, PRIMARY KEY (series, year, seq)) WITHOUT ROWID;
+                ALTER TABLE decision ADD COLUMN case_state TEXT;
+                ALTER TABLE decision ADD COLUMN due TEXT;
+                ALTER TABLE decision ADD COLUMN due_estimated INTEGER;
+                ALTER TABLE decision ADD COLUMN missing TEXT;
+                ALTER TABLE decision ADD COLUMN go_to TEXT;
+                """)
+            try Self.carryOverDecisions(in: db)
+        }
         return migrator
     }
 
@@ -149,8 +181,9 @@ public struct AuditEvent: Codable, Sendable, Hashable {
     /// What happened: `initialized`, `catalog_published`, `token_issued`, `enrolled`, `stored`,
     /// `conflict`, `rejected`, `decided`, `opened`, `exported`, `bundle_imported`, and the staff events
     /// `staff_added`, `staff_disabled`, `staff_password_reset`, `staff_signed_in`, `staff_sign_in_failed`,
-    /// `staff_sign_in_locked`, `staff_locked` (detail: the staff id), and `materials_checked` (detail:
-    /// ticked/all and the staff id).
+    /// `staff_sign_in_locked`, `staff_locked` (detail: the staff id), `materials_checked` (detail:
+    /// ticked/all and the staff id), `transition` (detail: action, from->to, staff id and the digest of
+    /// its why) and `notice_issued` (detail: kind, number, staff id).
     public var event: String
     /// The station concerned.
     public var station: String?

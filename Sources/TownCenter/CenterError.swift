@@ -1,4 +1,5 @@
 import Foundation
+import KioskCore
 import KioskSecurity
 import SyncProtocol
 
@@ -48,6 +49,12 @@ public enum CenterError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownStation(String)
     /// The station was revoked (`towncenter station revoke`).
     case stationRevoked(String)
+    /// No enabled staff account has this id.
+    case unknownStaff(String)
+    /// The workflow refused an action on the case with `receipt`.
+    case workflow(receipt: String, WorkflowError)
+    /// The case moved on through the workflow; the four-state decision no longer applies to it.
+    case followsWorkflow(receipt: String)
 
     public var description: String {
         switch self {
@@ -79,6 +86,10 @@ public enum CenterError: Error, Equatable, Sendable, CustomStringConvertible {
         case .bundleRefused(let path, let error): "\(path): refused: \(error.description)"
         case .unknownStation(let station): "station \(station) is not enrolled at this center; enrol it first (`towncenter station enroll`)"
         case .stationRevoked(let station): "station \(station) was revoked at this center; enrol it again with a new token to accept its deliveries"
+        case .unknownStaff(let id): "no enabled staff account \(id); add one with `towncenter staff add`"
+        case .workflow(let receipt, let error): "\(receipt): \(error.description)"
+        case .followsWorkflow(let receipt):
+            "\(receipt) follows the case workflow; use `towncenter submissions accept|refuse|supplement|…` instead"
         }
     }
 }

@@ -23,7 +23,9 @@ public struct UpdatesCursor: Sendable, Hashable {
 }
 
 extension CenterDatabase {
-    /// Records a decision on the submission with `receipt`; completed and rejected are final.
+    /// Records a decision on the submission with `receipt` with the four states of the desk's form
+    /// (its workflow state follows, as the migration carries such decisions over); completed and
+    /// rejected are final, and a case that moved through the workflow refuses it.
     @discardableResult
     public func decide(
         receipt: String, state: DecisionState, reason: String?, now: Int64, staff: String? = nil
@@ -33,6 +35,7 @@ extension CenterDatabase {
         return try await write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT uuid, station, state FROM submission WHERE receipt = ?", arguments: [receipt])
             else { throw CenterError.unknownReceipt(receipt) }
+            if try Self.followsWorkflow(uuid: row["uuid"], in: db) { throw CenterError.followsWorkflow(receipt: receipt) }
             if let current = DecisionState(rawValue: row["state"]), current == .completed || current == .rejected {
                 throw CenterError.decisionFinal(receipt: receipt, state: current)
             }
@@ -44,6 +47,7 @@ extension CenterDatabase {
             try db.execute(
                 sql: "UPDATE submission SET state = ?, decision_reason = ?, decided_at = ? WHERE uuid = ?",
                 arguments: [state.rawValue, reason, now, uuid])
+            try Self.carryOverDecisions(in: db, uuid: uuid)
             try Self.appendAudit(
                 AuditEvent(at: now, event: "decided", station: station, receipt: receipt, uuid: uuid,
                            detail: staff.map { "\(state.rawValue) \($0)" } ?? state.rawValue),
@@ -61,20 +65,28 @@ extension CenterDatabase {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.seq, d.uuid, s.receipt, d.state, d.reason, d.decided_at
+                    SELECT d.seq, \(Self.decisionColumns)
                     FROM decision d JOIN submission s ON s.uuid = d.uuid
                     WHERE d.station = ? AND d.seq > ? ORDER BY d.seq LIMIT ?
                     """,
                 arguments: [station, cursor.sequence, limit + 1])
             let page = rows.prefix(limit)
-            let decisions = page.map { row in
-                DecisionUpdate(
-                    uuid: UUID(uuidString: row["uuid"])!, receipt: row["receipt"],
-                    state: DecisionState(rawValue: row["state"]) ?? .accepted, reason: row["reason"],
-                    decidedAt: row["decided_at"])
-            }
+            let decisions = page.map(Self.decisionUpdate)
             let last = page.last.map { UpdatesCursor(sequence: $0["seq"]) } ?? cursor
             return (decisions, last, rows.count > limit)
         }
+    }
+
+    /// The columns `decisionUpdate` reads, from `decision d JOIN submission s`.
+    static let decisionColumns = "d.uuid, s.receipt, d.state, d.reason, d.decided_at, d.case_state, d.due, d.due_estimated, d.missing, d.go_to"
+
+    /// A decision row (`decisionColumns`) as stations receive it.
+    static func decisionUpdate(_ row: Row) -> DecisionUpdate {
+        DecisionUpdate(
+            uuid: UUID(uuidString: row["uuid"])!, receipt: row["receipt"], state: DecisionState(rawValue: row["state"]) ?? .accepted,
+            reason: row["reason"], decidedAt: row["decided_at"], caseState: row["case_state"], due: row["due"],
+            dueEstimated: row["due_estimated"],
+            missing: (row["missing"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) },
+            goTo: row["go_to"])
     }
 }

@@ -148,9 +148,7 @@ extension Center {
                               sealed, with: agreement, associated: SealContext(uuid: id, station: row["station"], matter: matter.code)),
                           let answers = try? AnswersJSON.decode(opened)
                     else { return (uuid, "", nil, due) }
-                    let name = matter.form.fields.lazy.filter(\.asksForName).compactMap { field -> String? in
-                        if case .text(let value)? = answers[field.id] { value } else { nil }
-                    }.first
+                    let name = matter.form.applicantName(in: answers)
                     return (uuid, ApplicantMask.summary(of: answers, form: matter.form), name.map { Self.tag($0, key: key) }, due)
                 }
             }

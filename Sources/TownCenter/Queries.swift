@@ -178,13 +178,10 @@ extension CenterDatabase {
             else { return nil }
             let summary = CaseSummary(row: row)
             let decisions = try Row.fetchAll(
-                db, sql: "SELECT state, reason, decided_at FROM decision WHERE uuid = ? ORDER BY seq",
+                db,
+                sql: "SELECT \(Self.decisionColumns) FROM decision d JOIN submission s ON s.uuid = d.uuid WHERE d.uuid = ? ORDER BY d.seq",
                 arguments: [summary.uuid.uuidString]
-            ).map {
-                DecisionUpdate(
-                    uuid: summary.uuid, receipt: receipt, state: DecisionState(rawValue: $0["state"]) ?? .accepted,
-                    reason: $0["reason"], decidedAt: $0["decided_at"])
-            }
+            ).map(Self.decisionUpdate)
             return StoredSubmission(
                 summary: summary, sealedPayload: row["sealed_payload"], receiptQR: row["receipt_qr"], decisions: decisions)
         }

@@ -29,7 +29,8 @@ func fail(_ error: CenterError) -> ExitCode {
     case .unknownReceipt: return ExitCode(66)
     case .decisionNeedsReason, .invalidStation: return ExitCode(64)
     case .bundleRefused: return ExitCode(65)
-    case .unknownStation, .stationRevoked: return ExitCode(77)
+    case .unknownStation, .stationRevoked, .unknownStaff: return ExitCode(77)
+    case .workflow, .followsWorkflow: return ExitCode(65)
     default: return ExitCode(1)
     }
 }

@@ -10,7 +10,10 @@ import TownCenter
 struct SubmissionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submissions", abstract: "Staff work on received submissions.",
-        subcommands: [List.self, Show.self, Decide.self, Print.self])
+        subcommands: [
+            List.self, Show.self, Status.self, Accept.self, Refuse.self, Supplement.self, Resubmit.self, Suspend.self, Resume.self,
+            Extend.self, ForwardCounty.self, Decide.self, Deliver.self, Archive.self, Notice.self, Print.self,
+        ])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List received submissions (no answers).")
@@ -117,24 +120,39 @@ struct SubmissionsCommand: AsyncParsableCommand {
     struct Decide: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "decide",
-            abstract: "Record a decision; the station sees it after its next round.")
+            abstract: "Decide an accepted case (--approve, or --deny REASONS) as --staff; or record one of the four older states.",
+            discussion: """
+                --approve and --deny go through the case workflow (准予/办结 or 不予许可; a department account records \
+                its county unit's result on its own department's cases). --accept, --reject, --needs-more and \
+                --complete record the four states of the desk's form on a case that has not moved through the workflow.
+                """)
 
         @OptionGroup var options: CenterOptions
+        @OptionGroup var calendar: CalendarCommand.CalendarOptions
         @Argument(help: "The receipt number.") var receipt: String
-        @Flag(help: "Accept the application (受理).") var accept = false
-        @Option(help: "Reject it, with the reason.") var reject: String?
-        @Option(help: "Ask for more material: say what.") var needsMore: String?
-        @Flag(help: "Mark it completed (办结).") var complete = false
+        @Flag(help: "Approve (准予许可 / 办结).") var approve = false
+        @Option(help: "Deny (不予许可), with the reasons.") var deny: String?
+        @Option(help: "The staff id deciding (needed with --approve and --deny).") var staff: String?
+        @Flag(help: "Accept the application (受理; four-state).") var accept = false
+        @Option(help: "Reject it, with the reason (four-state).") var reject: String?
+        @Option(help: "Ask for more material: say what (four-state).") var needsMore: String?
+        @Flag(help: "Mark it completed (办结; four-state).") var complete = false
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
-            let chosen = [accept, reject != nil, needsMore != nil, complete].filter { $0 }.count
+            let chosen = [approve, deny != nil, accept, reject != nil, needsMore != nil, complete].filter { $0 }.count
             guard chosen == 1 else {
-                throw ValidationError("give exactly one of --accept, --reject REASON, --needs-more WHAT, --complete")
+                throw ValidationError("give exactly one of --approve, --deny REASONS, --accept, --reject REASON, --needs-more WHAT, --complete")
             }
+            if approve || deny != nil, staff == nil { throw ValidationError("--approve and --deny need --staff ID") }
         }
 
         func run() async throws {
+            if approve || deny != nil, let staff {
+                return try await StepOptions.take(
+                    { _ in .decide(approved: approve, reasons: deny ?? "") }, receipt: receipt, staff: staff, center: options,
+                    calendar: calendar, json: json)
+            }
             let center = try options.open()
             let state: DecisionState = accept ? .accepted : reject != nil ? .rejected : needsMore != nil ? .needsMore : .completed
             let decision = try await reporting { () async throws(CenterError) in

@@ -137,6 +137,13 @@ public struct Form: Sendable {
     /// A form with no questions.
     public static let empty = try! Form(fields: [])
 
+    /// The applicant's name: the first answered top-level field asking for a name.
+    public func applicantName(in answers: Answers) -> String? {
+        fields.lazy.filter(\.asksForName).compactMap { field -> String? in
+            if case .text(let value)? = answers[field.id] { value } else { nil }
+        }.first
+    }
+
     /// The field with `id` at the top level.
     public func field(_ id: String) -> Field? { fields.first { $0.id == id } }
 }
