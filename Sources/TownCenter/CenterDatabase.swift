@@ -146,6 +146,13 @@ public struct CenterDatabase: Sendable {
                 """)
             try Self.carryOverDecisions(in: db)
         }
+        migrator.registerMigration("staff-totp") { db in
+            // A staff account's TOTP secret once enrolled, and the last time step a code was accepted in (no replay).
+            try db.execute(sql: """
+                ALTER TABLE staff ADD COLUMN totp_secret TEXT;
+                ALTER TABLE staff ADD COLUMN totp_last_step INTEGER;
+                """)
+        }
         return migrator
     }
 
@@ -181,7 +188,7 @@ public struct AuditEvent: Codable, Sendable, Hashable {
     /// What happened: `initialized`, `catalog_published`, `token_issued`, `enrolled`, `stored`,
     /// `conflict`, `rejected`, `decided`, `opened`, `exported`, `bundle_imported`, and the staff events
     /// `staff_added`, `staff_disabled`, `staff_password_reset`, `staff_signed_in`, `staff_sign_in_failed`,
-    /// `staff_sign_in_locked`, `staff_locked` (detail: the staff id), `materials_checked` (detail:
+    /// `staff_sign_in_locked`, `staff_locked`, `staff_totp_enrolled` (detail: the staff id), `materials_checked` (detail:
     /// ticked/all and the staff id), `transition` (detail: action, from->to, staff id and the digest of
     /// its why) and `notice_issued` (detail: kind, number, staff id).
     public var event: String

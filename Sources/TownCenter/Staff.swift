@@ -116,6 +116,10 @@ public enum SignInResult: Sendable, Equatable {
     case locked(until: Int64)
 }
 
+/// Checks an enrolled account's one-time code against its TOTP `secret`: the time step the code
+/// belongs to, or nil when it matches none allowed now.
+public typealias SecondFactorCheck = @Sendable (_ secret: String) -> Int64?
+
 /// Hashes and checks staff passwords with the project's scrypt, on a queue of their own: scrypt
 /// blocks for tens of milliseconds and must not run on the cooperative pool.
 public struct StaffPasswords: Sendable {
@@ -232,17 +236,29 @@ extension CenterDatabase {
         if !changed { throw .unknown(id) }
     }
 
-    /// Checks `password` for account `id` at `now`, counting failures: the fifth failure in a row
-    /// locks the account for `lockSeconds`. Every outcome goes to the audit trail with the staff
-    /// id (never the password, never an id that is not an account's).
-    public func signIn(id: String, password: String, passwords: StaffPasswords, now: Int64) async throws(CenterError) -> SignInResult {
-        let stored = try await read { db -> (account: StaffAccount, hash: String, lockedUntil: Int64?)? in
+    /// Enrols account `id` in the TOTP second factor with `secret` (replacing an earlier one): its
+    /// sign-ins need a code from then on.
+    public func enrolSecondFactor(id: String, secret: String, now: Int64) async throws(StaffError) {
+        try await updateStaff(
+            id: id, sql: "UPDATE staff SET totp_secret = ?, totp_last_step = NULL WHERE id = ?", arguments: [secret, id],
+            event: AuditEvent(at: now, event: "staff_totp_enrolled", detail: id))
+    }
+
+    /// Checks `password` for account `id` at `now` and, when the account is enrolled in the second
+    /// factor, its code through `secondFactor` (a code's time step is accepted once), counting
+    /// failures: the fifth failure in a row locks the account for `lockSeconds`. Every outcome goes
+    /// to the audit trail with the staff id (never the password, never an id that is not an account's).
+    public func signIn(
+        id: String, password: String, passwords: StaffPasswords, now: Int64, secondFactor: SecondFactorCheck = { _ in nil }
+    ) async throws(CenterError) -> SignInResult {
+        let stored = try await read { db -> (account: StaffAccount, hash: String, lockedUntil: Int64?, totp: String?)? in
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT \(Self.staffColumns), password_hash, locked_until FROM staff WHERE id = ?", arguments: [id])
+                db, sql: "SELECT \(Self.staffColumns), password_hash, locked_until, totp_secret FROM staff WHERE id = ?",
+                arguments: [id])
             else { return nil }
-            return (try Self.account(row), row["password_hash"], row["locked_until"])
+            return (try Self.account(row), row["password_hash"], row["locked_until"], row["totp_secret"])
         }
-        guard let (account, passwordHash, lockedUntil) = stored else {
+        guard let (account, passwordHash, lockedUntil, totpSecret) = stored else {
             try await audit(AuditEvent(at: now, event: "staff_sign_in_failed", detail: "unknown_account"))
             return .refused
         }
@@ -255,24 +271,29 @@ extension CenterDatabase {
             return .refused
         }
         let matches = await passwords.verify(password, encoded: passwordHash)
+        let step = matches ? totpSecret.flatMap(secondFactor) : nil
         return try await write { db in
-            if matches {
-                try db.execute(sql: "UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?", arguments: [id])
+            // A code is checked only after the password matched, and its step must be newer than the last one used.
+            let lastStep = try Int64?.fetchOne(db, sql: "SELECT totp_last_step FROM staff WHERE id = ?", arguments: [id]) ?? nil
+            let secondFactorHolds = totpSecret == nil || (step.map { $0 > (lastStep ?? .min) } ?? false)
+            if matches && secondFactorHolds {
+                try db.execute(
+                    sql: "UPDATE staff SET failed_attempts = 0, locked_until = NULL, totp_last_step = coalesce(?, totp_last_step) WHERE id = ?",
+                    arguments: [step, id])
                 try Self.appendAudit(AuditEvent(at: now, event: "staff_signed_in", detail: id), in: db)
                 return .signedIn(account)
             }
+            let failed = AuditEvent(at: now, event: "staff_sign_in_failed", detail: matches ? "\(id) second_factor" : id)
             let failures = (try Int.fetchOne(db, sql: "SELECT failed_attempts FROM staff WHERE id = ?", arguments: [id]) ?? 0) + 1
             if failures >= Self.signInAttempts {
                 let until = now + Self.lockSeconds
                 try db.execute(
                     sql: "UPDATE staff SET failed_attempts = 0, locked_until = ? WHERE id = ?", arguments: [until, id])
-                try Self.appendAudit(
-                    [AuditEvent(at: now, event: "staff_sign_in_failed", detail: id),
-                     AuditEvent(at: now, event: "staff_locked", detail: id)], in: db)
+                try Self.appendAudit([failed, AuditEvent(at: now, event: "staff_locked", detail: id)], in: db)
                 return .locked(until: until)
             }
             try db.execute(sql: "UPDATE staff SET failed_attempts = ? WHERE id = ?", arguments: [failures, id])
-            try Self.appendAudit(AuditEvent(at: now, event: "staff_sign_in_failed", detail: id), in: db)
+            try Self.appendAudit(failed, in: db)
             return .refused
         }
     }

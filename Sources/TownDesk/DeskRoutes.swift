@@ -159,8 +159,10 @@ struct DeskRoutes: Sendable {
             try await center.database.audit(AuditEvent(at: now, event: "staff_sign_in_throttled"))
             return loginPage(context, message: pages.words(language(context))["login_locked"], status: .tooManyRequests)
         }
+        let code = fields["code"] ?? ""
         let result = try await center.database.signIn(
-            id: fields["username"] ?? "", password: fields["password"] ?? "", passwords: StaffPasswords(), now: now)
+            id: fields["username"] ?? "", password: fields["password"] ?? "", passwords: StaffPasswords(), now: now
+        ) { secret in StaffSecondFactor.matchingStep(code: code, secret: secret, now: now) }
         switch result {
         case .signedIn(let account):
             await throttle.succeed(address)

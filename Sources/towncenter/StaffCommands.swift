@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import KioskCore
 import TownCenter
+import TownDesk
 
 extension StaffRole: ExpressibleByArgument {}
 
 struct StaffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff", abstract: "Manage the staff accounts that sign in to the town desk.",
-        subcommands: [AddStaff.self, ListStaff.self, DisableStaff.self, ResetStaffPassword.self])
+        subcommands: [AddStaff.self, ListStaff.self, DisableStaff.self, ResetStaffPassword.self, EnrolStaffTOTP.self])
 }
 
 /// Runs `body`, turning a `StaffError` into a message and an exit code (64 for refused input).
@@ -107,5 +108,24 @@ struct ResetStaffPassword: AsyncParsableCommand {
             try await center.database.resetStaffPassword(id: id, passwordHash: hash, now: center.now)
         }
         print("password of staff account \(id) reset")
+    }
+}
+
+struct EnrolStaffTOTP: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "totp",
+        abstract: "Enrol a staff account in the TOTP second factor (replacing an earlier secret); prints the otpauth:// URI for its authenticator app.",
+        discussion: "From then on the desk's sign-in needs the app's six-digit code as well as the password.")
+
+    @OptionGroup var options: CenterOptions
+    @Option(name: .long, help: "The account's id.") var id: String
+
+    func run() async throws {
+        let center = try options.open()
+        let secret = StaffSecondFactor.newSecret()
+        try await reportingStaff { () async throws(StaffError) in
+            try await center.database.enrolSecondFactor(id: id, secret: secret, now: center.now)
+        }
+        print(StaffSecondFactor.enrolmentURI(secret: secret, staff: id))
     }
 }
