@@ -101,6 +101,15 @@ public struct AppDatabase: Sendable {
                 t.column("createdAt", .integer).notNull()
             }
         }
+        migrator.registerMigration("v3: case workflow progress") { db in
+            try db.alter(table: "submission") { t in
+                t.add(column: "caseState", .text)
+                t.add(column: "caseDue", .text)
+                t.add(column: "caseDueEstimated", .boolean)
+                t.add(column: "caseMissing", .text)
+                t.add(column: "caseGoTo", .text)
+            }
+        }
         return migrator
     }
 }

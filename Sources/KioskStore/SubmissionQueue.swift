@@ -185,7 +185,8 @@ public struct SubmissionQueue: Sendable {
 
     static let summaryColumns = """
         uuid, receipt, station, matter, catalogVersion, channel, assistantID, createdAt, state, decision, decisionReason,
-        decidedAt, receiptPrint, formPrint, applicantMasked, receiptQR, forwardAttempts, lastError, acknowledgedAt, purgedAt
+        decidedAt, receiptPrint, formPrint, applicantMasked, receiptQR, forwardAttempts, lastError, acknowledgedAt, purgedAt,
+        caseState, caseDue, caseDueEstimated, caseMissing, caseGoTo
         """
 
     static func fetch(_ db: Database, receipt: String) throws -> SubmissionSummary? {
@@ -194,7 +195,7 @@ public struct SubmissionQueue: Sendable {
 
     static func summary(_ row: Row) -> SubmissionSummary {
         func date(_ column: String) -> Date? { (row[column] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) } }
-        return SubmissionSummary(
+        var summary = SubmissionSummary(
             uuid: UUID(uuidString: row["uuid"]) ?? UUID(), receipt: row["receipt"], station: row["station"], matter: row["matter"],
             catalogVersion: row["catalogVersion"], channel: row["channel"], assistantID: row["assistantID"],
             createdAt: date("createdAt")!, state: SubmissionState(rawValue: row["state"]) ?? .queued,
@@ -203,5 +204,12 @@ public struct SubmissionQueue: Sendable {
             formPrint: PrintState(rawValue: row["formPrint"]) ?? .pending, applicantMasked: row["applicantMasked"],
             receiptQR: row["receiptQR"], forwardAttempts: row["forwardAttempts"], lastError: row["lastError"],
             acknowledgedAt: date("acknowledgedAt"), purgedAt: date("purgedAt"))
+        summary.progress = (row["caseState"] as String?).map { state in
+            CaseProgress(
+                state: state, due: row["caseDue"], dueEstimated: row["caseDueEstimated"] ?? false,
+                missing: (row["caseMissing"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [],
+                goTo: row["caseGoTo"])
+        }
+        return summary
     }
 }

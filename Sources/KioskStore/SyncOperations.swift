@@ -93,20 +93,30 @@ extension SubmissionQueue {
         }
     }
 
-    /// Stores the town's decision on a submission; the same decision twice changes nothing.
-    /// Returns whether anything changed.
+    /// Stores the town's decision on a submission, with the workflow's `progress` when the center
+    /// sent it; the same decision twice changes nothing. Returns whether anything changed.
     @discardableResult
-    public func recordDecision(uuid: UUID, decision: Decision, reason: String?, decidedAt: Date, at: Date) throws(StoreError) -> Bool {
+    public func recordDecision(
+        uuid: UUID, decision: Decision, reason: String?, decidedAt: Date, progress: CaseProgress? = nil, at: Date
+    ) throws(StoreError) -> Bool {
         try write { db in
             let update = try db.cachedStatement(sql: """
-                UPDATE submission SET decision = ?, decisionReason = ?, decidedAt = ?
-                WHERE uuid = ? AND (decision IS NOT ? OR decisionReason IS NOT ? OR decidedAt IS NOT ?) RETURNING receipt
+                UPDATE submission SET decision = ?, decisionReason = ?, decidedAt = ?, caseState = ?, caseDue = ?,
+                    caseDueEstimated = ?, caseMissing = ?, caseGoTo = ?
+                WHERE uuid = ? AND (decision IS NOT ? OR decisionReason IS NOT ? OR decidedAt IS NOT ? OR caseState IS NOT ?
+                    OR caseDue IS NOT ? OR caseMissing IS NOT ?) RETURNING receipt
                 """)
             let seconds = Int64(decidedAt.timeIntervalSince1970)
+            let missing = try progress.map { String(decoding: try JSONEncoder().encode($0.missing), as: UTF8.self) }
             guard let receipt = try String.fetchOne(
-                update, arguments: [decision.rawValue, reason, seconds, uuid.uuidString, decision.rawValue, reason, seconds])
+                update,
+                arguments: [
+                    decision.rawValue, reason, seconds, progress?.state, progress?.due, progress?.dueEstimated, missing, progress?.goTo,
+                    uuid.uuidString, decision.rawValue, reason, seconds, progress?.state, progress?.due, missing,
+                ])
             else { return false }
-            try AuditLog.append(.decided, receipt: receipt, detail: "decision=\(decision.rawValue)", at: at, in: db)
+            try AuditLog.append(
+                .decided, receipt: receipt, detail: "decision=\(decision.rawValue)" + (progress.map { " state=\($0.state)" } ?? ""), at: at, in: db)
             return true
         }
     }

@@ -69,13 +69,20 @@ extension KioskView {
             return
         }
         let matter = state.environment.catalog.matter(summary.matter)?.name.text(state.language) ?? summary.matter
-        let rows: [(String, String)] = [
+        var rows: [(String, String)] = [
             (state.t("progress.receipt"), summary.receipt),
             (state.t("progress.matter"), matter),
             (state.t("progress.date"), CalendarDate(summary.createdAt).description),
             (state.t("progress.state"), summary.state.label.text(state.language)),
             (state.t("progress.decision"), summary.decision == nil ? state.t("progress.noDecision") : summary.status(state.language)),
         ]
+        if let progress = summary.progress {
+            if let due = progress.due {
+                rows.append((state.t("progress.due"), state.t(progress.dueEstimated ? "progress.dueEstimated" : "progress.dueBy", due)))
+            }
+            if !progress.missing.isEmpty { rows.append((state.t("progress.missing"), progress.missing.joined(separator: "、"))) }
+            if let goTo = progress.goTo { rows.append((state.t("progress.goTo"), goTo)) }
+        }
         var row = top
         for (label, value) in rows {
             screen.put(text: label, row: row, col: layout.bodyCol, style: .bold)

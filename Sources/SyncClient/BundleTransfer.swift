@@ -163,7 +163,8 @@ public struct BundleTransfer: Sendable {
             let known = try local { () throws(StoreError) in try queue.find(receipt: decision.receipt) }
             if let known = known?.decidedAt, known > decidedAt { continue }
             let changed = try local { () throws(StoreError) in
-                try queue.recordDecision(uuid: decision.uuid, decision: kind, reason: decision.reason, decidedAt: decidedAt, at: now)
+                try queue.recordDecision(
+                    uuid: decision.uuid, decision: kind, reason: decision.reason, decidedAt: decidedAt, progress: decision.progress, at: now)
             }
             if changed { report.decisions += 1 }
         }

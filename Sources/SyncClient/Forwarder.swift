@@ -117,7 +117,8 @@ public struct Forwarder: Sendable {
                     let changed = try store { () throws(StoreError) in
                         try queue.recordDecision(
                             uuid: decision.uuid, decision: kind, reason: decision.reason,
-                            decidedAt: Date(timeIntervalSince1970: TimeInterval(decision.decidedAt)), at: clock.now())
+                            decidedAt: Date(timeIntervalSince1970: TimeInterval(decision.decidedAt)), progress: decision.progress,
+                            at: clock.now())
                     }
                     if changed { report.decisions += 1 }
                 }
@@ -292,5 +293,12 @@ func openStation(_ dataDirectory: String) throws(SyncError) -> (StationIdentity,
         return (try files.identity(), try files.openQueue())
     } catch {
         throw .io(path: dataDirectory, detail: error.description)
+    }
+}
+
+extension DecisionUpdate {
+    /// The case workflow's progress the decision carries; nil from a center without the workflow.
+    var progress: CaseProgress? {
+        caseState.map { CaseProgress(state: $0, due: due, dueEstimated: dueEstimated ?? false, missing: missing ?? [], goTo: goTo) }
     }
 }

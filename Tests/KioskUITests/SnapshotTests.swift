@@ -177,6 +177,25 @@ func screens() throws -> [(String, KioskState)] {
         $0.press(.text("2"))
         $0.handle(.lookedUp(.success(try sampleSummary(decision: .needsMore, reason: "请补交户口簿复印件"))))
     }
+    try add("progress-supplement") {
+        $0.press(.text("2"))
+        var summary = try sampleSummary(decision: .needsMore, reason: "户口簿复印件；收入证明")
+        summary.progress = CaseProgress(
+            state: "needs_supplement", due: nil, dueEstimated: false, missing: ["户口簿复印件", "收入证明"], goTo: nil)
+        $0.handle(.lookedUp(.success(summary)))
+    }
+    try add("progress-refused") {
+        $0.press(.text("2"))
+        var summary = try sampleSummary(decision: .rejected, reason: "不属本镇受理范围")
+        summary.progress = CaseProgress(state: "refused", due: nil, dueEstimated: false, missing: [], goTo: "县民政局(城关镇人民路2号)")
+        $0.handle(.lookedUp(.success(summary)))
+    }
+    try add("progress-in-progress") {
+        $0.press(.text("2"))
+        var summary = try sampleSummary(decision: .accepted)
+        summary.progress = CaseProgress(state: "with_county", due: "2026-03-30", dueEstimated: true, missing: [], goTo: nil)
+        $0.handle(.lookedUp(.success(summary)))
+    }
     try add("progress-queued") {
         $0.press(.text("2"))
         $0.handle(.lookedUp(.success(try sampleSummary())))

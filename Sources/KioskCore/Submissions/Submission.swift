@@ -103,6 +103,8 @@ public struct SubmissionSummary: Sendable, Hashable, Codable {
     public var lastError: String?
     public var acknowledgedAt: Date?
     public var purgedAt: Date?
+    /// What the town's case workflow says of it (from centers that run the workflow).
+    public var progress: CaseProgress?
 
     public init(
         uuid: UUID, receipt: String, station: String, matter: String, catalogVersion: String, channel: String,
@@ -132,11 +134,55 @@ public struct SubmissionSummary: Sendable, Hashable, Codable {
         self.purgedAt = purgedAt
     }
 
-    /// The status line a resident sees when checking progress.
+    /// The status line a resident sees when checking progress: the workflow state in plain words
+    /// when the kiosk knows it, else the decision; with the reason, unless the missing list says it.
     public func status(_ language: KioskLanguage) -> String {
         guard let decision else { return state.label.text(language) }
-        let reason = decisionReason.map { language == .zhHans ? ":\($0)" : ": \($0)" } ?? ""
-        return decision.label.text(language) + reason
+        let listed = progress.map { !$0.missing.isEmpty && $0.label != nil } ?? false
+        let reason = listed ? "" : decisionReason.map { language == .zhHans ? ":\($0)" : ": \($0)" } ?? ""
+        return (progress?.label ?? decision.label).text(language) + reason
+    }
+}
+
+/// What the town's case workflow says of a case, as the updates feed brings it.
+public struct CaseProgress: Sendable, Hashable, Codable {
+    /// The workflow state as the center sent it; kept as text, so a state this kiosk does not know
+    /// leaves the decision shown instead.
+    public var state: String
+    /// The day the running deadline ends (YYYY-MM-DD).
+    public var due: String?
+    /// Whether `due` was counted on weekends alone (no holiday calendar for a year).
+    public var dueEstimated: Bool
+    /// Everything to supplement (needs_supplement).
+    public var missing: [String]
+    /// Where a refused applicant goes instead.
+    public var goTo: String?
+
+    /// Progress from its parts.
+    public init(state: String, due: String?, dueEstimated: Bool, missing: [String], goTo: String?) {
+        self.state = state
+        self.due = due
+        self.dueEstimated = dueEstimated
+        self.missing = missing
+        self.goTo = goTo
+    }
+
+    /// The state in plain words; nil for a state this kiosk does not know.
+    public var label: LocalizedText? {
+        switch CaseState(rawValue: state) {
+        case .received: LocalizedText(zh: "已接收,等待审核", en: "Received, waiting for review")
+        case .needsSupplement: LocalizedText(zh: "需补充材料", en: "More material needed")
+        case .accepted: LocalizedText(zh: "已受理", en: "Accepted")
+        case .refused: LocalizedText(zh: "不予受理", en: "Not accepted here")
+        case .inProgress: LocalizedText(zh: "办理中", en: "In progress")
+        case .suspended: LocalizedText(zh: "现场勘察等程序中,不计办理时间", en: "On hold for an inspection or review (not counted)")
+        case .withCounty: LocalizedText(zh: "已转县级部门办理", en: "With the county department")
+        case .approved: LocalizedText(zh: "已办结", en: "Completed")
+        case .denied: LocalizedText(zh: "不予许可", en: "Not granted")
+        case .delivered: LocalizedText(zh: "结果已送达", en: "Result delivered")
+        case .archived: LocalizedText(zh: "已办结归档", en: "Completed and filed")
+        case nil: nil
+        }
     }
 }
 
