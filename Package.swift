@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "TownDesk",
             dependencies: [
-                "KioskCore", "SyncProtocol", "TownCenter",
+                "KioskCore", "SyncProtocol", "TownCenter", "Executors", "Spreadsheets",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),

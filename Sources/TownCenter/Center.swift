@@ -107,7 +107,7 @@ public struct Center: Sendable {
         return (stored, answers)
     }
 
-    private func open(_ stored: StoredSubmission) throws(CenterError) -> Data {
+    func open(_ stored: StoredSubmission) throws(CenterError) -> Data {
         let sealed: SealedPayload
         do {
             sealed = try SealedPayload(serialized: stored.sealedPayload)

@@ -72,6 +72,11 @@ struct DeskRoutes: Sendable {
         router.post("/desk/cases/:receipt/materials") { request, context in try await tickMaterials(request, context) }
         router.post("/desk/language") { request, context in try await switchLanguage(request, context) }
         router.get("/desk/check") { request, context in try await checkReceipt(request, context) }
+        router.get("/desk/stations") { _, context in try await stationsPage(context) }
+        router.post("/desk/stations/token") { request, context in try await issueToken(request, context) }
+        router.post("/desk/stations/:station/revoke") { request, context in try await revokeStation(request, context) }
+        router.get("/desk/audit") { request, context in try await auditPage(request, context) }
+        router.get("/desk/export") { request, context in try await export(request, context) }
         router.get("/desk") { _, _ in Response.redirect(to: "/desk/inbox", type: .normal) }
         return router
     }
@@ -169,7 +174,7 @@ struct DeskRoutes: Sendable {
             context.sessions.createSession(DeskSession(
                 staff: account.id, role: account.role, department: account.department, csrf: Self.randomToken(),
                 createdAt: now, lastSeen: now, language: language(context)))
-            return Response.redirect(to: "/desk/inbox", type: .normal)
+            return Response.redirect(to: account.role == .admin ? "/desk/stations" : "/desk/inbox", type: .normal)
         case .refused:
             await throttle.fail(address, now: now)
             return loginPage(context, message: pages.words(language(context))["login_refused"], status: .unauthorized)
@@ -238,6 +243,7 @@ struct DeskRoutes: Sendable {
             "station": query.station ?? "", "from": query.from?.description ?? "", "to": query.to?.description ?? "",
             "overdue": query.overdue, "q": query.search ?? "", "names": Self.readsAnswersInFull(role),
             "back": "/desk/inbox?" + query.queryString(page: query.page),
+            "export": "/desk/export?" + query.queryString(), "auditor": role == .auditor,
         ]
         return html(pages.render("inbox", values, language: language), noStore: true)
     }

@@ -269,14 +269,7 @@ struct ExportCommand: AsyncParsableCommand {
                 formatTime(s.createdAt), formatTime(s.receivedAt), s.formPrinted ? "yes" : "no", s.state, s.reason ?? "",
                 s.decidedAt.map(formatTime) ?? "", String(decoding: answers, as: UTF8.self),
             ]
-            print(fields.map(csvField).joined(separator: ","))
+            print(fields.map(\.csvField).joined(separator: ","))
         }
-    }
-
-    /// A cell that no spreadsheet reads as a formula, with RFC 4180 quoting.
-    func csvField(_ text: String) -> String {
-        let text = text.neutralizedForSpreadsheet
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -57,6 +57,14 @@ struct RunningDesk {
         return Page(status: Int(response.status.code), headers: headers, body: String(buffer: body))
     }
 
+    /// The body of a GET of `path` as bytes (for downloads that are not text).
+    func bytes(_ path: String, browser: Browser) async throws -> Data {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        if let cookie = browser.cookie { request.headers.add(name: "Cookie", value: cookie) }
+        let response = try await http.execute(request, timeout: .seconds(30))
+        return Data(buffer: try await response.body.collect(upTo: 16 << 20))
+    }
+
     /// Signs `id` in on a fresh browser; returns the browser and the last page.
     func signIn(_ id: String, password: String = "good-password-1") async throws -> (Browser, Page) {
         let browser = Browser()

@@ -37,6 +37,14 @@ extension String {
         else { return self }
         return "'" + self
     }
+
+    /// The text as one CSV field: neutralized for spreadsheets, quoted as RFC 4180 asks when it holds
+    /// a comma, a quote or a line break.
+    public var csvField: String {
+        let text = neutralizedForSpreadsheet
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
 }
 
 extension Character {
