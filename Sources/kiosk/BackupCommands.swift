@@ -11,16 +11,21 @@ struct BackupCommand: AsyncParsableCommand {
         discussion: """
             Safe while the kiosk runs: the queue database is copied online (a consistent snapshot). \
             The folder holds the station's private key: keep it like the terminal itself. \
-            Put it on a replacement terminal with `kiosk restore --from DIR`.
+            Put it on a replacement terminal with `kiosk restore --from DIR`. Exit 74 when it cannot be written.
             """)
     @OptionGroup var options: KioskOptions
     @Option(help: "The folder to write (created; must be empty).") var to: String
 
     func run() throws {
         let files = StationFiles(dataDirectory: try options.loadStation().dataDirectory)
-        let manifest = try files.backup(to: to, now: Date())
-        let bytes = manifest.entries.compactMap(\.size).reduce(0, +)
-        print("backed up \(files.dataDirectory) to \(to): \(manifest.entries.count) files, \(bytes) bytes")
+        do {
+            let manifest = try files.backup(to: to, now: Date())
+            let bytes = manifest.entries.compactMap(\.size).reduce(0, +)
+            print("backed up \(files.dataDirectory) to \(to): \(manifest.entries.count) files, \(bytes) bytes")
+        } catch {
+            printError(String(describing: error))
+            throw ExitCode(74)
+        }
     }
 }
 
