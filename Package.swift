@@ -49,6 +49,9 @@ let package = Package(
         .systemLibrary(
             name: "CEspeakNG", path: "Sources/C/CEspeakNG", pkgConfig: "espeak-ng",
             providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(
+            name: "CSystemd", path: "Sources/C/CSystemd", pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/C/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Pure core
@@ -128,6 +131,11 @@ let package = Package(
         .target(name: "Documents", dependencies: ["CPangoCairo", "QRCode"], swiftSettings: swiftSettings),
         .target(name: "Spreadsheets", dependencies: ["CXlsxwriter", "FileSystem", "KioskCore"], swiftSettings: swiftSettings),
         .target(name: "Speech", dependencies: ["CEspeakNG"], swiftSettings: swiftSettings),
+        // Readiness, watchdog and stopping told to systemd (sd_notify through libsystemd).
+        .target(
+            name: "ServiceManager",
+            dependencies: ["CSystemd", "Executors", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: swiftSettings),
         .target(name: "Printing", dependencies: ["CCups", "FileSystem"], swiftSettings: swiftSettings),
         .target(name: "Terminal", swiftSettings: swiftSettings),
         // Where work that blocks its thread runs, off Swift's cooperative pool.
@@ -155,7 +163,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient", "KioskUI", "KioskRuntime", "Terminal", "Pinyin", "Backups",
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient", "KioskUI", "KioskRuntime", "Terminal", "Pinyin", "Backups", "ServiceManager",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -164,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "towncenter",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "TownCenter", "TownDesk", "KioskReceipts", "Documents", "Printing", "Backups",
+                "KioskCore", "KioskConfig", "KioskSecurity", "TownCenter", "TownDesk", "KioskReceipts", "Documents", "Printing", "Backups", "ServiceManager",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -192,6 +200,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "KioskSecurityTests", dependencies: ["KioskCore", "KioskSecurity", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskConfig", "KioskSecurity", "Backups", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DeployTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", "KioskCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ReceiptsTests", dependencies: ["QRCode", "Documents", "Printing", "TestSupport"], swiftSettings: swiftSettings),

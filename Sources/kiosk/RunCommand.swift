@@ -7,6 +7,7 @@ import KioskRuntime
 import KioskUI
 import SyncClient
 import Pinyin
+import ServiceManager
 import Terminal
 
 /// `kiosk run`: the text-mode kiosk on this terminal.
@@ -47,7 +48,14 @@ struct RunCommand: AsyncParsableCommand {
             session.restore()
             throw error.report()
         }
-        await app.run(on: session)
+        // Under systemd: ready once the kiosk is drawn, the watchdog fed while the process runs.
+        let readiness = Readiness(parts: 1)
+        readiness.partReady()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await SystemdNotifier(readiness: readiness, status: "kiosk of station \(station.station.id)").run() }
+            await app.run(on: session)
+            group.cancelAll()
+        }
         warnings.forEach(printError)
     }
 

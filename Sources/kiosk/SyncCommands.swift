@@ -3,6 +3,7 @@ import Foundation
 import KioskStore
 import Logging
 import ServiceLifecycle
+import ServiceManager
 import SyncClient
 
 /// `kiosk enroll`: register the station's key at the town center.
@@ -61,8 +62,12 @@ struct ForwardCommand: AsyncParsableCommand {
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
             let logger = Logger(label: "kiosk-forward")
             let service = ForwarderService(forwarder: forwarder, schedule: SyncSchedule(pollInterval: interval), logger: logger)
+            let readiness = Readiness(parts: 1)
+            readiness.partReady()
+            let notifier = SystemdNotifier(readiness: readiness, status: "forwarding for station \(station.station.id)")
             let group = ServiceGroup(
-                configuration: ServiceGroupConfiguration(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: ServiceGroupConfiguration(
+                    services: [service, notifier], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             return
         }

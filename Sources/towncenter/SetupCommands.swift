@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import ServiceManager
 import TownCenter
 import TownDesk
 
@@ -91,10 +92,18 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.metricsPort = metricsPort
         configuration.silentAfter = silentAfterHours * 3600
         let metricsHost = metricsHost
+        // Ready for systemd once the API, the desk and (when asked for) the metrics listen.
+        let readiness = Readiness(parts: metricsPort == nil ? 2 : 3)
         let server = CenterServer(
             center: center, configuration: configuration, logger: logger,
-            onListening: { port in printNow("listening on http://\(host):\(port)") },
-            onMetricsListening: { port in printNow("metrics listening on http://\(metricsHost):\(port)/metrics") })
+            onListening: { port in
+                printNow("listening on http://\(host):\(port)")
+                readiness.partReady()
+            },
+            onMetricsListening: { port in
+                printNow("metrics listening on http://\(metricsHost):\(port)/metrics")
+                readiness.partReady()
+            })
         let deskHost = deskHost
         let desk: DeskServer
         do {
@@ -103,14 +112,23 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: DeskConfiguration(
                     host: deskHost, port: deskPort, templates: DeskConfiguration.templatesDirectory(explicit: deskTemplates),
                     insecureLAN: deskInsecureLan),
-                logger: logger, onListening: { port in printNow("desk listening on http://\(deskHost):\(port)") })
+                logger: logger,
+                onListening: { port in
+                    printNow("desk listening on http://\(deskHost):\(port)")
+                    readiness.partReady()
+                })
         } catch {
             printError(error.description)
             throw ExitCode(78)
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [server, desk], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [
+                    server, desk,
+                    // The watchdog is fed while the database answers, as /health reports.
+                    SystemdNotifier(readiness: readiness, status: "serving on port \(port)") { await center.database.answers() },
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }
