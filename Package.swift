@@ -163,7 +163,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient", "KioskUI", "KioskRuntime", "Terminal", "Pinyin", "Backups", "ServiceManager",
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient", "KioskUI", "KioskRuntime", "Terminal", "Pinyin", "Backups", "ServiceManager", "Printing", "Executors", "SyncProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,5 +1,6 @@
 import Backups
 import Foundation
+import KioskSecurity
 
 extension StationFiles {
     /// What `kiosk backup` writes and `kiosk restore` accepts.
@@ -9,6 +10,8 @@ extension StationFiles {
     /// submitting: the audit trail's signed head first, then the queue database online, then the
     /// keys and catalogs. Print jobs waiting in `spool/` are left out (reprint from the queue).
     public func backup(to destination: String, now: Date) throws -> DataBackup.Manifest {
+        // The signed head as of the last commit: a move still queued would copy an older one.
+        AuditAnchor.settle()
         let queue = try openQueue()
         return try DataBackup.take(
             kind: Self.backupKind, of: dataDirectory, database: (databasePath as NSString).lastPathComponent,

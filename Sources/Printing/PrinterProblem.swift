@@ -17,6 +17,20 @@ public enum PrinterProblem: Sendable, Equatable {
     /// Any other error-level reason, raw.
     case other(String)
 
+    /// A short code for reports: the IPP reason's name (`media-empty`, `cover-open`…).
+    public var code: String {
+        switch self {
+        case .mediaEmpty: "media-empty"
+        case .mediaJam: "media-jam"
+        case .coverOpen: "cover-open"
+        case .offline: "offline"
+        case .paused: "paused"
+        case .markerSupplyEmpty: "marker-supply-empty"
+        case .rejectingJobs: "rejecting-jobs"
+        case .other(let reason): String(reason.prefix(100))
+        }
+    }
+
     /// Precise Chinese message for the assistant, naming the queue and the raw reasons.
     public func assistantMessage(destination: String, reasons: [String]) -> String {
         let raw = reasons.isEmpty ? "无" : reasons.joined(separator: ", ")

@@ -24,7 +24,8 @@ public struct SystemdNotifier: Service {
     }
 
     public func run() async throws {
-        guard Self.isSupervised else { return }
+        // A service that returns ends its group: without systemd, wait for the shutdown.
+        guard Self.isSupervised else { return try await gracefulShutdown() }
         try? await cancelWhenGracefulShutdown { try await readiness.wait() }
         guard !Task.isCancelled, !Task.isShuttingDownGracefully else { return await notify("STOPPING=1") }
         await notify("READY=1\nSTATUS=\(status)")

@@ -141,6 +141,13 @@ public struct CenterClient: Sendable {
         return try decode(answer.body)
     }
 
+    /// Sends the station's health report; returns the center's signed answer.
+    public func reportHealth(_ health: StationHealth) async throws(SyncError) -> HealthAnswer {
+        let (answer, nonce) = try await send("POST", SyncPath.health(station: signer.station), body: try encode(health), gzip: false)
+        try check(answer, nonce: nonce)
+        return try decode(answer.body)
+    }
+
     /// Fetches the signed updates page after `cursor`.
     public func updates(after cursor: String?) async throws(SyncError) -> UpdatesPage {
         let (answer, nonce) = try await send("GET", SyncPath.updates(station: signer.station, after: cursor), body: Data(), gzip: false)

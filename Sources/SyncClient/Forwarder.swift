@@ -36,6 +36,8 @@ public struct RoundReport: Sendable, Codable, Hashable {
     public var catalogApplied: String?
     /// Why a fetched catalog was not applied.
     public var catalogRefused: String?
+    /// Whether the center took the station's health report at the end of the round.
+    public var healthReported = false
 
     /// An empty report.
     public init() {}
@@ -53,6 +55,8 @@ public struct Forwarder: Sendable {
     public let clock: any WallClock
     /// Most items per batch.
     public let batchSize: Int
+    /// The station's printers as CUPS reports them, for the health report (none by default).
+    public var printers: @Sendable () async -> [PrinterHealth] = { [] }
 
     /// A forwarder from its parts.
     public init(queue: SubmissionQueue, client: CenterClient, installer: CatalogInstaller, clock: any WallClock, batchSize: Int = 100) {
@@ -142,6 +146,7 @@ public struct Forwarder: Sendable {
                 round.catalogHandled()
             case .finished:
                 try await reportAuditHead()
+                report.healthReported = await reportHealth()
                 return report
             }
         }
@@ -174,6 +179,27 @@ public struct Forwarder: Sendable {
             throw .io(path: queue.database.writer.path, detail: "cannot sign the audit head: \(error)")
         }
         _ = try await client.reportAuditHead(signed)
+    }
+
+    /// Sends the station's health; a report the center did not take leaves the round's work done.
+    private func reportHealth() async -> Bool {
+        guard let health = try? await health() else { return false }
+        return (try? await client.reportHealth(health)) != nil
+    }
+
+    /// The station's health as it stands: its queue, printers, disk, versions and last error.
+    public func health() async throws(SyncError) -> StationHealth {
+        let now = clock.now()
+        let stats = try store { () throws(StoreError) in try queue.stats() }
+        let status = try SyncStatus.load(from: queue)
+        let disk = try? FileManager.default.attributesOfFileSystem(forPath: installer.dataDirectory)[.systemFreeSize] as? NSNumber
+        return StationHealth(
+            queueDepth: (stats.byState[SubmissionState.queued.rawValue] ?? 0) + (stats.byState[SubmissionState.forwarded.rawValue] ?? 0),
+            oldestUnsentSeconds: stats.oldestWaiting.map { max(0, Int(now.timeIntervalSince($0))) },
+            printers: Array(await printers().prefix(StationHealth.maxPrinters)), diskFreeBytes: disk?.int64Value,
+            version: SoftwareVersion.current, catalogVersion: status.catalogVersion,
+            lastError: status.lastError.map { String($0.filter { !$0.isNewline }.prefix(StationHealth.maxText)) },
+            at: Int64(now.timeIntervalSince1970.rounded(.down)))
     }
 
     /// Sends one batch and applies its signed answer.

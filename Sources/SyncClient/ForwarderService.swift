@@ -3,6 +3,7 @@ import KioskCore
 import KioskStore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The forwarder's last known progress, kept in the queue for `kiosk queue stats` and the
 /// assistant screen.
@@ -60,25 +61,45 @@ public struct ForwarderService: Service {
     let forwarder: Forwarder
     let schedule: SyncSchedule
     let logger: Logger
+    /// A test hook: after its first round the service stops answering, as a hung one would.
+    let hangsAfterFirstRound: Bool
+    /// When the round in progress started; nil between rounds.
+    private let roundStarted = RoundClock()
 
-    /// A service running `forwarder` on `schedule`.
-    public init(forwarder: Forwarder, schedule: SyncSchedule = SyncSchedule(), logger: Logger) {
+    /// A service running `forwarder` on `schedule`; `hangsAfterFirstRound` is for tests of the watchdog.
+    public init(forwarder: Forwarder, schedule: SyncSchedule = SyncSchedule(), logger: Logger, hangsAfterFirstRound: Bool = false) {
         self.forwarder = forwarder
         self.schedule = schedule
         self.logger = logger
+        self.hangsAfterFirstRound = hangsAfterFirstRound
+    }
+
+    /// Whether the service answers: between rounds, or in a round that began less than `limit` ago.
+    /// A round's requests time out well before; one that runs longer is stuck.
+    public func isAnswering(at now: Date, limit: TimeInterval) -> Bool {
+        roundStarted.value.map { now.timeIntervalSince($0) < limit } ?? true
     }
 
     /// Runs rounds until cancelled or gracefully shut down.
     public func run() async throws {
         var schedule = schedule
+        var rounds = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             if schedule.isDue(at: forwarder.clock.now()) {
+                if hangsAfterFirstRound && rounds >= 1 {
+                    roundStarted.value = forwarder.clock.now()
+                    try? await gracefulShutdown()
+                    return
+                }
+                rounds += 1
                 let outcome: Result<RoundReport, SyncError>
+                roundStarted.value = forwarder.clock.now()
                 do {
                     outcome = .success(try await forwarder.round())
                 } catch {
                     outcome = .failure(error)
                 }
+                roundStarted.value = nil
                 let now = forwarder.clock.now()
                 switch outcome {
                 case .success(let report):
@@ -97,5 +118,15 @@ public struct ForwarderService: Service {
             let wait = max(0.01, (schedule.nextAttempt ?? forwarder.clock.now()).timeIntervalSince(forwarder.clock.now()))
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(min(wait, 3600) * 1000))) }
         }
+    }
+}
+
+/// A time shared between the service's loop and its watchdog.
+final class RoundClock: Sendable {
+    private let started = Mutex<Date?>(nil)
+
+    var value: Date? {
+        get { started.withLock { $0 } }
+        set { started.withLock { $0 = newValue } }
     }
 }

@@ -75,6 +75,7 @@ public struct CenterAPI: Sendable {
         stations.group()
             .add(middleware: StationAuthentication(api: self, bodyLimit: configuration.maxEnrolBytes))
             .post("audit-head") { _, context in try await self.auditHead(try context.verifiedRequest()) }
+            .post("health") { _, context in try await self.health(try context.verifiedRequest()) }
             .get("updates") { request, context in try await self.updates(request, try context.verifiedRequest()) }
         return router
     }
@@ -194,6 +195,21 @@ public struct CenterAPI: Sendable {
             logger.warning("station audit trail went backwards", metadata: ["station": "\(station)", "problem": "\(problem.rawValue)"])
         }
         return try signed(answer, nonce: fields.nonce)
+    }
+
+    private func health(_ verified: VerifiedRequest) async throws -> Response {
+        let (fields, body, station) = (verified.fields, verified.body, verified.fields.station)
+        let health: StationHealth
+        do {
+            health = try SyncJSON.decode(StationHealth.self, from: body)
+        } catch {
+            throw APIError(.badRequest, "malformed_body", error.description)
+        }
+        if let problem = health.outOfRange { throw APIError(.badRequest, "bad_health", problem) }
+        try await consume(fields)
+        let now = center.now
+        try await center.database.recordHealth(health, station: station, now: now)
+        return try signed(HealthAnswer(storedAt: now), nonce: fields.nonce)
     }
 
     // MARK: Helpers

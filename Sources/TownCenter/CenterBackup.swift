@@ -10,7 +10,9 @@ extension Center {
     /// database online (a consistent snapshot). The keys are not in it: they are backed up offline
     /// (docs/center-keys.md), and the data opens nothing without them.
     public func backup(to destination: String) throws(DataBackup.Failure) -> DataBackup.Manifest {
-        try DataBackup.take(
+        // The signed head as of the last commit: a move still queued would copy an older one.
+        AuditAnchor.settle()
+        return try DataBackup.take(
             kind: Self.backupKind, of: directory.url.path, database: (directory.database as NSString).lastPathComponent,
             reader: database.writer, first: [], excluded: [], to: destination, now: clock.now())
     }

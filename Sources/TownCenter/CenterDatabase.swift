@@ -153,6 +153,13 @@ public struct CenterDatabase: Sendable {
                 ALTER TABLE staff ADD COLUMN totp_last_step INTEGER;
                 """)
         }
+        migrator.registerMigration("station-health") { db in
+            // Each station's last health report, as it sent it once its ranges were checked.
+            try db.execute(sql: """
+                CREATE TABLE station_health (
+                    station TEXT PRIMARY KEY REFERENCES station(id), reported_at INTEGER NOT NULL, report TEXT NOT NULL) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

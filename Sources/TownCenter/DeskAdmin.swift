@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import KioskCore
 import KioskSecurity
+import SyncProtocol
 
 /// One station as the desk's stations page shows it.
-public struct StationOverview: Sendable, Hashable {
+public struct StationOverview: Sendable {
     /// The station code.
     public var id: String
     /// Unix seconds it was enrolled.
@@ -18,6 +19,8 @@ public struct StationOverview: Sendable, Hashable {
     public var lastContact: Int64
     /// The catalog version of its last stored item; nil before the first.
     public var catalogVersion: String?
+    /// Its last health report, and when it arrived (Unix seconds); nil before the first.
+    public var health: (report: StationHealth, at: Int64)?
 
     /// Whether a station not revoked has not been heard from for more than `silentAfter` seconds at `now`.
     public func isSilent(at now: Int64, silentAfter: Int64) -> Bool {
@@ -34,6 +37,24 @@ public struct AuditEntry: Sendable, Hashable {
 }
 
 extension CenterDatabase {
+    /// Keeps `health` as `station`'s last report (its ranges checked by the caller), received at `now`.
+    public func recordHealth(_ health: StationHealth, station: String, now: Int64) async throws(CenterError) {
+        let report: Data
+        do {
+            report = try SyncJSON.encode(health)
+        } catch {
+            throw .database("cannot encode a health report: \(error)")
+        }
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO station_health (station, reported_at, report) VALUES (?, ?, ?)
+                    ON CONFLICT (station) DO UPDATE SET reported_at = excluded.reported_at, report = excluded.report
+                    """,
+                arguments: [station, now, String(decoding: report, as: UTF8.self)])
+        }
+    }
+
     /// Every station ever enrolled, by code, with what the database knows of its contact.
     public func stationOverview() async throws(CenterError) -> [StationOverview] {
         try await read { db in
@@ -44,15 +65,18 @@ extension CenterDatabase {
                         (SELECT COUNT(*) FROM submission WHERE station = s.id) AS received,
                         (SELECT MAX(received_at) FROM submission WHERE station = s.id) AS last_item,
                         (SELECT reported_at FROM station_audit_head WHERE station = s.id) AS reported,
-                        (SELECT catalog_version FROM submission WHERE station = s.id ORDER BY received_at DESC LIMIT 1) AS catalog
-                    FROM station s ORDER BY s.id
+                        (SELECT catalog_version FROM submission WHERE station = s.id ORDER BY received_at DESC LIMIT 1) AS catalog,
+                        h.reported_at AS health_at, h.report AS health
+                    FROM station s LEFT JOIN station_health h ON h.station = s.id ORDER BY s.id
                     """
             ).map { row in
                 let enrolled: Int64 = row["enrolled_at"]
+                let healthAt: Int64? = row["health_at"]
+                let report = (row["health"] as String?).flatMap { try? SyncJSON.decode(StationHealth.self, from: Data($0.utf8)) }
                 return StationOverview(
                     id: row["id"], enrolledAt: enrolled, revokedAt: row["revoked_at"], received: row["received"],
-                    lastContact: max(enrolled, row["last_item"] ?? enrolled, row["reported"] ?? enrolled),
-                    catalogVersion: row["catalog"])
+                    lastContact: max(enrolled, row["last_item"] ?? enrolled, row["reported"] ?? enrolled, healthAt ?? enrolled),
+                    catalogVersion: row["catalog"], health: report.flatMap { report in healthAt.map { (report, $0) } })
             }
         }
     }

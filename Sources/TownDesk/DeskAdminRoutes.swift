@@ -8,8 +8,6 @@ import TownCenter
 
 /// The admin's stations page, the audit trail page, and the export of the inbox's filter.
 extension DeskRoutes {
-    /// Seconds without contact after which a station counts as silent (as the metrics count it).
-    static let silentSeconds: Int64 = 3 * 3600
     /// Audit entries on one page.
     static let auditPageSize = 100
     /// The most cases one export holds.
@@ -22,6 +20,25 @@ extension DeskRoutes {
         guard roles.contains(role) else { throw HTTPError(.forbidden) }
         return session
     }
+
+    /// What the stations page shows of a health report.
+    static func healthValues(_ report: StationHealth, at: Int64, strings: [String: String]) -> [String: Any] {
+        let printers = report.printers.map { printer -> [String: Any] in
+            let role = strings["stations_printer_\(printer.role.rawValue)"] ?? printer.role.rawValue
+            let state = strings["stations_printer_\(printer.state.rawValue)"] ?? printer.state.rawValue
+            return ["text": "\(role) \(printer.queue): \(state)" + (printer.problem.map { " (\($0))" } ?? ""),
+                    "problem": printer.problem != nil || printer.state != .idle && printer.state != .processing]
+        }
+        return [
+            "reported": format(at), "queue": report.queueDepth,
+            "oldest": report.oldestUnsentSeconds.map { hours(Int64($0)) } ?? false,
+            "printers": printers, "disk": report.diskFreeBytes.map { String(format: "%.1f GB", Double($0) / 1e9) } ?? "",
+            "version": report.version, "last_error": report.lastError ?? false,
+        ]
+    }
+
+    /// Seconds as hours with one decimal.
+    static func hours(_ seconds: Int64) -> String { String(format: "%.1f", Double(seconds) / 3600) }
 
     /// The stations (admin only): enrolment, last contact, items received, catalog version, silent
     /// or revoked; a form to issue an enrolment token (shown once, on the page answering it) and one
@@ -36,13 +53,15 @@ extension DeskRoutes {
             [
                 "id": station.id, "enrolled": Self.format(station.enrolledAt), "received": station.received,
                 "last_contact": Self.format(station.lastContact), "catalog": station.catalogVersion ?? "",
-                "silent": station.isSilent(at: now, silentAfter: Self.silentSeconds),
+                "silent": station.isSilent(at: now, silentAfter: silentAfter),
+                "health": station.health.map { Self.healthValues($0.report, at: $0.at, strings: strings) } ?? false,
                 "revoked": station.revokedAt.map(Self.format) ?? false,
                 "revoke": "/desk/stations/\(station.id)/revoke",
             ]
         }
         var values: [String: Any] = [
             "staff": session.staff ?? "", "csrf": session.csrf, "stations": stations, "back": "/desk/stations", "admin": true,
+            "silent_hours": Self.hours(silentAfter),
         ]
         if let token {
             values["token"] = token.token

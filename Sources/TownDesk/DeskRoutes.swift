@@ -43,6 +43,8 @@ struct DeskRoutes: Sendable {
     let pages: DeskPages
     let matters: [String: Matter]
     let throttle: AddressThrottle
+    /// Seconds without contact after which a station counts as silent.
+    let silentAfter: Int64
 
     func router() -> Router<DeskContext> {
         let router = Router(context: DeskContext.self)

@@ -17,13 +17,16 @@ public struct DeskConfiguration: Sendable {
     public var templates: String
     /// Whether listening on a non-loopback address without TLS is allowed.
     public var insecureLAN: Bool
+    /// Seconds without contact after which the stations page flags a station as silent.
+    public var silentAfter: Int64
 
-    /// Settings; the default address is 127.0.0.1:8631.
-    public init(host: String = "127.0.0.1", port: Int = 8631, templates: String, insecureLAN: Bool = false) {
+    /// Settings; the default address is 127.0.0.1:8631, and a station is silent after 3 hours.
+    public init(host: String = "127.0.0.1", port: Int = 8631, templates: String, insecureLAN: Bool = false, silentAfter: Int64 = 3 * 3600) {
         self.host = host
         self.port = port
         self.templates = templates
         self.insecureLAN = insecureLAN
+        self.silentAfter = silentAfter
     }
 
     /// The templates folder: `explicit`, else `./Resources/desk`, else `/usr/share/bianmin/desk`.
@@ -81,7 +84,7 @@ public struct DeskServer: Service {
         } catch {
             throw .center(error)
         }
-        routes = DeskRoutes(center: center, pages: pages, matters: matters, throttle: AddressThrottle())
+        routes = DeskRoutes(center: center, pages: pages, matters: matters, throttle: AddressThrottle(), silentAfter: configuration.silentAfter)
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening

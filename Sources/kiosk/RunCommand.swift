@@ -90,7 +90,8 @@ struct ForwarderSync: QueueSyncing {
 
     func syncNow() async -> (key: String, arguments: [String]) {
         do {
-            let forwarder = try Forwarder.open(station: station.station.id, dataDirectory: station.dataDirectory, fallbackURL: station.townCenterURL)
+            var forwarder = try Forwarder.open(station: station.station.id, dataDirectory: station.dataDirectory, fallbackURL: station.townCenterURL)
+            forwarder.printers = printerHealth(of: station)
             let report = try await forwarder.round()
             return ("sync.done", ["\(report.acknowledged)", "\(report.decisions)"])
         } catch {

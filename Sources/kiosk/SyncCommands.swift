@@ -46,14 +46,24 @@ struct ForwardCommand: AsyncParsableCommand {
     @Option(help: "Items per batch.") var batch = 100
     @Option(help: "Seconds between rounds while all goes well.") var interval: Double = 30
     @Flag(help: "Print the round's report as JSON (with --once).") var json = false
+    @Option(help: "Seconds after which a round still running counts as hung: systemd's watchdog is no longer fed (30–86400).")
+    var hungAfter: Double = 600
+    @Flag(help: .hidden) var testHangAfterFirstRound = false
+
+    func validate() throws {
+        guard (30...86_400).contains(hungAfter) || (testHangAfterFirstRound && hungAfter > 0) else {
+            throw ValidationError("--hung-after must be 30–86400 seconds")
+        }
+    }
 
     func run() async throws {
         let station = try options.loadStation()
-        let forwarder: Forwarder
+        var forwarder: Forwarder
         do {
             forwarder = try Forwarder.open(
                 station: station.station.id, dataDirectory: station.dataDirectory, fallbackURL: station.townCenterURL,
                 batchSize: batch)
+            forwarder.printers = printerHealth(of: station)
         } catch {
             printError("\(words(error.reason))\n\(error)")
             throw ExitCode(78)
@@ -61,10 +71,16 @@ struct ForwardCommand: AsyncParsableCommand {
         guard once else {
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
             let logger = Logger(label: "kiosk-forward")
-            let service = ForwarderService(forwarder: forwarder, schedule: SyncSchedule(pollInterval: interval), logger: logger)
+            let service = ForwarderService(
+                forwarder: forwarder, schedule: SyncSchedule(pollInterval: interval), logger: logger,
+                hangsAfterFirstRound: testHangAfterFirstRound)
             let readiness = Readiness(parts: 1)
             readiness.partReady()
-            let notifier = SystemdNotifier(readiness: readiness, status: "forwarding for station \(station.station.id)")
+            // The watchdog is fed while no round has been running for longer than --hung-after.
+            let hungAfter = hungAfter
+            let notifier = SystemdNotifier(readiness: readiness, status: "forwarding for station \(station.station.id)") {
+                service.isAnswering(at: Date(), limit: hungAfter)
+            }
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
                     services: [service, notifier], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -70,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Address the metrics listener binds.")
     var metricsHost = "127.0.0.1"
 
-    @Option(name: .long, help: "Hours without a request after which a station counts as silent in the metrics.")
+    @Option(name: .long, help: "Hours without a request after which a station counts as silent (in the metrics and the desk's stations page).")
     var silentAfterHours = 3
 
     func validate() throws {
@@ -111,7 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
                 center: center,
                 configuration: DeskConfiguration(
                     host: deskHost, port: deskPort, templates: DeskConfiguration.templatesDirectory(explicit: deskTemplates),
-                    insecureLAN: deskInsecureLan),
+                    insecureLAN: deskInsecureLan, silentAfter: Int64(silentAfterHours) * 3600),
                 logger: logger,
                 onListening: { port in
                     printNow("desk listening on http://\(deskHost):\(port)")

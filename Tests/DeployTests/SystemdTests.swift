@@ -45,6 +45,79 @@ struct SystemdTests {
         #expect(server.terminationStatus == 0)
     }
 
+    @Test("a hung forwarder stops feeding the watchdog; killed and started again as systemd would, it forwards what waited")
+    func hungForwarderIsRestarted() throws {
+        let directory = try TemporaryDirectory()
+        let data = directory.file("center")
+        #expect(try run("towncenter", ["init", "--data", data, "--demo-keys"]).status == 0)
+        let center = try ServedCenter(data: data)
+        defer { center.kill() }
+        let config = directory.file("kiosk-config")
+        try FileManager.default.copyItem(atPath: packageRoot.appendingPathComponent("kiosk-config").path, toPath: config)
+        let common = ["--config", config, "--data", directory.file("kiosk")]
+        #expect(try run("kiosk", ["init"] + common).status == 0)
+        let issued = try run("towncenter", ["station", "enroll", "--data", data, "--station", "XH03", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(issued.stdout.utf8)) as? [String: Any]
+        let token = try #require(object?["token"] as? String, "\(issued.stdout)")
+        let enrolled = try run("kiosk", ["enroll", "--center", center.url, "--token", token] + common)
+        try #require(enrolled.status == 0, "\(enrolled.stderr)")
+        let answers = directory.file("answers.json")
+        try run("kiosk", ["answers", "example", "--matter", "MZ-GG-01"] + common).stdout.write(toFile: answers, atomically: true, encoding: .utf8)
+        func submit() throws { #expect(try run("kiosk", ["submit", "--matter", "MZ-GG-01", "--answers", answers] + common).status == 0) }
+        func stored() throws -> Int {
+            try run("towncenter", ["submissions", "list", "--data", data]).stdout.split(separator: "\n").filter { $0.contains("MZ-GG-01") }.count
+        }
+        let socket = try NotifySocket(path: directory.file("notify"))
+        func forwarder(hanging: Bool) throws -> Process {
+            let process = Process()
+            process.executableURL = builtProducts.appendingPathComponent("kiosk")
+            process.arguments = ["forward", "--interval", "1"] + (hanging ? ["--hung-after", "2", "--test-hang-after-first-round"] : []) + common
+            process.environment = ProcessInfo.processInfo.environment.merging(
+                ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "500000"]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+
+        try submit()
+        let hung = try forwarder(hanging: true)
+        #expect(socket.receive(within: 30)?.hasPrefix("READY=1") == true)
+        // It forwards once, then hangs: the pings stop within --hung-after.
+        var lastPing = Date()
+        while let message = socket.receive(within: 2) {
+            if message == "WATCHDOG=1" { lastPing = Date() }
+            #expect(Date().timeIntervalSince(lastPing) < 5)
+        }
+        #expect(hung.isRunning, "a hung forwarder is still running; only the watchdog notices it")
+        #expect(try stored() == 1)
+        // WatchdogSec passed without a ping: systemd sends SIGABRT, then SIGKILL, and starts the unit
+        // again. (SIGKILL here: a child of the test runner inherits its blocked SIGABRT.)
+        kill(hung.processIdentifier, SIGKILL)
+        hung.waitUntilExit()
+        try submit()
+        let restarted = try forwarder(hanging: false)
+        defer { restarted.terminate() }
+        #expect(socket.receive(within: 30)?.hasPrefix("READY=1") == true)
+        let deadline = Date().addingTimeInterval(30)
+        while try stored() < 2 && Date() < deadline { usleep(200_000) }
+        #expect(try stored() == 2)
+        let pings = (0..<3).compactMap { _ in socket.receive(within: 5) }
+        #expect(pings == ["WATCHDOG=1", "WATCHDOG=1", "WATCHDOG=1"])
+    }
+
+    @Test("towncenter serve without NOTIFY_SOCKET keeps serving (the notifier waits for the shutdown)")
+    func unsupervised() throws {
+        let directory = try TemporaryDirectory()
+        let data = directory.file("center")
+        #expect(try run("towncenter", ["init", "--data", data]).status == 0)
+        let served = try ServedCenter(data: data)
+        defer { served.kill() }
+        usleep(1_500_000)
+        #expect(served.process.isRunning)
+        #expect(try runTool("curl", ["-sf", "-o", "/dev/null", "\(served.url)/v1/catalog"]).status == 0)
+    }
+
     @Test("every unit verifies with systemd-analyze, runs as notify with a watchdog and restarts, and writes only its data directory")
     func unitsVerify() throws {
         let directory = try TemporaryDirectory()

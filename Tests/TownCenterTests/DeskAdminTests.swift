@@ -1,13 +1,14 @@
 import Foundation
 import GRDB
 import KioskCore
+import SyncProtocol
 import Testing
 import TestSupport
 import TownCenter
 
 @Suite("Town desk stations, audit and export pages over HTTP")
 struct DeskAdminTests {
-    @Test("stations (admin only): enrolled, items, catalog version, silent after 3 hours; a token issued once (CSRF checked, code checked); revoke")
+    @Test("stations (admin only): enrolled, items, catalog version, silent after 3 hours by default; a token issued once (CSRF checked, code checked); revoke")
     func stations() async throws {
         try await withRunningDesk { desk in
             var feeder = try await CaseFeeder(center: desk.center, station: TestStation("XH03"))
@@ -22,13 +23,13 @@ struct DeskAdminTests {
             #expect(page.status == 200 && page.headers["cache-control"] == "no-store")
             let version = try await desk.center.database.currentCatalogVersion()
             #expect(page.body.contains("<td>XH03</td>") && page.body.contains("<td>1</td><td>\(version)</td>"))
-            #expect(page.body.contains("正常") && !page.body.contains("超过 3 小时未联系"))
+            #expect(page.body.contains("正常") && !page.body.contains("未联系超过"))
             // Three hours later (the session has ended meanwhile: signed in again).
             desk.clock.advance(by: 3 * 3600 + 60)
             #expect(try await desk.request("GET", "/desk/stations", browser: first).status == 303)
             let (later, _) = try await desk.signIn("root.admin")
             let silent = try await desk.request("GET", "/desk/stations", browser: later)
-            #expect(silent.body.contains("超过 3 小时未联系"))
+            #expect(silent.body.contains("未联系超过 3.0 小时"))
             let admin = later
             let csrf = try #require(silent.csrf)
             #expect(try await desk.request("POST", "/desk/stations/token", form: ["station": "LSW1"], browser: admin).status == 403)
@@ -57,6 +58,36 @@ struct DeskAdminTests {
             }
             let after = try await desk.request("GET", "/desk/stations", browser: admin)
             #expect(after.body.contains("已吊销") && !after.body.contains("/desk/stations/XH03/revoke"))
+        }
+    }
+
+    @Test("stations page: each station's last health report (queue, oldest unsent, printers with their problems, disk, version, last error), silent after the configured hours")
+    func stationHealth() async throws {
+        try await withRunningDesk(silentAfter: 3600) { desk in
+            var feeder = try await CaseFeeder(center: desk.center, station: TestStation("XH03"))
+            try await feeder.store("MZ-GG-01", answers: elderAnswers("张三"))
+            let (admin, _) = try await desk.signIn("root.admin")
+            #expect(try await desk.request("GET", "/desk/stations", browser: admin).body.contains("尚未报告"))
+            let report = StationHealth(
+                queueDepth: 7, oldestUnsentSeconds: 5400,
+                printers: [
+                    PrinterHealth(role: .forms, queue: "bianmin-a4", state: .idle, problem: nil),
+                    PrinterHealth(role: .receipts, queue: "bianmin-receipt", state: .stopped, problem: "media-empty"),
+                ],
+                diskFreeBytes: 12_300_000_000, version: "0.2.0", catalogVersion: "2026.11", lastError: "<b>center unreachable</b>",
+                at: desk.center.now)
+            try await desk.center.database.recordHealth(report, station: "XH03", now: desk.center.now)
+            let page = try await desk.request("GET", "/desk/stations", browser: admin).body
+            #expect(page.contains("待发送 7") && page.contains("最早一件已等 1.5 小时"))
+            #expect(page.contains("A4打印机 bianmin-a4: 空闲</li>"))
+            #expect(page.contains(#"<li class="overdue">回执打印机 bianmin-receipt: 已停止 (media-empty)</li>"#))
+            #expect(page.contains("磁盘剩余 12.3 GB") && page.contains("版本 0.2.0"))
+            #expect(page.contains("上次发送出错: &lt;b&gt;center unreachable&lt;/b&gt;") && !page.contains("<b>center"))
+            #expect(!page.contains("未联系超过"))
+            // The configured hour passes without contact (signed in again: the session ended meanwhile).
+            desk.clock.advance(by: 3600 + 60)
+            let (later, _) = try await desk.signIn("root.admin")
+            #expect(try await desk.request("GET", "/desk/stations", browser: later).body.contains("未联系超过 1.0 小时"))
         }
     }
 

@@ -75,7 +75,7 @@ struct RunningDesk {
     }
 }
 
-func withRunningDesk(_ body: @Sendable (RunningDesk) async throws -> Void) async throws {
+func withRunningDesk(silentAfter: Int64 = 3 * 3600, _ body: @Sendable (RunningDesk) async throws -> Void) async throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let clock = ManualClock(Date(timeIntervalSince1970: 1_795_000_000))
@@ -94,7 +94,7 @@ func withRunningDesk(_ body: @Sendable (RunningDesk) async throws -> Void) async
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let server = try await DeskServer(
         center: center,
-        configuration: DeskConfiguration(port: 0, templates: packageRoot.appendingPathComponent("Resources/desk").path),
+        configuration: DeskConfiguration(port: 0, templates: packageRoot.appendingPathComponent("Resources/desk").path, silentAfter: silentAfter),
         logger: logger) { continuation.yield($0) }
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await offThePool("test-desk") { try await server.run() } }
