@@ -48,6 +48,11 @@ extension KioskView {
             let width = min(layout.bodyWidth - 16, max(24, min(field.inputKind?.maxLength ?? 20, 30) * 2 + 1))
             drawInput(input, state, &screen, layout, row: row, col: layout.bodyCol + 2, width: width)
             row += input.isComposing ? 3 : 1
+            if field.type == .idNumber {
+                // Above the live check, so it stays put while the number is typed.
+                screen.put(text: state.t("form.id.x"), row: row + 1, col: layout.bodyCol + 2)
+                row += 1
+            }
             if input.overflowed {
                 screen.put(text: state.t("input.full", String(input.field.maxLength)), row: row + 1, col: layout.bodyCol + 2, style: errorStyle)
                 row += 1

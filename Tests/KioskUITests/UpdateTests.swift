@@ -164,6 +164,25 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.text.contains("第1步/共11步(因您的回答多了1步)"))
     }
 
+    /// Issue 17, item 6: a number pad has no X: in an ID number `*` or `.` types it, and the screen says so.
+    @Test func numberPadStarOrDotTypesTheXOfAnIDNumber() throws {
+        let sequence = try #require((1...999).map { String(format: "%03d", $0) }.first { residentID(born: "19500101", sequence: $0).last == "X" })
+        let id = residentID(born: "19500101", sequence: sequence)
+        for key in ["*", "."] {
+            var state = try formState("MZ-QT-01")
+            state.application?.answers["name"] = .text("张三")
+            state.application?.step = 1
+            state.prepareQuestion()
+            #expect(state.text.contains("按 * 键或 . 键输入 X"))
+            state.type(String(id.dropLast()))
+            state.type(key)
+            #expect(state.application?.input?.text == id)
+            #expect(state.text.contains("号码校验正确"))
+            state.press(.enter)
+            #expect(state.application?.answers["id_number"] == .text(id))
+        }
+    }
+
     /// Issue 17, item 5: at `max_length` characters are refused, and the resident is told.
     @Test func textAtItsLimitRefusesMoreAndSaysSo() throws {
         var state = try formState("MZ-QT-01")  // the name takes at most 20 characters
