@@ -558,6 +558,54 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
     }
 }
 
+/// Issue 17, item 7: a number pad has no letters.
+@Suite struct NumberPadLookupTests {
+    @Test func thisStationsReceiptTypedAsDigitsOnlyIsLookedUp() throws {
+        let receipt = try ReceiptNumber(station: "XH03", year: 2026, month: 3, day: 2, sequence: 7)
+        for typed in ["2603020007", "260302-7", "260302 0007"] {
+            var state = try freshState()
+            state.press(.text("2"))
+            state.type(typed)
+            #expect(state.press(.enter) == [.lookUp(receipt: receipt.description)], "\(typed)")
+        }
+        if let check = receipt.checkCharacter.wholeNumberValue {
+            var state = try freshState()
+            state.press(.text("2"))
+            state.type("2603020007\(check)")
+            #expect(state.press(.enter) == [.lookUp(receipt: receipt.description)])
+        }
+        var state = try freshState()
+        state.press(.text("2"))
+        #expect(state.text.contains("本站的回执也可以只输数字"))
+        state.type("2613020007")  // no 13th month
+        #expect(state.press(.enter).isEmpty)
+        #expect(state.text.contains("回执编号不对"))
+    }
+
+    @Test func anAssistantLogsInWithTheDigitsOfTheID() throws {
+        let directory = try TemporaryDirectory()
+        let assistants = Assistants(try AppDatabase.open(at: directory.path + "/kiosk.sqlite"))
+        let hasher = PINHasher(parameters: .fastForTesting)
+        _ = try assistants.add(id: "A01", name: "王五", pin: "2468", hasher: hasher, at: start)
+        _ = try assistants.add(id: "1002", name: "赵六", pin: "1357", hasher: hasher, at: start)
+        #expect(try assistants.login(id: "01", pin: "2468", at: start) == .success(Assistant(id: "A01", name: "王五")))
+        #expect(try assistants.login(id: "1", pin: "2468", at: start) == .success(Assistant(id: "A01", name: "王五")))
+        #expect(try assistants.login(id: "1002", pin: "1357", at: start) == .success(Assistant(id: "1002", name: "赵六")))
+        // Two ids with the same digits: the digits alone name neither.
+        _ = try assistants.add(id: "B01", name: "钱七", pin: "2468", hasher: hasher, at: start)
+        #expect(try assistants.login(id: "01", pin: "2468", at: start) == .rejected(attemptsLeft: Assistants.maxFailures - 1))
+        #expect(try assistants.login(id: "B01", pin: "2468", at: start) == .success(Assistant(id: "B01", name: "钱七")))
+
+        var state = try freshState()
+        state.press(.text("4"))
+        state.type("01")
+        state.press(.enter)
+        state.type("2468")
+        #expect(state.press(.enter) == [.login(id: "01", pin: "2468")])
+        #expect(state.text.contains("编号可以只输数字"))
+    }
+}
+
 @Suite struct PrintRetryTests {
     @Test func aFailedReceiptCanBePrintedAgainWhileTheResidentIsThere() throws {
         var state = try freshState()
