@@ -90,6 +90,14 @@ extension KioskView {
                 keyHint = state.t("keys.form.note")
             }
         }
+        if application.confirmingLeave {
+            // In the message row, as a notice is (its second line, if any, over the divider).
+            keys(state.t("keys.form.leave"), &screen, layout)
+            screen.clear(row: layout.noticeRow, col: 0, width: layout.width, height: 1)
+            screen.putWrapped(
+                text: state.t("form.leave"), row: layout.noticeRow, col: layout.bodyCol, width: layout.bodyWidth, maxRows: 2, style: errorStyle)
+            return
+        }
         if let error = application.error {
             screen.putWrapped(
                 text: "! " + error.text(state.language), row: min(row + 1, layout.noticeRow - 1), col: layout.bodyCol, width: layout.bodyWidth,

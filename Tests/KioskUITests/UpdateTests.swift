@@ -183,6 +183,37 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         }
     }
 
+    /// Issue 17, item 8: leaving a form with answers asks first; only 1 leaves, and nothing is lost meanwhile.
+    @Test func leavingAFormWithAnswersAsksFirst() throws {
+        var state = try formState("MZ-QT-01")
+        state.press(.escape)  // nothing typed: straight out
+        #expect(state.page == .matter(code: "MZ-QT-01"))
+        state.press(.text("1"))
+        state.type("zhangsan")
+        state.press(.text("1"), .escape)
+        #expect(state.page == .form)
+        #expect(state.text.contains("确定离开吗"))
+        #expect(state.text.contains("1 离开并清除   2 继续填写"))
+        state.press(.text("x"), .text("2"))
+        #expect(state.page == .form)
+        #expect(!state.text.contains("确定离开吗"))
+        #expect(state.application?.input?.text == "张三")
+        state.press(.escape, .escape)  // Esc answers the question: stay
+        #expect(state.page == .form && !state.text.contains("确定离开吗"))
+        state.press(.escape, .text("1"))
+        #expect(state.page == .matter(code: "MZ-QT-01"))
+
+        // 0 on a choice: the default answer alone is no answer of the resident's.
+        var choice = try formState("CG-ZS-01")
+        choice.press(.text("0"))
+        #expect(choice.page == .matter(code: "CG-ZS-01"))
+        choice.press(.text("1"), .text("2"), .text("0"))
+        #expect(choice.page == .form)
+        #expect(choice.text.contains("确定离开吗"))
+        choice.press(.text("1"))
+        #expect(choice.page == .matter(code: "CG-ZS-01"))
+    }
+
     /// Issue 17, item 5: at `max_length` characters are refused, and the resident is told.
     @Test func textAtItsLimitRefusesMoreAndSaysSo() throws {
         var state = try formState("MZ-QT-01")  // the name takes at most 20 characters
