@@ -637,6 +637,30 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
     }
 }
 
+/// Issue 17, item 9: the receipt number stays on screen until the resident presses 0.
+@Suite struct ReceiptScreenTests {
+    @Test func onlyZeroLeavesTheReceiptScreen() throws {
+        var state = try freshState()
+        let summary = try sampleSummary()
+        _ = state.handle(.submitted(.success(stored(summary))))
+        _ = state.handle(.printed(.printed))
+        #expect(state.page == .receipt)
+        #expect(state.text.contains("0 回到首页"))
+        for key: KeyEvent in [.up, .function(2), .text("5"), .text("a"), .text(" "), .backspace, .escape, .enter] {
+            #expect(state.press(key) == [])
+            #expect(state.page == .receipt, "\(key)")
+        }
+        #expect(state.text.contains("看完了请按 0 回到首页"))
+        #expect(state.text.contains(summary.receipt.map(String.init).joined(separator: " ")))
+        state.press(.text("1"))
+        #expect(state.page == .receiptQR)
+        state.press(.enter)  // from the QR, any key goes back to the receipt, not home
+        #expect(state.page == .receipt)
+        state.press(.text("0"))
+        #expect(state.page == .home)
+    }
+}
+
 @Suite struct PrintRetryTests {
     @Test func aFailedReceiptCanBePrintedAgainWhileTheResidentIsThere() throws {
         var state = try freshState()
@@ -651,8 +675,10 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.page == .receipt)
         #expect(state.text.contains("回执已打印"))
         #expect(!state.text.contains("重新打印"))
-        // Once printed, 2 is just "any key": back home.
+        // Once printed, 2 does nothing; only 0 goes home.
         #expect(state.press(.text("2")) == [])
+        #expect(state.page == .receipt)
+        state.press(.text("0"))
         #expect(state.page == .home)
     }
 }
