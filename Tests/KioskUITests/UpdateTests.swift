@@ -661,6 +661,30 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
     }
 }
 
+/// Issue 17, item 13: a print problem is said once, then what to do.
+@Suite struct PrintProblemWordsTests {
+    @Test func paperOutIsSaidOnceThenWhatToDo() throws {
+        func count(_ text: String, _ part: String) -> Int { text.components(separatedBy: part).count - 1 }
+        var state = try freshState()
+        _ = state.handle(.submitted(.success(stored(try sampleSummary()))))
+        _ = state.handle(.printed(.failed(reason: .printerOutOfPaper, detail: "media-empty-error")))
+        let joined = state.text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+        #expect(count(joined, "缺纸") == 1)
+        #expect(count(joined, "保存") == 1)  // 您的申请已经保存 only
+        #expect(joined.contains("打印机缺纸。请记下上面的回执编号"))
+
+        // The form to sign and the receipt both out of paper: the problem once, then each thing to do.
+        var both = try freshState()
+        both.current = .saving(Application(matterCode: "MZ-QT-01", answers: [:], channel: .selfService))
+        _ = both.handle(.submitted(.success(stored(try sampleSummary()))))
+        _ = both.handle(.formPrinted(.failed(reason: .printerOutOfPaper, detail: "media-empty-error")))
+        _ = both.handle(.printed(.failed(reason: .printerOutOfPaper, detail: "media-empty-error")))
+        let lines = both.text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+        #expect(count(lines, "缺纸") == 1)
+        #expect(lines.contains("申请表也没有打印出来"))
+    }
+}
+
 @Suite struct PrintRetryTests {
     @Test func aFailedReceiptCanBePrintedAgainWhileTheResidentIsThere() throws {
         var state = try freshState()
