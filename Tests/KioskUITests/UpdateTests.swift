@@ -536,6 +536,21 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.loginPIN?.text.isEmpty == true)
     }
 
+    /// Issue 17, item 14: a 5-minute lock reads 5 minutes, though the store's clock ran a moment ahead of the screen's.
+    @Test func aLockJustSetReadsAsThePromisedFiveMinutes() throws {
+        var state = try freshState(idleTimeout: 1000)
+        state.press(.text("4"))
+        #expect(state.text.contains("锁定 5 分钟"))
+        state.handle(.loggedIn(.success(.locked(until: start.addingTimeInterval(300.8)))))
+        #expect(state.text.contains("请 5 分钟后再试"))
+        state.handle(.tick(start.addingTimeInterval(200)))
+        state.handle(.loggedIn(.success(.locked(until: start.addingTimeInterval(300.8)))))
+        #expect(state.text.contains("请 2 分钟后再试"))
+        state.handle(.tick(start.addingTimeInterval(290)))
+        state.handle(.loggedIn(.success(.locked(until: start.addingTimeInterval(300.8)))))
+        #expect(state.text.contains("请 1 分钟后再试"))
+    }
+
     @Test func assistedApplicationsCarryTheAssistantsID() throws {
         var state = try freshState()
         state.handle(.loggedIn(.success(.success(Assistant(id: "A01", name: "王五")))))
