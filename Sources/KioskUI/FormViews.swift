@@ -64,7 +64,7 @@ extension KioskView {
                 screen.put(text: state.t("form.date.example"), row: row + 1, col: layout.bodyCol + 2)
                 row += 1
             }
-            if input.composer != nil { keyHint += "   " + state.t("keys.pinyin") }
+            if input.composer != nil { keyHint += "   " + inputModeHint(input, state) }
         } else {
             switch field.type {
             case .singleChoice, .multipleChoice:

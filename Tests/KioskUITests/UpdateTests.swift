@@ -71,6 +71,31 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.searchResults.count == 3)
     }
 
+    /// Issue 17, item 17: the footer names the input mode in use, and a search that finds nothing still shows the way back.
+    @Test func searchFooterShowsTheModeAndTheWayBack() throws {
+        var state = try freshState()
+        state.press(.text("1"), .text("3"))
+        #expect(state.text.contains("0 返回   F2 切换拼音/英文(现在: 英文数字)"))
+        state.press(.function(2))
+        #expect(state.text.contains("F2 切换拼音/英文(现在: 拼音)"))
+        #expect(!state.text.contains("现在: 英文数字"))
+        state.type("qqq")  // letters no syllable starts with: still composing, Esc clears them
+        #expect(state.text.contains("Esc 清除拼音"))
+        state.press(.escape)
+        #expect(state.page == .search(page: 0) && state.text.contains("0 返回"))
+        state.press(.function(2))
+        state.type("qqq")
+        #expect(state.text.contains("没有找到"))
+        #expect(state.text.contains("0 返回"))
+        state.press(.text("0"))
+        #expect(state.page == .find)
+
+        var form = try formState("MZ-QT-01")
+        #expect(form.text.contains("F2 切换拼音/英文(现在: 拼音)"))
+        form.press(.function(2))
+        #expect(form.text.contains("F2 切换拼音/英文(现在: 英文数字)"))
+    }
+
     @Test func refusedMatterShowsWhereToGoAndCannotBeStarted() throws {
         var state = try freshState()
         state.press(.text("1"))
