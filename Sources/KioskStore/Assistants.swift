@@ -80,14 +80,25 @@ public struct Assistants: Sendable {
         }
     }
 
-    /// Checks a PIN, counting failures and locking after `maxFailures`; audits the attempt.
+    /// Checks a PIN, counting failures and locking after `maxFailures`; audits the attempt. An id typed
+    /// as digits only also finds the one assistant whose id is those digits after its letters (`1` or
+    /// `01` for `A01`, as on a number pad), unless an id is exactly those digits.
     public func login(id: String, pin: String, at now: Date) throws(StoreError) -> AssistantLogin {
         let wanted = id.uppercased()
         do {
             let (lockedUntil, stored) = try database.writer.read { db -> (Date?, Row?) in
                 let until = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [Self.lockedUntilKey])
                     .flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
-                return (until, try Row.fetchOne(db, sql: "SELECT id, name, pinHash FROM assistant WHERE id = ?", arguments: [wanted]))
+                if let exact = try Row.fetchOne(db, sql: "SELECT id, name, pinHash FROM assistant WHERE id = ?", arguments: [wanted]) {
+                    return (until, exact)
+                }
+                // Typed on a number pad: the one assistant whose id is these digits after its letters.
+                guard let number = Self.number(wanted) else { return (until, nil) }
+                let matching = try Row.fetchAll(db, sql: "SELECT id, name, pinHash FROM assistant").filter { row in
+                    let id: String = row["id"]
+                    return Self.number(String(id.drop(while: { $0.isLetter }))) == number
+                }
+                return (until, matching.count == 1 ? matching[0] : nil)
             }
             if let lockedUntil, lockedUntil > now {
                 try database.writer.write { db in
@@ -102,7 +113,8 @@ public struct Assistants: Sendable {
                 if matches, let stored {
                     try Self.setSetting(db, Self.failuresKey, nil)
                     try Self.setSetting(db, Self.lockedUntilKey, nil)
-                    try AuditLog.append(.assistantLogin, receipt: nil, detail: "id=\(wanted)", at: now, in: db)
+                    let id: String = stored["id"]
+                    try AuditLog.append(.assistantLogin, receipt: nil, detail: "id=\(id)", at: now, in: db)
                     return .success(Assistant(id: stored["id"], name: stored["name"]))
                 }
                 let failures = (try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [Self.failuresKey]).flatMap { Int($0) } ?? 0) + 1
@@ -136,6 +148,12 @@ public struct Assistants: Sendable {
 
     /// A well-formed hash no PIN is known to match (fast parameters: it only evens out timing).
     private static let decoyHash = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+    /// The value of `text` when it is 1-16 ASCII digits (leading zeros do not count), else nil.
+    private static func number(_ text: String) -> Int? {
+        guard (1...16).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(text)
+    }
 
     /// An id as typed, cut and limited to letters and digits before it goes into the audit trail.
     private static func safe(_ id: String) -> String {

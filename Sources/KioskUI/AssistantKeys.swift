@@ -16,7 +16,7 @@ extension KioskState {
                 back()
                 return []
             }
-            guard let receipt = Self.receiptNumber(from: text) else {
+            guard let receipt = Self.receiptNumber(from: text, station: environment.station.station.id) else {
                 show(error: t("progress.invalid"))
                 return []
             }
@@ -32,11 +32,13 @@ extension KioskState {
         }
     }
 
-    /// The receipt number in typed text or a scanned receipt QR (`BM1:...`), or nil.
-    static func receiptNumber(from text: String) -> String? {
+    /// The receipt number in typed text or a scanned receipt QR (`BM1:...`), or nil; a number typed
+    /// as digits only (date and sequence) is one of `station`'s receipts.
+    static func receiptNumber(from text: String, station: String) -> String? {
         if text.uppercased().hasPrefix(ReceiptQRText.prefix) {
             return (try? ReceiptQRText(text))?.record.receiptNumber.description
         }
+        if let digitsOnly = try? ReceiptNumber(station: station, digits: text) { return digitsOnly.description }
         return (try? ReceiptNumber(parsing: text))?.description
     }
 

@@ -7,6 +7,15 @@ extension Application {
     /// Applies a key to the question on screen.
     mutating func handle(_ key: KeyEvent, _ context: FormContext) -> FormOutcome {
         guard let question = question(context) else { return .leave }
+        if confirmingLeave {
+            // Only 1 leaves; 2, 0, Esc and Enter go on filling in; other keys wait for an answer.
+            if key.digit == 1 {
+                confirmingLeave = false
+                return .leave
+            }
+            if key.digit == 2 || key.digit == 0 || key == .escape || key == .enter { confirmingLeave = false }
+            return .stay
+        }
         if question.field.type == .repeat && entry == nil {
             return groupKey(key, question, context)
         }
@@ -151,7 +160,8 @@ extension Application {
         return finish(result, context)
     }
 
-    /// Keeps what was typed and goes to the previous question (or out of the form).
+    /// Keeps what was typed and goes to the previous question (or out of the form, asking first when
+    /// it has answers).
     private mutating func previous(_ question: CurrentQuestion, _ context: FormContext) -> FormOutcome {
         _ = commitInput(question, context, showProblem: false)
         if var cursor = entry {
@@ -161,7 +171,14 @@ extension Application {
             prepareQuestion(context)
             return .stay
         }
-        if step == 0 { return .leave }
+        if step == 0 {
+            // Out of the form drops the answers: ask first when there are any.
+            if answers != context.matter.form.defaultAnswers() {
+                confirmingLeave = true
+                return .stay
+            }
+            return .leave
+        }
         step -= 1
         prepareQuestion(context)
         return .stay

@@ -48,6 +48,11 @@ extension KioskView {
             let width = min(layout.bodyWidth - 16, max(24, min(field.inputKind?.maxLength ?? 20, 30) * 2 + 1))
             drawInput(input, state, &screen, layout, row: row, col: layout.bodyCol + 2, width: width)
             row += input.isComposing ? 3 : 1
+            if field.type == .idNumber {
+                // Above the live check, so it stays put while the number is typed.
+                screen.put(text: state.t("form.id.x"), row: row + 1, col: layout.bodyCol + 2)
+                row += 1
+            }
             if input.overflowed {
                 screen.put(text: state.t("input.full", String(input.field.maxLength)), row: row + 1, col: layout.bodyCol + 2, style: errorStyle)
                 row += 1
@@ -59,7 +64,7 @@ extension KioskView {
                 screen.put(text: state.t("form.date.example"), row: row + 1, col: layout.bodyCol + 2)
                 row += 1
             }
-            if input.composer != nil { keyHint += "   " + state.t("keys.pinyin") }
+            if input.composer != nil { keyHint += "   " + inputModeHint(input, state) }
         } else {
             switch field.type {
             case .singleChoice, .multipleChoice:
@@ -84,6 +89,14 @@ extension KioskView {
             default:
                 keyHint = state.t("keys.form.note")
             }
+        }
+        if application.confirmingLeave {
+            // In the message row, as a notice is (its second line, if any, over the divider).
+            keys(state.t("keys.form.leave"), &screen, layout)
+            screen.clear(row: layout.noticeRow, col: 0, width: layout.width, height: 1)
+            screen.putWrapped(
+                text: state.t("form.leave"), row: layout.noticeRow, col: layout.bodyCol, width: layout.bodyWidth, maxRows: 2, style: errorStyle)
+            return
         }
         if let error = application.error {
             screen.putWrapped(

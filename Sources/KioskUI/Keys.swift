@@ -17,6 +17,14 @@ extension KeyEvent {
         return character.wholeNumberValue
     }
 
+    /// Whether this is a key a resident types or presses to go on (text, Enter, Esc, Space, Backspace).
+    var isTyping: Bool {
+        switch self {
+        case .text, .paste, .enter, .escape, .backspace: true
+        default: false
+        }
+    }
+
     /// Whether this key turns to the next page (PageDown, Down or 9).
     var isNextPage: Bool { self == .pageDown || self == .down || digit == 9 }
     /// Whether this key turns to the previous page (PageUp, Up or 8).
@@ -115,8 +123,11 @@ extension KioskState {
                 return [.printReceipt(receipt.stored.summary)]
             } else if key.digit == 1 {
                 current = .receiptQR(receipt)
-            } else if key == .enter || key == .escape || key.digit != nil {
+            } else if key.digit == 0 {
                 goHome()
+            } else if key.isTyping {
+                // A stray key never takes the receipt number off the screen: say which key does.
+                notice = Notice(text: t("receipt.homeKey"), isError: false)
             }
         case .receiptQR(let receipt):
             current = .receipt(receipt)

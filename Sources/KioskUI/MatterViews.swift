@@ -11,7 +11,9 @@ extension KioskView {
         screen.put(text: "> ", row: top + 1, col: layout.bodyCol, style: .bold)
         drawInput(search.input, state, &screen, layout, row: top + 1, col: layout.bodyCol + 2, width: 30)
         let results = state.searchResults
-        var hint = state.t("keys.search")
+        // Nothing listed: the way back is still shown (while pinyin is pending, Esc first clears it).
+        let back = state.t(search.input.isComposing ? "keys.pinyin.clear" : "keys.back")
+        var hint = [back, inputModeHint(search.input, state)].filter { !$0.isEmpty }.joined(separator: "   ")
         if search.input.text.isEmpty {
             screen.put(text: state.t("search.example"), row: top + 4, col: layout.bodyCol)
         } else if results.isEmpty {
@@ -20,9 +22,16 @@ extension KioskView {
             screen.put(text: state.t("search.count", String(results.count)), row: top + 3, col: layout.bodyCol)
             var listLayout = layout
             listLayout.height = layout.height - 1  // single spacing below the input
-            hint = list(results.map { matterLine($0, state) }, page: search.page, &screen, listLayout, top: top + 4, state: state) + "   " + hint
+            hint = [list(results.map { matterLine($0, state) }, page: search.page, &screen, listLayout, top: top + 4, state: state),
+                    inputModeHint(search.input, state)].filter { !$0.isEmpty }.joined(separator: "   ")
         }
         keys(hint, &screen, layout)
+    }
+
+    /// The F2 hint of an input with built-in pinyin, naming the mode it is in now ("" without pinyin).
+    static func inputModeHint(_ input: TextInput, _ state: KioskState) -> String {
+        guard let composer = input.composer else { return "" }
+        return state.t("keys.pinyin", state.t(composer.mode == .pinyin ? "input.mode.pinyin" : "input.mode.direct"))
     }
 
     /// Draws a text input with its pinyin composition and candidates on the two rows below.

@@ -28,14 +28,21 @@ extension KioskView {
         var row = top + 8
         let (message, style): (String, Style) = switch receipt.printResult {
         case .printed?: (state.t("receipt.printed"), goodStyle)
-        case .failed(let reason, _)?: (state.t(reason.key) + " " + state.t("receipt.printFailed"), errorStyle)
+        // What is wrong once (the first line already says the application is saved), then what to do.
+        case .failed(let reason, _)?: (state.t("receipt.printFailed", state.t(reason.key)), errorStyle)
         case .notConfigured?, nil: (state.t("receipt.printPending"), errorStyle)
         }
         row += screen.putWrapped(text: message, row: row, col: layout.bodyCol, width: textWidth, maxRows: 3, style: style)
         switch receipt.formPrintResult {
         case .printed?: row += screen.putWrapped(text: state.t("receipt.formPrinted"), row: row, col: layout.bodyCol, width: textWidth, maxRows: 2, style: goodStyle)
         case .failed(let reason, _)?:
-            row += screen.putWrapped(text: state.t(reason.key) + " " + state.t("receipt.formFailed"), row: row, col: layout.bodyCol, width: textWidth, maxRows: 2, style: errorStyle)
+            // The same problem as the receipt's is not said twice.
+            let text = if case .failed(reason, _)? = receipt.printResult {
+                state.t("receipt.formFailedToo")
+            } else {
+                state.t("receipt.formFailed", state.t(reason.key))
+            }
+            row += screen.putWrapped(text: text, row: row, col: layout.bodyCol, width: textWidth, maxRows: 2, style: errorStyle)
         case .notConfigured?, nil: break
         }
         screen.putWrapped(text: state.t("receipt.keep"), row: row + 1, col: layout.bodyCol, width: textWidth, maxRows: 2)

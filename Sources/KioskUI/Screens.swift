@@ -226,6 +226,8 @@ public struct Application: Sendable {
     public var startingSteps = 0
     /// Whether a question is being corrected from the review (the form returns there once it is complete).
     public var correcting = false
+    /// Whether the resident is asked to confirm leaving the form, which drops its answers.
+    public var confirmingLeave = false
 
     public init(matterCode: String, answers: Answers, channel: Channel) {
         self.matterCode = matterCode

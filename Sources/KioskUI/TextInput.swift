@@ -14,7 +14,7 @@ public enum InputKind: Sendable, Hashable {
     case number
     /// Digits and `-` (dates as YYYY-MM-DD or 8 digits, landline numbers).
     case digitsAndDash
-    /// Digits and a final `X` (resident ID numbers).
+    /// Digits and a final `X` (resident ID numbers); a number pad's `*` or `.` types the X.
     case idNumber
     /// Digits and upper-case letters (credit codes, assistant ids).
     case code
@@ -72,8 +72,13 @@ public struct TextInput: Sendable {
         }
     }
 
+    /// The number-pad keys that type the check character X into an ID number (a number pad has no letters).
+    static let idNumberXKeys: Set<Character> = ["*", "."]
+
     /// Inserts the characters this input accepts (upper-casing codes and ID numbers).
     mutating func insert(_ text: String) {
+        var text = text
+        if kind == .idNumber { text = String(text.map { Self.idNumberXKeys.contains($0) ? "X" : $0 }) }
         var accepted = String(text.filter(kind.accepts))
         if kind == .code || kind == .idNumber { accepted = accepted.uppercased() }
         let before = field.text.count

@@ -104,7 +104,7 @@ extension KioskState {
             show(error: t("login.rejected", String(left)))
         case .loggedIn(.success(.locked(let until))):
             focusPIN()
-            show(error: t("login.locked", String(max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up))))))
+            show(error: t("login.locked", String(Self.lockMinutes(until.timeIntervalSince(now)))))
         case .queueLoaded(.success(let view)):
             if case .queue(_, let page) = current { current = .queue(view, page: page) }
         case .lookedUp(.failure(let failure)), .loggedIn(.failure(let failure)), .queueLoaded(.failure(let failure)):
@@ -115,6 +115,13 @@ extension KioskState {
             show(error: t(context, t(reason.key)))
         }
         return []
+    }
+
+    /// The minutes a lock has left, rounded up and at least 1, less a few seconds' grace: the lock is set
+    /// on the store's clock, a moment ahead of the screen's, so a 5-minute lock just set reads 5 minutes,
+    /// as the login screen promises, never 6.
+    static func lockMinutes(_ seconds: TimeInterval) -> Int {
+        max(1, Int(((seconds - 5) / 60).rounded(.up)))
     }
 
     private mutating func focusPIN() {

@@ -181,6 +181,7 @@ public enum KioskView {
             screen.put(text: "> ", row: top + used + 1, col: layout.bodyCol, style: .bold)
             screen.put(field: progress.input.field, row: top + used + 1, col: layout.bodyCol + 2, width: min(40, layout.bodyWidth - 4), focused: true)
             screen.put(text: state.t("progress.example"), row: top + used + 3, col: layout.bodyCol)
+            screen.put(text: state.t("progress.digits"), row: top + used + 4, col: layout.bodyCol, clipTo: layout.width - 2)
             keys(state.t("keys.progress"), &screen, layout)
         case .progressResult(let query, let lookup): drawProgressResult(state, query: query, lookup, &screen, layout)
         case .assistantLogin(let login):

@@ -230,6 +230,15 @@ public struct KeyDecoder: Sendable {
                 case UInt8(ascii: "Q"): .function(2)
                 case UInt8(ascii: "R"): .function(3)
                 case UInt8(ascii: "S"): .function(4)
+                // The number pad in application mode: its keys are the characters printed on them.
+                case UInt8(ascii: "p")...UInt8(ascii: "y"): .text(String(UnicodeScalar(pending[start + 2] - UInt8(ascii: "p") + UInt8(ascii: "0"))))
+                case UInt8(ascii: "j"): .text("*")
+                case UInt8(ascii: "k"): .text("+")
+                case UInt8(ascii: "l"): .text(",")
+                case UInt8(ascii: "m"): .text("-")
+                case UInt8(ascii: "n"): .text(".")
+                case UInt8(ascii: "o"): .text("/")
+                case UInt8(ascii: "X"): .text("=")
                 default: nil
                 }
             return .sequence(length: 3, event: event)

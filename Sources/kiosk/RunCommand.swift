@@ -112,7 +112,7 @@ struct AssistantCommand: AsyncParsableCommand {
             commandName: "add",
             abstract: "Add an assistant, or set a new name and PIN; the PIN (4-12 digits) is read from standard input.")
         @OptionGroup var options: KioskOptions
-        @Option(help: "The assistant's id (letters and digits, e.g. A01).") var id: String
+        @Option(help: "The assistant's id (letters and digits, e.g. A01; at the kiosk its digits alone, 01, also log in).") var id: String
         @Option(help: "The assistant's name.") var name: String
 
         func run() throws {

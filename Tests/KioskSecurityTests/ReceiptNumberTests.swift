@@ -20,6 +20,20 @@ import Testing
         #expect(try ReceiptNumber(parsing: " xh03 261127 0007 " + String(number.checkCharacter)) == number)
     }
 
+    /// Issue 17, item 7: a receipt of this station typed on a number pad, as date and sequence digits.
+    @Test func thisStationsReceiptTypedAsDigitsOnly() throws {
+        let number = try ReceiptNumber(station: "XH03", year: 2026, month: 11, day: 27, sequence: 7)
+        for typed in ["2611270007", "26112700079", "261127-0007", "261127-7", "261127 7", "261127 0007 9", " 261127-0007-9 "] {
+            #expect(try ReceiptNumber(station: "XH03", digits: typed) == number, "\(typed)")
+        }
+        #expect(throws: ReceiptNumberError.checkCharacterMismatch("26112700078")) { try ReceiptNumber(station: "XH03", digits: "26112700078") }
+        for malformed in ["", "261127", "26112700", "261127000791", "2611-270007", "261127-00007", "XH03-261127-0007-9", "26112７0007"] {
+            #expect(throws: ReceiptNumberError.malformed(malformed)) { try ReceiptNumber(station: "XH03", digits: malformed) }
+        }
+        #expect(throws: ReceiptNumberError.invalidDate(year: 2026, month: 13, day: 27)) { try ReceiptNumber(station: "XH03", digits: "2613270007") }
+        #expect(throws: ReceiptNumberError.sequenceOutOfRange(0)) { try ReceiptNumber(station: "XH03", digits: "261127-0") }
+    }
+
     @Test func dateIsTheCalendarDayInTheKioskTimeZone() throws {
         // 2026-11-26 16:30 UTC is already 27 November in Shanghai.
         let instant = Date(timeIntervalSince1970: 1_795_710_600)

@@ -165,7 +165,7 @@ final class TmuxKiosk {
         try kiosk.waitFor("回执编号")
 
         // A second visitor checks the progress with the receipt number.
-        try kiosk.send("Enter")
+        try kiosk.send("0")
         try kiosk.waitFor("欢迎使用村便民服务站")
         try kiosk.send("2")
         try kiosk.waitFor("二维码对准扫码器")

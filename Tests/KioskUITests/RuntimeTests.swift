@@ -45,7 +45,7 @@ import TestSupport
         #expect(stored.channel == "self")
         #expect(stored.receiptPrint == .pending)  // nothing pretends it was printed
 
-        state.press(.enter)
+        state.press(.text("0"))
         #expect(state.page == .home)
         state.press(.text("2"))
         state.type(summary.receiptQR)  // a scanner types the QR text, then Enter
@@ -88,7 +88,7 @@ import TestSupport
         #expect(stored.channel == "assisted")
         #expect(stored.assistantID == "A01")
         // The queue view lists it; a reprint goes to the (unconfigured) printer.
-        await drive(&state, state.press(.enter, .text("4"), .text("3")), app)
+        await drive(&state, state.press(.text("0"), .text("4"), .text("3")), app)
         #expect(state.queue?.items.map(\.receipt) == [summary.receipt])
         await drive(&state, state.press(.text("1")), app)
         #expect(state.text.contains("本站打印机暂未接通"))

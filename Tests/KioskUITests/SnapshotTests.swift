@@ -80,6 +80,12 @@ func screens() throws -> [(String, KioskState)] {
         state.press(.enter)
         return state
     }()))
+    result.append(("form-leave", try { () throws -> KioskState in
+        var state = try formState("MZ-QT-01")
+        state.type("zhangsan")
+        state.press(.text("1"), .escape)
+        return state
+    }()))
     result.append(("form-id-check", try { () throws -> KioskState in
         var state = try formState("MZ-QT-01")
         state.type("zhangsan")

@@ -71,6 +71,31 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.searchResults.count == 3)
     }
 
+    /// Issue 17, item 17: the footer names the input mode in use, and a search that finds nothing still shows the way back.
+    @Test func searchFooterShowsTheModeAndTheWayBack() throws {
+        var state = try freshState()
+        state.press(.text("1"), .text("3"))
+        #expect(state.text.contains("0 返回   F2 切换拼音/英文(现在: 英文数字)"))
+        state.press(.function(2))
+        #expect(state.text.contains("F2 切换拼音/英文(现在: 拼音)"))
+        #expect(!state.text.contains("现在: 英文数字"))
+        state.type("qqq")  // letters no syllable starts with: still composing, Esc clears them
+        #expect(state.text.contains("Esc 清除拼音"))
+        state.press(.escape)
+        #expect(state.page == .search(page: 0) && state.text.contains("0 返回"))
+        state.press(.function(2))
+        state.type("qqq")
+        #expect(state.text.contains("没有找到"))
+        #expect(state.text.contains("0 返回"))
+        state.press(.text("0"))
+        #expect(state.page == .find)
+
+        var form = try formState("MZ-QT-01")
+        #expect(form.text.contains("F2 切换拼音/英文(现在: 拼音)"))
+        form.press(.function(2))
+        #expect(form.text.contains("F2 切换拼音/英文(现在: 英文数字)"))
+    }
+
     @Test func refusedMatterShowsWhereToGoAndCannotBeStarted() throws {
         var state = try freshState()
         state.press(.text("1"))
@@ -162,6 +187,56 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         state.application?.answers["person_type"] = .text("disabled")
         state.prepareQuestion()
         #expect(state.text.contains("第1步/共11步(因您的回答多了1步)"))
+    }
+
+    /// Issue 17, item 6: a number pad has no X: in an ID number `*` or `.` types it, and the screen says so.
+    @Test func numberPadStarOrDotTypesTheXOfAnIDNumber() throws {
+        let sequence = try #require((1...999).map { String(format: "%03d", $0) }.first { residentID(born: "19500101", sequence: $0).last == "X" })
+        let id = residentID(born: "19500101", sequence: sequence)
+        for key in ["*", "."] {
+            var state = try formState("MZ-QT-01")
+            state.application?.answers["name"] = .text("张三")
+            state.application?.step = 1
+            state.prepareQuestion()
+            #expect(state.text.contains("按 * 键或 . 键输入 X"))
+            state.type(String(id.dropLast()))
+            state.type(key)
+            #expect(state.application?.input?.text == id)
+            #expect(state.text.contains("号码校验正确"))
+            state.press(.enter)
+            #expect(state.application?.answers["id_number"] == .text(id))
+        }
+    }
+
+    /// Issue 17, item 8: leaving a form with answers asks first; only 1 leaves, and nothing is lost meanwhile.
+    @Test func leavingAFormWithAnswersAsksFirst() throws {
+        var state = try formState("MZ-QT-01")
+        state.press(.escape)  // nothing typed: straight out
+        #expect(state.page == .matter(code: "MZ-QT-01"))
+        state.press(.text("1"))
+        state.type("zhangsan")
+        state.press(.text("1"), .escape)
+        #expect(state.page == .form)
+        #expect(state.text.contains("确定离开吗"))
+        #expect(state.text.contains("1 离开并清除   2 继续填写"))
+        state.press(.text("x"), .text("2"))
+        #expect(state.page == .form)
+        #expect(!state.text.contains("确定离开吗"))
+        #expect(state.application?.input?.text == "张三")
+        state.press(.escape, .escape)  // Esc answers the question: stay
+        #expect(state.page == .form && !state.text.contains("确定离开吗"))
+        state.press(.escape, .text("1"))
+        #expect(state.page == .matter(code: "MZ-QT-01"))
+
+        // 0 on a choice: the default answer alone is no answer of the resident's.
+        var choice = try formState("CG-ZS-01")
+        choice.press(.text("0"))
+        #expect(choice.page == .matter(code: "CG-ZS-01"))
+        choice.press(.text("1"), .text("2"), .text("0"))
+        #expect(choice.page == .form)
+        #expect(choice.text.contains("确定离开吗"))
+        choice.press(.text("1"))
+        #expect(choice.page == .matter(code: "CG-ZS-01"))
     }
 
     /// Issue 17, item 5: at `max_length` characters are refused, and the resident is told.
@@ -486,6 +561,21 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.loginPIN?.text.isEmpty == true)
     }
 
+    /// Issue 17, item 14: a 5-minute lock reads 5 minutes, though the store's clock ran a moment ahead of the screen's.
+    @Test func aLockJustSetReadsAsThePromisedFiveMinutes() throws {
+        var state = try freshState(idleTimeout: 1000)
+        state.press(.text("4"))
+        #expect(state.text.contains("锁定 5 分钟"))
+        state.handle(.loggedIn(.success(.locked(until: start.addingTimeInterval(300.8)))))
+        #expect(state.text.contains("请 5 分钟后再试"))
+        state.handle(.tick(start.addingTimeInterval(200)))
+        state.handle(.loggedIn(.success(.locked(until: start.addingTimeInterval(300.8)))))
+        #expect(state.text.contains("请 2 分钟后再试"))
+        state.handle(.tick(start.addingTimeInterval(290)))
+        state.handle(.loggedIn(.success(.locked(until: start.addingTimeInterval(300.8)))))
+        #expect(state.text.contains("请 1 分钟后再试"))
+    }
+
     @Test func assistedApplicationsCarryTheAssistantsID() throws {
         var state = try freshState()
         state.handle(.loggedIn(.success(.success(Assistant(id: "A01", name: "王五")))))
@@ -539,6 +629,102 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
     }
 }
 
+/// Issue 17, item 7: a number pad has no letters.
+@Suite struct NumberPadLookupTests {
+    @Test func thisStationsReceiptTypedAsDigitsOnlyIsLookedUp() throws {
+        let receipt = try ReceiptNumber(station: "XH03", year: 2026, month: 3, day: 2, sequence: 7)
+        for typed in ["2603020007", "260302-7", "260302 0007"] {
+            var state = try freshState()
+            state.press(.text("2"))
+            state.type(typed)
+            #expect(state.press(.enter) == [.lookUp(receipt: receipt.description)], "\(typed)")
+        }
+        if let check = receipt.checkCharacter.wholeNumberValue {
+            var state = try freshState()
+            state.press(.text("2"))
+            state.type("2603020007\(check)")
+            #expect(state.press(.enter) == [.lookUp(receipt: receipt.description)])
+        }
+        var state = try freshState()
+        state.press(.text("2"))
+        #expect(state.text.contains("本站的回执也可以只输数字"))
+        state.type("2613020007")  // no 13th month
+        #expect(state.press(.enter).isEmpty)
+        #expect(state.text.contains("回执编号不对"))
+    }
+
+    @Test func anAssistantLogsInWithTheDigitsOfTheID() throws {
+        let directory = try TemporaryDirectory()
+        let assistants = Assistants(try AppDatabase.open(at: directory.path + "/kiosk.sqlite"))
+        let hasher = PINHasher(parameters: .fastForTesting)
+        _ = try assistants.add(id: "A01", name: "王五", pin: "2468", hasher: hasher, at: start)
+        _ = try assistants.add(id: "1002", name: "赵六", pin: "1357", hasher: hasher, at: start)
+        #expect(try assistants.login(id: "01", pin: "2468", at: start) == .success(Assistant(id: "A01", name: "王五")))
+        #expect(try assistants.login(id: "1", pin: "2468", at: start) == .success(Assistant(id: "A01", name: "王五")))
+        #expect(try assistants.login(id: "1002", pin: "1357", at: start) == .success(Assistant(id: "1002", name: "赵六")))
+        // Two ids with the same digits: the digits alone name neither.
+        _ = try assistants.add(id: "B01", name: "钱七", pin: "2468", hasher: hasher, at: start)
+        #expect(try assistants.login(id: "01", pin: "2468", at: start) == .rejected(attemptsLeft: Assistants.maxFailures - 1))
+        #expect(try assistants.login(id: "B01", pin: "2468", at: start) == .success(Assistant(id: "B01", name: "钱七")))
+
+        var state = try freshState()
+        state.press(.text("4"))
+        state.type("01")
+        state.press(.enter)
+        state.type("2468")
+        #expect(state.press(.enter) == [.login(id: "01", pin: "2468")])
+        #expect(state.text.contains("编号可以只输数字"))
+    }
+}
+
+/// Issue 17, item 9: the receipt number stays on screen until the resident presses 0.
+@Suite struct ReceiptScreenTests {
+    @Test func onlyZeroLeavesTheReceiptScreen() throws {
+        var state = try freshState()
+        let summary = try sampleSummary()
+        _ = state.handle(.submitted(.success(stored(summary))))
+        _ = state.handle(.printed(.printed))
+        #expect(state.page == .receipt)
+        #expect(state.text.contains("0 回到首页"))
+        for key: KeyEvent in [.up, .function(2), .text("5"), .text("a"), .text(" "), .backspace, .escape, .enter] {
+            #expect(state.press(key) == [])
+            #expect(state.page == .receipt, "\(key)")
+        }
+        #expect(state.text.contains("看完了请按 0 回到首页"))
+        #expect(state.text.contains(summary.receipt.map(String.init).joined(separator: " ")))
+        state.press(.text("1"))
+        #expect(state.page == .receiptQR)
+        state.press(.enter)  // from the QR, any key goes back to the receipt, not home
+        #expect(state.page == .receipt)
+        state.press(.text("0"))
+        #expect(state.page == .home)
+    }
+}
+
+/// Issue 17, item 13: a print problem is said once, then what to do.
+@Suite struct PrintProblemWordsTests {
+    @Test func paperOutIsSaidOnceThenWhatToDo() throws {
+        func count(_ text: String, _ part: String) -> Int { text.components(separatedBy: part).count - 1 }
+        var state = try freshState()
+        _ = state.handle(.submitted(.success(stored(try sampleSummary()))))
+        _ = state.handle(.printed(.failed(reason: .printerOutOfPaper, detail: "media-empty-error")))
+        let joined = state.text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+        #expect(count(joined, "缺纸") == 1)
+        #expect(count(joined, "保存") == 1)  // 您的申请已经保存 only
+        #expect(joined.contains("打印机缺纸。请记下上面的回执编号"))
+
+        // The form to sign and the receipt both out of paper: the problem once, then each thing to do.
+        var both = try freshState()
+        both.current = .saving(Application(matterCode: "MZ-QT-01", answers: [:], channel: .selfService))
+        _ = both.handle(.submitted(.success(stored(try sampleSummary()))))
+        _ = both.handle(.formPrinted(.failed(reason: .printerOutOfPaper, detail: "media-empty-error")))
+        _ = both.handle(.printed(.failed(reason: .printerOutOfPaper, detail: "media-empty-error")))
+        let lines = both.text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+        #expect(count(lines, "缺纸") == 1)
+        #expect(lines.contains("申请表也没有打印出来"))
+    }
+}
+
 @Suite struct PrintRetryTests {
     @Test func aFailedReceiptCanBePrintedAgainWhileTheResidentIsThere() throws {
         var state = try freshState()
@@ -553,8 +739,10 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.page == .receipt)
         #expect(state.text.contains("回执已打印"))
         #expect(!state.text.contains("重新打印"))
-        // Once printed, 2 is just "any key": back home.
+        // Once printed, 2 does nothing; only 0 goes home.
         #expect(state.press(.text("2")) == [])
+        #expect(state.page == .receipt)
+        state.press(.text("0"))
         #expect(state.page == .home)
     }
 }

@@ -108,7 +108,14 @@ import TestSupport
     }
 
     @Test func unknownSequencesAreDropped() {
-        check(bytes("\u{1B}[?1;2c\u{1B}[>0;1;2c\u{1B}[99~x\u{1B}Ox"), [.text("x")])
+        check(bytes("\u{1B}[?1;2c\u{1B}[>0;1;2c\u{1B}[99~x\u{1B}Oz"), [.text("x")])
+    }
+
+    /// Issue 17, item 6: a number pad in application mode sends SS3 sequences; its keys are the
+    /// characters on them (`*` and `.` type the X of an ID number), never swallowed.
+    @Test func numberPadInApplicationModeTypesItsCharacters() {
+        check(bytes("\u{1B}Oq\u{1B}Oy\u{1B}Op\u{1B}Oj\u{1B}On"), [.text("190*.")])
+        check(bytes("\u{1B}Ok\u{1B}Om\u{1B}Oo\u{1B}OX\u{1B}OM"), [.text("+-/="), .enter])
     }
 
     /// Issue 17: OSC, DCS, APC, PM and SOS strings are swallowed whole with either terminator, never

@@ -75,6 +75,37 @@ public struct ReceiptNumber: Sendable, Hashable, Codable, CustomStringConvertibl
         }
     }
 
+    /// Parses a receipt of `station` typed as digits only, as on a number pad: the date (YYMMDD) and
+    /// the 4-digit sequence, then the check character when it is a digit (`2611270007`,
+    /// `261127 0007 3`); with a dash or space after the date the sequence's leading zeros may be left
+    /// out (`261127-7`).
+    public init(station: String, digits text: String) throws(ReceiptNumberError) {
+        let groups = text.split { $0 == "-" || $0 == " " }.map(String.init)
+        guard !groups.isEmpty, groups.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }) else { throw .malformed(text) }
+        let date: String
+        let sequence: String
+        var check: String?
+        switch groups.count {
+        case 1 where groups[0].count == 10 || groups[0].count == 11:
+            let digits = Array(groups[0])
+            date = String(digits[0..<6])
+            sequence = String(digits[6..<10])
+            if digits.count == 11 { check = String(digits[10]) }
+        case 2 where groups[0].count == 6 && (1...4).contains(groups[1].count),
+            3 where groups[0].count == 6 && (1...4).contains(groups[1].count) && groups[2].count == 1:
+            date = groups[0]
+            sequence = groups[1]
+            check = groups.count == 3 ? groups[2] : nil
+        default:
+            throw .malformed(text)
+        }
+        let parts = Array(date).map { $0.wholeNumberValue ?? 0 }
+        try self.init(
+            station: station, year: 2000 + parts[0] * 10 + parts[1], month: parts[2] * 10 + parts[3], day: parts[4] * 10 + parts[5],
+            sequence: Int(sequence) ?? 0)
+        if let check, check != String(checkCharacter) { throw .checkCharacterMismatch(text) }
+    }
+
     /// The ISO 7064 MOD 37,36 check character over station, date and sequence.
     public var checkCharacter: Character { Character(Unicode.Scalar(checkByte(digits: digits))) }
 
