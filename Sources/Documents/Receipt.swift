@@ -119,7 +119,7 @@ extension Documents {
         let module = min(width / Double(matrix.size + 2 * quietZone), 0.8 * millimetre)
         let span = module * Double(matrix.size + 2 * quietZone)
         blocks.append(Block(height: span + 2) { y in drawQR(cr, matrix, x: margin + (width - span) / 2, y: y, module: module) })
-        text("凭此码可在任一便民终端查询", size: 8, center: true)
+        text("凭此码可在本站终端查询", size: 8, center: true)
         if let note = receipt.formNotPrintedNote {
             rule()
             text(note, size: 9, bold: true)

@@ -14,7 +14,7 @@ public enum DocumentComposer {
             authorityName: station.authority, matterName: matter.name.zh, receiptNumber: summary.receipt,
             issuedAt: issuedAt(summary.createdAt), maskedApplicant: summary.applicantMasked, nextSteps: next,
             timeLimitWorkingDays: matter.timeLimitDays, materialsToBring: bring,
-            statusCheck: "凭本回执(回执号或二维码)可在任一村便民服务站查询办理进度,也可拨打咨询电话。",
+            statusCheck: "凭本回执(回执号或二维码)可在办理本件的村便民服务站查询办理进度,也可拨打咨询电话。",
             consultationPhone: matter.phone, appealRights: AppealRights.text(county: station.county).zh, qrText: summary.receiptQR,
             formNotPrintedNote: formMissing ? "申请表未能在村里打印,请到\(station.town)为民服务中心签字确认,工作人员会为您打印。" : nil)
     }

@@ -92,7 +92,7 @@ extension DocumentComposer {
                 paragraphs.append("本机关未在收到申请之日起5个工作日内告知补正,依照《中华人民共和国行政许可法》第三十二条,自收到申请之日起即为受理。")
             }
             paragraphs.append("本机关将在\(file.timeLimitDays)个工作日内\(due)作出决定;依法需要听证、检验、检测、现场勘察或专家评审的,所需时间不计算在期限内,届时另行书面告知。")
-            closing.append("办理进度可凭回执在任一村便民服务站或本中心窗口查询。")
+            closing.append("办理进度可凭回执在提交申请的村便民服务站或本中心窗口查询。")
         case .refusal:
             title = "不予受理决定书"
             paragraphs.append("\(application),经审查:\(file.reason ?? "")。依照《中华人民共和国行政许可法》第三十二条,本机关决定不予受理。")

@@ -6,7 +6,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// The forwarder's last known progress, kept in the queue for `kiosk queue stats` and the
-/// assistant screen.
+/// station's health report.
 public struct SyncStatus: Sendable, Codable, Hashable {
     /// The center the station is enrolled at.
     public var centerURL: String?

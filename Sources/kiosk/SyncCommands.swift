@@ -13,7 +13,7 @@ struct EnrollCommand: AsyncParsableCommand {
         abstract: "Enrol this station at the town center with a one-time token from `towncenter station enroll`.",
         discussion: """
             The token never leaves the station: it proves knowledge of it, and accepts the answer only when the \
-            center proves the same and, if kiosk.yaml names the center's key (center.public_key), holds that key. \
+            center proves the same and, if kiosk.yaml names the center's key (town_center.public_key), holds that key. \
             Exits 77 when refused (by the center, or the answer does not prove itself), 69 when the center cannot be reached.
             """)
     @OptionGroup var options: KioskOptions

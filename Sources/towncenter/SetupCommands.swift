@@ -64,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds to receive a request's head.")
     var headerTimeout = CenterConfiguration().headerTimeout
 
-    @Option(name: .long, help: "Port of the /metrics (Prometheus) and /health listener (0: any free port; none: no listener).")
+    @Option(name: .long, help: "Port of the /metrics (Prometheus) and /health listener (0: any free port; without this option: no listener).")
     var metricsPort: Int?
 
     @Option(name: .long, help: "Address the metrics listener binds.")
