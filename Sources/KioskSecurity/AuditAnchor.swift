@@ -89,11 +89,14 @@ public struct AuditAnchor: Sendable {
     }
 
     /// Where heads are moved on after commits (`AuditTable.anchoring`), one at a time, off the
-    /// committing thread.
-    public static let mover = DispatchQueue(label: "bianmin.audit-anchor")
+    /// committing thread. A process that used it waits for its moves when it exits (`atexit`).
+    public static let mover: DispatchQueue = {
+        atexit { AuditAnchor.settle() }
+        return DispatchQueue(label: "bianmin.audit-anchor")
+    }()
 
-    /// Waits until every head move already asked for is written: `read` does, and a command does
-    /// before its process exits.
+    /// Waits until every head move already asked for is written: `read` does, and so does the
+    /// process's exit.
     public static func settle() { mover.sync {} }
 
     /// The newest head in the file that the key signed (or, when none is, the first the file holds,

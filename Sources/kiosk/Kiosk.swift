@@ -1,5 +1,4 @@
 import ArgumentParser
-import KioskSecurity
 
 /// The village kiosk's command.
 @main
@@ -13,20 +12,4 @@ struct Kiosk: AsyncParsableCommand {
             ExportBundleCommand.self, ImportBundleCommand.self, AssistantCommand.self, AuditCommand.self,
             BackupCommand.self, RestoreCommand.self,
         ])
-
-    /// Runs the command, then waits for the audit trail's signed head to follow its last commits.
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var command = command as? AsyncParsableCommand {
-                try await command.run()
-            } else {
-                try command.run()
-            }
-            AuditAnchor.settle()
-        } catch {
-            AuditAnchor.settle()
-            exit(withError: error)
-        }
-    }
 }

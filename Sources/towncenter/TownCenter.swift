@@ -1,5 +1,4 @@
 import ArgumentParser
-import KioskSecurity
 
 /// The town service center's command.
 @main
@@ -12,20 +11,4 @@ struct TownCenterCommand: AsyncParsableCommand {
             ReceiptCommand.self, ExportCommand.self, ImportCommand.self, AuditCommand.self, CalendarCommand.self,
             StaffCommand.self, KeysCommand.self, BackupCommand.self, RestoreCommand.self,
         ])
-
-    /// Runs the command, then waits for the audit trail's signed head to follow its last commits.
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var command = command as? AsyncParsableCommand {
-                try await command.run()
-            } else {
-                try command.run()
-            }
-            AuditAnchor.settle()
-        } catch {
-            AuditAnchor.settle()
-            exit(withError: error)
-        }
-    }
 }
