@@ -45,6 +45,8 @@ struct DeskRoutes: Sendable {
     let throttle: AddressThrottle
     /// Seconds without contact after which a station counts as silent.
     let silentAfter: Int64
+    /// Whether the session cookie is sent over HTTPS only (the desk serves TLS).
+    let secureCookies: Bool
 
     func router() -> Router<DeskContext> {
         let router = Router(context: DeskContext.self)
@@ -52,7 +54,8 @@ struct DeskRoutes: Sendable {
         router.add(middleware: SessionMiddleware(
             storage: MemoryPersistDriver(),
             configuration: SessionMiddlewareConfiguration(
-                sessionCookieParameters: SessionCookieParameters(name: "desk_session", path: "/desk", sameSite: .strict),
+                sessionCookieParameters: SessionCookieParameters(
+                    name: "desk_session", path: "/desk", secure: secureCookies, sameSite: .strict),
                 defaultSessionExpiration: .seconds(Self.absoluteSeconds))))
         let stylesheet = pages.stylesheet
         router.get("/desk/desk.css") { _, _ in

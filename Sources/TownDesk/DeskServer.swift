@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import HummingbirdTLS
 import KioskCore
 import Logging
 import Mustache
@@ -19,14 +20,20 @@ public struct DeskConfiguration: Sendable {
     public var insecureLAN: Bool
     /// Seconds without contact after which the stations page flags a station as silent.
     public var silentAfter: Int64
+    /// The PEM certificate chain and private key files to serve HTTPS with; nil serves plain HTTP.
+    public var tls: (certificate: String, key: String)?
 
     /// Settings; the default address is 127.0.0.1:8631, and a station is silent after 3 hours.
-    public init(host: String = "127.0.0.1", port: Int = 8631, templates: String, insecureLAN: Bool = false, silentAfter: Int64 = 3 * 3600) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8631, templates: String, insecureLAN: Bool = false, silentAfter: Int64 = 3 * 3600,
+        tls: (certificate: String, key: String)? = nil
+    ) {
         self.host = host
         self.port = port
         self.templates = templates
         self.insecureLAN = insecureLAN
         self.silentAfter = silentAfter
+        self.tls = tls
     }
 
     /// The templates folder: `explicit`, else `./Resources/desk`, else `/usr/share/bianmin/desk`.
@@ -36,10 +43,25 @@ public struct DeskConfiguration: Sendable {
         return FileManager.default.fileExists(atPath: local + "/login.mustache") ? local : "/usr/share/bianmin/desk"
     }
 
-    /// Throws unless the address is loopback or the insecure LAN flag is set (the desk has no TLS yet).
+    /// Throws unless the address is loopback, TLS is configured, or the insecure LAN flag is set.
     public func check() throws(DeskError) {
         let loopback = host == "127.0.0.1" || host == "::1" || host == "localhost"
-        if !loopback && !insecureLAN { throw .insecureAddress(host) }
+        if !loopback && tls == nil && !insecureLAN { throw .insecureAddress(host) }
+    }
+
+    /// The server's TLS settings read from the certificate and key files, or nil without TLS.
+    func tlsConfiguration() throws(DeskError) -> TLSConfiguration? {
+        guard let tls else { return nil }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate)
+            guard !chain.isEmpty else { throw DeskError.tls(detail: "\(tls.certificate) holds no certificate") }
+            let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+            return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        } catch let error as DeskError {
+            throw error
+        } catch {
+            throw .tls(detail: "\(tls.certificate), \(tls.key): \(error)")
+        }
     }
 }
 
@@ -51,13 +73,16 @@ public enum DeskError: Error, Equatable, Sendable, CustomStringConvertible {
     case templates(path: String, detail: String)
     /// The published catalog could not be read.
     case center(CenterError)
+    /// The TLS certificate or key could not be read.
+    case tls(detail: String)
 
     public var description: String {
         switch self {
         case .insecureAddress(let host):
-            "the desk has no TLS yet: refusing to listen on \(host) in clear; use 127.0.0.1 or pass --desk-insecure-lan"
+            "refusing to serve the desk on \(host) in clear: give --tls-cert and --tls-key, use 127.0.0.1, or pass --desk-insecure-lan"
         case .templates(let path, let detail): "desk templates in \(path): \(detail); pass --desk-templates DIR"
         case .center(let error): error.description
+        case .tls(let detail): "the desk's TLS certificate or key cannot be used: \(detail)"
         }
     }
 }
@@ -66,6 +91,7 @@ public enum DeskError: Error, Equatable, Sendable, CustomStringConvertible {
 public struct DeskServer: Service {
     let routes: DeskRoutes
     let configuration: DeskConfiguration
+    let tls: TLSConfiguration?
     let logger: Logger
     let onListening: @Sendable (_ port: Int) async -> Void
 
@@ -75,6 +101,7 @@ public struct DeskServer: Service {
         onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) async throws(DeskError) {
         try configuration.check()
+        tls = try configuration.tlsConfiguration()
         let pages = try await DeskPages.load(directory: configuration.templates)
         var matters: [String: Matter] = [:]
         do {
@@ -84,7 +111,9 @@ public struct DeskServer: Service {
         } catch {
             throw .center(error)
         }
-        routes = DeskRoutes(center: center, pages: pages, matters: matters, throttle: AddressThrottle(), silentAfter: configuration.silentAfter)
+        routes = DeskRoutes(
+            center: center, pages: pages, matters: matters, throttle: AddressThrottle(), silentAfter: configuration.silentAfter,
+            secureCookies: configuration.tls != nil)
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
@@ -95,6 +124,7 @@ public struct DeskServer: Service {
         let onListening = onListening
         let application = Application(
             router: routes.router(),
+            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "bianmin-desk"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },

@@ -58,6 +58,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Allow the desk on a non-loopback address without TLS (insecure: passwords cross the LAN in clear).")
     var deskInsecureLan = false
 
+    @Option(name: .long, help: "PEM certificate chain for the desk's HTTPS (with --tls-key; the stations' sync API is not affected).")
+    var tlsCert: String?
+
+    @Option(name: .long, help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
     @Option(name: .long, help: "Most connections one client address may hold open (at most half of all).")
     var maxConnectionsPerAddress = CenterConfiguration().maxConnectionsPerAddress
 
@@ -78,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...3600).contains(headerTimeout) else { throw ValidationError("--header-timeout must be 1–3600 seconds") }
         guard metricsPort.map({ (0...65535).contains($0) }) ?? true else { throw ValidationError("--metrics-port must be 0–65535") }
         guard (1...24 * 365).contains(silentAfterHours) else { throw ValidationError("--silent-after-hours must be 1–8760") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
     }
 
     func run() async throws {
@@ -105,16 +112,18 @@ struct ServeCommand: AsyncParsableCommand {
                 readiness.partReady()
             })
         let deskHost = deskHost
+        let scheme = tlsCert == nil ? "http" : "https"
         let desk: DeskServer
         do {
             desk = try await DeskServer(
                 center: center,
                 configuration: DeskConfiguration(
                     host: deskHost, port: deskPort, templates: DeskConfiguration.templatesDirectory(explicit: deskTemplates),
-                    insecureLAN: deskInsecureLan, silentAfter: Int64(silentAfterHours) * 3600),
+                    insecureLAN: deskInsecureLan, silentAfter: Int64(silentAfterHours) * 3600,
+                    tls: tlsCert.flatMap { certificate in tlsKey.map { (certificate, $0) } }),
                 logger: logger,
                 onListening: { port in
-                    printNow("desk listening on http://\(deskHost):\(port)")
+                    printNow("desk listening on \(scheme)://\(deskHost):\(port)")
                     readiness.partReady()
                 })
         } catch {

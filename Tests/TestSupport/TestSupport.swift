@@ -246,7 +246,8 @@ public final class ServedCenter: @unchecked Sendable {
             func announced(_ prefix: String) -> Int? {
                 text.range(of: prefix).flatMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) }
             }
-            if let bound = announced("\nlistening on http://127.0.0.1:"), let desk = announced("\ndesk listening on http://127.0.0.1:") {
+            if let bound = announced("\nlistening on http://127.0.0.1:"),
+               let desk = announced("\ndesk listening on http://127.0.0.1:") ?? announced("\ndesk listening on https://127.0.0.1:") {
                 port = bound
                 deskPort = desk
                 return

@@ -273,5 +273,34 @@ struct DeskTests {
             try DeskConfiguration(host: "0.0.0.0", templates: "/nonexistent").check()
         }
         try DeskConfiguration(host: "0.0.0.0", templates: "/nonexistent", insecureLAN: true).check()
+        try DeskConfiguration(host: "0.0.0.0", templates: "/nonexistent", tls: ("cert.pem", "key.pem")).check()
+    }
+
+    @Test("with --tls-cert and --tls-key the desk serves HTTPS with a Secure session cookie; plain HTTP gets no page; a bad key stops serve")
+    func tls() throws {
+        let directory = try TemporaryDirectory()
+        let (certificate, key) = (directory.file("cert.pem"), directory.file("key.pem"))
+        let made = try runTool("openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+            "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", certificate,
+        ])
+        try #require(made.status == 0, "\(made.errorOutput)")
+        let data = directory.file("center")
+        #expect(try run("towncenter", ["init", "--data", data, "--catalog", demoCatalog.path]).status == 0)
+        let served = try ServedCenter(data: data, extraArguments: ["--tls-cert", certificate, "--tls-key", key])
+        defer { served.kill() }
+        let page = try runTool("curl", ["-sk", "-D", "-", "https://127.0.0.1:\(served.deskPort)/desk/login"])
+        #expect(page.status == 0 && page.output.hasPrefix("HTTP/1.1 200"), "\(page.output.prefix(300))")
+        let cookie = page.output.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: desk_session=") }
+        #expect(cookie?.contains("; Secure") == true && cookie?.contains("HttpOnly") == true, "\(String(describing: cookie))")
+        #expect(page.output.contains("name=\"password\""))
+        let plain = try runTool("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "http://127.0.0.1:\(served.deskPort)/desk/login"])
+        #expect(plain.output != "200")
+
+        try "not a key".write(toFile: key, atomically: true, encoding: .utf8)
+        let refused = try run("towncenter", ["serve", "--data", data, "--port", "0", "--desk-port", "0", "--tls-cert", certificate, "--tls-key", key])
+        #expect(refused.status == 78 && refused.stderr.contains("TLS certificate or key cannot be used"), "\(refused.stderr)")
+        let half = try run("towncenter", ["serve", "--data", data, "--tls-cert", certificate])
+        #expect(half.status != 0 && half.stderr.contains("--tls-cert and --tls-key go together"))
     }
 }
