@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "TownDesk",
             dependencies: [
-                "KioskCore", "SyncProtocol", "TownCenter", "Executors", "Spreadsheets",
+                "KioskCore", "SyncProtocol", "TownCenter", "Executors", "Spreadsheets", "KioskReceipts", "Documents", "Printing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),

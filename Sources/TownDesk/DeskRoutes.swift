@@ -47,6 +47,8 @@ struct DeskRoutes: Sendable {
     let silentAfter: Int64
     /// Whether the session cookie is sent over HTTPS only (the desk serves TLS).
     let secureCookies: Bool
+    /// Prints application forms on the center's A4 queue; nil when none is configured.
+    let formPrinter: CaseFormPrinter?
 
     func router() -> Router<DeskContext> {
         let router = Router(context: DeskContext.self)
@@ -75,6 +77,7 @@ struct DeskRoutes: Sendable {
         router.get("/desk/cases/:receipt/print") { request, context in try await casePage(request, context, print: true) }
         router.post("/desk/cases/:receipt/decide") { request, context in try await decide(request, context) }
         router.post("/desk/cases/:receipt/materials") { request, context in try await tickMaterials(request, context) }
+        router.post("/desk/cases/:receipt/print-form") { request, context in try await printForm(request, context) }
         router.post("/desk/language") { request, context in try await switchLanguage(request, context) }
         router.get("/desk/check") { request, context in try await checkReceipt(request, context) }
         router.get("/desk/stations") { _, context in try await stationsPage(context) }
@@ -257,7 +260,7 @@ struct DeskRoutes: Sendable {
     /// metadata, the receipt's verification, the opened answers under the catalog's labels (in
     /// full for window and approver, masked for the others; the opening audited with the staff id),
     /// the materials checklist and the case's history. `print` lays it out as the application form.
-    func casePage(_ request: Request, _ context: DeskContext, print: Bool = false) async throws -> Response {
+    func casePage(_ request: Request, _ context: DeskContext, print: Bool = false, message: String? = nil) async throws -> Response {
         guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
             return Response.redirect(to: "/desk/login", type: .normal)
         }
@@ -300,7 +303,9 @@ struct DeskRoutes: Sendable {
         if full {
             values["decide"] = "/desk/cases/\(receipt)/decide"
             values["tick"] = "/desk/cases/\(receipt)/materials"
+            if let formPrinter { values["print_form"] = ["action": "/desk/cases/\(receipt)/print-form", "queue": formPrinter.destination] }
         }
+        if let message { values["message"] = message }
         return html(pages.render(print ? "case-print" : "case", values, language: language), noStore: true)
     }
 
@@ -420,6 +425,29 @@ struct DeskRoutes: Sendable {
             }
         }
         return Response.redirect(to: "/desk/cases/\(receipt)", type: .normal)
+    }
+
+    /// Prints the case's application form on the center's A4 queue (window and approver, CSRF
+    /// checked); the case page says on which queue and job, or why not.
+    func printForm(_ request: Request, _ context: DeskContext) async throws -> Response {
+        _ = try await form(request, context)
+        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
+            return Response.redirect(to: "/desk/login", type: .normal)
+        }
+        guard role == .window || role == .approver, let receipt = context.parameters.get("receipt") else {
+            throw HTTPError(.forbidden)
+        }
+        guard let formPrinter else { throw HTTPError(.notFound) }
+        _ = try await storedCase(receipt)
+        let strings = pages.words(session.language)
+        let message: String
+        do {
+            let outcome = try await formPrinter.printForm(receipt: receipt, staff: staff)
+            message = (strings["case_printed"] ?? "") + " \(outcome.destination) (\(outcome.jobID))"
+        } catch {
+            message = (strings["case_print_failed"] ?? "") + " " + error.description
+        }
+        return try await casePage(request, context, message: message)
     }
 
     /// Unix seconds as `YYYY-MM-DD HH:MM` in China Standard Time.

@@ -95,9 +95,10 @@ public struct DeskServer: Service {
     let logger: Logger
     let onListening: @Sendable (_ port: Int) async -> Void
 
-    /// A desk for `center`: loads the templates and the published matters, and checks the address.
+    /// A desk for `center`: loads the templates and the published matters, and checks the address;
+    /// with `formPrinter`, window and approver staff print application forms from the case page.
     public init(
-        center: Center, configuration: DeskConfiguration, logger: Logger,
+        center: Center, configuration: DeskConfiguration, logger: Logger, formPrinter: CaseFormPrinter? = nil,
         onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) async throws(DeskError) {
         try configuration.check()
@@ -113,7 +114,7 @@ public struct DeskServer: Service {
         }
         routes = DeskRoutes(
             center: center, pages: pages, matters: matters, throttle: AddressThrottle(), silentAfter: configuration.silentAfter,
-            secureCookies: configuration.tls != nil)
+            secureCookies: configuration.tls != nil, formPrinter: formPrinter)
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening

@@ -64,6 +64,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "PEM private key of --tls-cert.")
     var tlsKey: String?
 
+    @Option(name: .long, help: "The CUPS queue on which desk staff print application forms (with --authority; none: no print button).")
+    var formPrinter: String?
+
+    @Option(name: .long, help: "The accepting authority's full name printed on forms, e.g. XX县新河镇人民政府.")
+    var authority: String?
+
     @Option(name: .long, help: "Most connections one client address may hold open (at most half of all).")
     var maxConnectionsPerAddress = CenterConfiguration().maxConnectionsPerAddress
 
@@ -85,6 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard metricsPort.map({ (0...65535).contains($0) }) ?? true else { throw ValidationError("--metrics-port must be 0–65535") }
         guard (1...24 * 365).contains(silentAfterHours) else { throw ValidationError("--silent-after-hours must be 1–8760") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard formPrinter == nil || authority != nil else { throw ValidationError("--form-printer needs --authority") }
     }
 
     func run() async throws {
@@ -122,6 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
                     insecureLAN: deskInsecureLan, silentAfter: Int64(silentAfterHours) * 3600,
                     tls: tlsCert.flatMap { certificate in tlsKey.map { (certificate, $0) } }),
                 logger: logger,
+                formPrinter: formPrinter.flatMap { queue in authority.map { CaseFormPrinter(center: center, destination: queue, authority: $0) } },
                 onListening: { port in
                     printNow("desk listening on \(scheme)://\(deskHost):\(port)")
                     readiness.partReady()

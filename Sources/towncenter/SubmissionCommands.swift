@@ -1,11 +1,10 @@
 import ArgumentParser
-import Documents
 import Foundation
 import KioskCore
 import KioskReceipts
-import Printing
 import SyncProtocol
 import TownCenter
+import TownDesk
 
 struct SubmissionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -88,30 +87,12 @@ struct SubmissionsCommand: AsyncParsableCommand {
         @Option(help: "The accepting authority's full name printed on the form, e.g. XX县新河镇人民政府.") var authority: String
 
         func run() async throws {
-            let center = try options.open()
-            let (stored, sealedAnswers) = try await reporting { () async throws(CenterError) in
-                try await center.openAnswers(receipt: receipt)
-            }
-            let matter = try await reporting { () async throws(CenterError) in try await center.publishedMatter(stored.summary.matter) }
-            let answers: Answers
+            let printer = CaseFormPrinter(center: try options.open(), destination: printer, authority: authority)
             do {
-                answers = try AnswersJSON.decode(sealedAnswers)
+                let outcome = try await printer.printForm(receipt: receipt, staff: nil)
+                print("printed the application form of \(receipt) on \(outcome.destination) (job \(outcome.jobID))")
             } catch {
-                printError("the opened answers of \(receipt) are not readable: \(error.message)")
-                throw ExitCode(65)
-            }
-            let s = stored.summary
-            let document = DocumentComposer.applicationForm(
-                receipt: s.receipt, qrText: stored.receiptQR, assistantID: s.assistant, matter: matter, answers: answers, authority: authority)
-            do {
-                let pdf = try Documents.applicationFormPDF(document)
-                let outcome = try await Printer(destination: printer).print(pdf: pdf, title: "\(s.receipt)-form", media: .a4)
-                print("printed the application form of \(s.receipt) on \(outcome.destination) (job \(outcome.jobID))")
-            } catch let error as PrintError {
-                printError(error.assistantMessage)
-                throw ExitCode(1)
-            } catch {
-                printError("\(error)")
+                printError(error.description)
                 throw ExitCode(1)
             }
         }

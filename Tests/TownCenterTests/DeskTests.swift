@@ -75,7 +75,9 @@ struct RunningDesk {
     }
 }
 
-func withRunningDesk(silentAfter: Int64 = 3 * 3600, _ body: @Sendable (RunningDesk) async throws -> Void) async throws {
+func withRunningDesk(
+    silentAfter: Int64 = 3 * 3600, printingTo cups: PrivateCups? = nil, _ body: @Sendable (RunningDesk) async throws -> Void
+) async throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let clock = ManualClock(Date(timeIntervalSince1970: 1_795_000_000))
@@ -95,7 +97,9 @@ func withRunningDesk(silentAfter: Int64 = 3 * 3600, _ body: @Sendable (RunningDe
     let server = try await DeskServer(
         center: center,
         configuration: DeskConfiguration(port: 0, templates: packageRoot.appendingPathComponent("Resources/desk").path, silentAfter: silentAfter),
-        logger: logger) { continuation.yield($0) }
+        logger: logger,
+        formPrinter: cups.map { CaseFormPrinter(center: center, destination: "bianmin-a4", server: $0.server, authority: "XX县新河镇人民政府") }
+    ) { continuation.yield($0) }
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await offThePool("test-desk") { try await server.run() } }
         var iterator = ports.makeAsyncIterator()
@@ -203,6 +207,35 @@ struct DeskTests {
                 #expect(signedIn.status == 303)
                 #expect(try await desk.request("GET", "/desk/inbox", browser: browser).status == status, "\(id)")
             }
+        }
+    }
+
+    @Test("window staff print a case's application form on the center's CUPS queue from the case page; CSRF and role checked", .needsRoot("a private cupsd"))
+    func printFormFromTheCasePage() async throws {
+        let cups = try PrivateCups()
+        try await withRunningDesk(printingTo: cups) { desk in
+            var feeder = try await CaseFeeder(center: desk.center, station: TestStation("XH03"))
+            try await feeder.store("MZ-GG-01", answers: elderAnswers("张三"))
+            let receipt = try #require(try await desk.center.database.submissions(SubmissionFilter()).first?.receipt)
+            let (window, _) = try await desk.signIn("li.na")
+            let page = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window)
+            #expect(page.body.contains("/desk/cases/\(receipt)/print-form") && page.body.contains("在中心打印机上打印申请表 (bianmin-a4)"))
+            #expect(try await desk.request("POST", "/desk/cases/\(receipt)/print-form", form: [:], browser: window).status == 403)
+            let (department, _) = try await desk.signIn("mz.wang")
+            let departmentPage = try await desk.request("GET", "/desk/cases/\(receipt)", browser: department)
+            #expect(!departmentPage.body.contains("print-form"))
+            #expect(try await desk.request(
+                "POST", "/desk/cases/\(receipt)/print-form", form: ["csrf": departmentPage.csrf ?? ""], browser: department).status == 403)
+
+            let printed = try await desk.request("POST", "/desk/cases/\(receipt)/print-form", form: ["csrf": page.csrf ?? ""], browser: window)
+            #expect(printed.status == 200 && printed.body.contains("申请表已送到打印机 bianmin-a4"), "\(printed.body.prefix(600))")
+            let output = cups.output(of: "bianmin-a4")
+            let deadline = Date().addingTimeInterval(30)
+            while !FileManager.default.fileExists(atPath: output) && Date() < deadline { try await Task.sleep(for: .milliseconds(200)) }
+            let text = try noticeText(output)
+            #expect(text.contains(receipt) && text.contains("XX县新河镇人民政府") && text.contains("张三"))
+            let opened = try await desk.center.database.auditEvents().filter { $0.event == "opened" && $0.receipt == receipt }
+            #expect(opened.contains { $0.detail?.contains("li.na") == true })
         }
     }
 
