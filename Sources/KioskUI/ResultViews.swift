@@ -101,7 +101,7 @@ extension KioskView {
         keys(state.t("keys.back"), &screen, layout)
     }
 
-    static func drawQueue(_ state: KioskState, _ queue: QueueView?, page: Int, _ screen: inout Screen, _ layout: Layout) {
+    static func drawQueue(_ state: KioskState, _ queue: QueueView?, page: Int, asking: Int?, _ screen: inout Screen, _ layout: Layout) {
         title(state.t("queue.title"), &screen, layout)
         guard let queue else {
             screen.put(text: state.t("queue.loading"), row: layout.bodyTop, col: layout.bodyCol)
@@ -114,12 +114,49 @@ extension KioskView {
                 "queue.stats", String(stats.total), String(stats.byState[SubmissionState.queued.rawValue] ?? 0),
                 String(stats.byState[SubmissionState.acknowledged.rawValue] ?? 0), String(stats.notPrinted)),
             row: layout.bodyTop, col: layout.bodyCol, clipTo: layout.width - 2)
+        // The matter's name, not its code, cut to what the line leaves after the receipt, applicant and state.
+        let room = layout.width - 2 - (layout.bodyCol + 10)
         let lines = queue.items.map { item in
-            "\(item.receipt)  \(item.matter)  \(item.applicantMasked.split(separator: " ").first ?? "")  \(item.state.label.text(state.language))"
+            let head = "\(item.receipt)  \(item.applicantMasked.split(separator: " ").first ?? "")  "
+            let tail = "  " + item.state.label.text(state.language)
+            return head + state.matterName(item.matter).clipped(toWidth: room - head.displayWidth - tail.displayWidth) + tail
         }
         var listLayout = layout
         listLayout.height = layout.height - 2
         let hint = list(lines, page: page, &screen, listLayout, top: layout.bodyTop + 2, state: state)
-        keys(state.t("keys.queue") + "   " + hint, &screen, layout)
+        if let asking, asking < queue.items.count {
+            let item = queue.items[asking]
+            screen.putWrapped(
+                text: state.t("queue.reprint.ask", item.receipt, state.matterName(item.matter)), row: layout.noticeRow, col: layout.bodyCol,
+                width: layout.bodyWidth, maxRows: 1, style: titleStyle)
+            keys(state.t("keys.queue.ask"), &screen, layout)
+        } else {
+            keys(state.t("keys.queue") + "   " + hint, &screen, layout)
+        }
+    }
+}
+
+extension KioskState {
+    /// The name of the matter `code` in the screen's language (the code when the catalog no longer has it).
+    func matterName(_ code: String) -> String {
+        environment.catalog.matter(code)?.name.text(language) ?? code
+    }
+}
+
+extension String {
+    /// The string cut to at most `width` cells, ending in "…" when it was cut.
+    func clipped(toWidth width: Int) -> String {
+        guard displayWidth > width else { return self }
+        let ellipsis = "…"
+        guard width >= ellipsis.displayWidth else { return "" }
+        var result = ""
+        var used = 0
+        for character in self {
+            let cells = Terminal.displayWidth(of: character)
+            if used + cells > width - ellipsis.displayWidth { break }
+            result.append(character)
+            used += cells
+        }
+        return result + ellipsis
     }
 }

@@ -106,7 +106,7 @@ extension KioskState {
             focusPIN()
             show(error: t("login.locked", String(Self.lockMinutes(until.timeIntervalSince(now)))))
         case .queueLoaded(.success(let view)):
-            if case .queue(_, let page) = current { current = .queue(view, page: page) }
+            if case .queue(_, let page, _) = current { current = .queue(view, page: page, asking: nil) }
         case .lookedUp(.failure(let failure)), .loggedIn(.failure(let failure)), .queueLoaded(.failure(let failure)):
             show(error: failure.text(environment.strings, language))
         case .notice(let key, let arguments):

@@ -201,7 +201,7 @@ public enum KioskView {
                  ("4", state.t("assistant.sync")), ("9", state.t("assistant.logout"))],
                 &screen, layout, top: top + 1)
             keys(state.t("keys.assistant"), &screen, layout)
-        case .queue(let queue, let page): drawQueue(state, queue, page: page, &screen, layout)
+        case .queue(let queue, let page, let asking): drawQueue(state, queue, page: page, asking: asking, &screen, layout)
         }
     }
 

@@ -861,3 +861,39 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(!state.text.contains("Daqiao"))
     }
 }
+
+/// #17 item 10: the assistant's queue names the matter, and a digit asks before it reprints.
+@Suite struct QueueReprintTests {
+    func queueState() throws -> KioskState {
+        var state = try freshState()
+        state.handle(.loggedIn(.success(.success(Assistant(id: "A01", name: "王五")))))
+        state.press(.text("3"))
+        state.handle(.queueLoaded(.success(QueueView(
+            items: [try sampleSummary(), try sampleSummary(decision: .accepted)],
+            stats: try JSONDecoder().decode(
+                QueueStats.self,
+                from: Data(#"{"total":2,"byState":{"queued":1,"acknowledged":1},"byDecision":{"accepted":1},"notPrinted":0,"purged":0}"#.utf8))))))
+        return state
+    }
+
+    @Test func theQueueShowsMatterNamesNotCodes() throws {
+        let state = try queueState()
+        let name = try #require(demo.catalog.matter("MZ-QT-01")).name.text(.zhHans)
+        #expect(state.text.contains(String(name.prefix(4))))
+        #expect(!state.text.contains("MZ-QT-01"))
+    }
+
+    @Test func aDigitAsksBeforeItReprints() throws {
+        var state = try queueState()
+        let items = try #require(state.queue?.items)
+        #expect(state.press(.text("2")) == [])
+        #expect(state.text.contains("补打 \(items[1].receipt)"))
+        // Any key but 1 cancels.
+        #expect(state.press(.text("2")) == [])
+        #expect(!state.text.contains("补打 \(items[1].receipt)"))
+        #expect(state.page == .queue(page: 0))
+        state.press(.text("2"))
+        #expect(state.press(.text("1")) == [.reprint(items[1])])
+        #expect(!state.text.contains("补打 \(items[1].receipt)"))
+    }
+}
