@@ -18,6 +18,9 @@ public struct Layout: Sendable, Hashable {
         self.height = height
     }
 
+    /// Whether the screen is large enough to draw (80x24 at least); a smaller one shows only a message.
+    public var fits: Bool { width >= 80 && height >= 24 }
+
     /// Left edge of the body; the body stays at most 100 cells wide, centred.
     public var bodyCol: Int { max(2, (width - 100) / 2) }
     /// Width of the body.

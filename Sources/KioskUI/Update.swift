@@ -36,8 +36,9 @@ extension KioskState {
         case .key(let key):
             let wasCounting = countdownRemaining != nil
             lastInput = now
-            // A key during the countdown only keeps the session.
-            if wasCounting { return [] }
+            // A key during the countdown only keeps the session; so does a key while the window is too
+            // small to show the screen (it must not act on a screen nobody can see).
+            if wasCounting || !layout.fits { return [] }
             notice = nil
             if key == Self.languageKey {
                 // Anywhere, even mid-form: the answers stay.

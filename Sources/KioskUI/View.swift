@@ -23,7 +23,7 @@ public enum KioskView {
     public static func render(_ state: KioskState) -> Screen {
         let layout = state.layout
         var screen = Screen(width: layout.width, height: layout.height)
-        guard layout.width >= 80, layout.height >= 24 else {
+        guard layout.fits else {
             screen.putWrapped(text: state.t("screen.tooSmall"), row: 0, col: 0, width: layout.width)
             return screen
         }

@@ -897,3 +897,30 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(!state.text.contains("补打 \(items[1].receipt)"))
     }
 }
+
+/// #17 item 11: while the window is too small to show the screen, keys do not reach it.
+@Suite struct TooSmallWindowTests {
+    @Test func keysDoNotReachAHiddenScreen() throws {
+        var state = try freshState()
+        state.handle(.resize(width: 60, height: 20))
+        #expect(KioskView.render(state).snapshot.contains("窗口太小"))
+        #expect(state.press(.text("1")) == [])
+        #expect(state.press(.text("5")) == [])
+        #expect(state.page == .home)
+        #expect(state.language == .zhHans)
+        // Back to a usable size: keys work again.
+        state.handle(.resize(width: 80, height: 24))
+        state.press(.text("1"))
+        #expect(state.page == .find)
+        // Mid-form, a small window keeps the answers from stray keys.
+        var form = try formState("MZ-QT-01")
+        let before = form.application
+        form.handle(.resize(width: 80, height: 10))
+        form.type("zhangsan")
+        form.press(.enter)
+        form.handle(.resize(width: 80, height: 24))
+        #expect(form.application?.answers == before?.answers)
+        #expect(form.application?.step == before?.step)
+        #expect(!form.text.contains("zhangsan"))
+    }
+}
