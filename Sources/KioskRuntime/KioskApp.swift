@@ -178,7 +178,7 @@ public struct KioskApp: Sendable {
             }
         case .syncNow:
             let outcome = await sync.syncNow()
-            return .notice(key: outcome.key, arguments: outcome.arguments)
+            return .synced(key: outcome.key, arguments: outcome.arguments)
         }
     }
 }

@@ -48,8 +48,10 @@ public enum KioskEvent: Sendable {
     case loggedIn(Result<AssistantLogin, KioskFailure>)
     /// The queue for the assistant.
     case queueLoaded(Result<QueueView, KioskFailure>)
-    /// A message to show (results of sync, reprint, guide printing): a string key and its arguments.
+    /// A message to show (results of reprint, guide printing): a string key and its arguments.
     case notice(key: String, arguments: [String])
+    /// The outcome of "send now": `sync.*` or a `failure.*` string key, and its arguments.
+    case synced(key: String, arguments: [String])
     /// A reprint or a service guide did not print, for `reason`; `context` is the string key of the
     /// sentence that puts it into words (`print.applicationKept`, `print.guideNotPrinted`).
     case printProblem(FailureReason, context: String)

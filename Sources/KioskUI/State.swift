@@ -88,4 +88,6 @@ public struct Notice: Sendable, Hashable {
     public var text: String
     /// Whether it reports a problem (red) rather than a result (green).
     public var isError: Bool
+    /// What the village assistant should do about it, on lines of its own (nil: nothing).
+    public var detail: String? = nil
 }

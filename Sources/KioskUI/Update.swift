@@ -112,6 +112,8 @@ extension KioskState {
             show(error: failure.text(environment.strings, language))
         case .notice(let key, let arguments):
             notice = Notice(text: environment.strings.text(key, language, arguments), isError: false)
+        case .synced(let key, let arguments):
+            notice = syncNotice(key, arguments)
         case .printProblem(let reason, let context):
             show(error: t(context, t(reason.key)))
         }
@@ -168,5 +170,17 @@ extension KioskState {
     var searchResults: [Matter] {
         guard case .search(_, let search) = current else { return [] }
         return environment.search.search(search.input.text, in: environment.catalog.matters)
+    }
+}
+
+extension KioskState {
+    /// The words for a "send now" outcome: a failure says to everyone that the applications are kept
+    /// here, and on lines of its own what the assistant should do (`sync.assistant.<reason>`).
+    func syncNotice(_ key: String, _ arguments: [String]) -> Notice {
+        let strings = environment.strings
+        guard key.hasPrefix("failure.") else { return Notice(text: strings.text(key, language, arguments), isError: false) }
+        let advice = "sync.assistant." + key.dropFirst("failure.".count)
+        let detail = strings.has(advice) ? strings.text(advice, language) : strings.text(key, language, arguments)
+        return Notice(text: t("sync.kept"), isError: true, detail: detail)
     }
 }

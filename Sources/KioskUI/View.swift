@@ -29,11 +29,7 @@ public enum KioskView {
         }
         if state.page != .receiptQR { drawHeader(state, &screen, layout) }
         drawPage(state, &screen, layout)
-        if let notice = state.notice {
-            screen.putWrapped(
-                text: (notice.isError ? "! " : "") + notice.text, row: layout.noticeRow, col: layout.bodyCol, width: layout.bodyWidth,
-                maxRows: 2, style: notice.isError ? errorStyle : goodStyle)
-        }
+        if let notice = state.notice { drawNotice(notice, &screen, layout) }
         if let remaining = state.countdownRemaining {
             screen.clear(row: layout.statusRow, col: 0, width: layout.width, height: 1, style: countdownStyle)
             screen.putCentered(text: state.t("idle.countdown", String(remaining)), row: layout.statusRow, style: countdownStyle)
@@ -48,6 +44,20 @@ public enum KioskView {
         if let assistant = state.assistant { right = state.t("header.assistant", assistant.id) + "  " + right }
         right += "  " + CalendarDate(state.now).description + " "
         screen.put(text: right, row: 0, col: layout.width - right.displayWidth, style: barStyle)
+    }
+
+    /// Draws a notice and its assistant lines, wrapped, ending on the notice row (never over the divider
+    /// below it): at most four rows, the rows it takes cleared first.
+    static func drawNotice(_ notice: Notice, _ screen: inout Screen, _ layout: Layout) {
+        let style = notice.isError ? errorStyle : goodStyle
+        var lines = ((notice.isError ? "! " : "") + notice.text).wrapped(toWidth: layout.bodyWidth).map { ($0, style) }
+        if let detail = notice.detail { lines += detail.wrapped(toWidth: layout.bodyWidth).map { ($0, titleStyle) } }
+        let shown = lines.prefix(4)
+        let top = layout.noticeRow - shown.count + 1
+        screen.clear(row: top, col: 0, width: layout.width, height: shown.count)
+        for (offset, line) in shown.enumerated() {
+            screen.put(text: line.0, row: top + offset, col: layout.bodyCol, style: line.1)
+        }
     }
 
     /// Draws a title on the title row.

@@ -924,3 +924,42 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(!form.text.contains("zhangsan"))
     }
 }
+
+/// #17 item 12: "send now" says to everyone that the applications are kept, and on lines of its own
+/// what the assistant should do, all from the string tables, inside the notice area.
+@Suite struct SyncResultWordsTests {
+    func synced(_ reason: FailureReason, english: Bool = false) throws -> KioskState {
+        var state = try freshState()
+        state.handle(.loggedIn(.success(.success(Assistant(id: "A01", name: "王五")))))
+        if english { state.press(.function(3)) }
+        #expect(state.press(.text("4")) == [.syncNow])
+        state.handle(.synced(key: reason.key, arguments: []))
+        return state
+    }
+
+    @Test func residentAndAssistantWordsAreSeparateAndInsideTheArea() throws {
+        let state = try synced(.notEnrolled)
+        let lines = state.text.components(separatedBy: "\n")
+        let layout = state.layout
+        #expect(lines[layout.noticeRow - 1].contains("申请都安全地保存在本站"))
+        #expect(lines[layout.noticeRow].contains("代办员:本站还没有在镇中心登记"))
+        #expect(lines[layout.keysRow - 1].trimmingCharacters(in: .whitespaces).allSatisfy { $0 == "-" })
+        #expect(!state.text.contains("enroll"))
+    }
+
+    @Test func everySyncReasonStaysAboveTheDividerInBothLanguages() throws {
+        for reason in [FailureReason.centerUnreachable, .stationClockWrong, .centerRefused, .notEnrolled, .centerUnproven, .storeFailed] {
+            for english in [false, true] {
+                let state = try synced(reason, english: english)
+                let lines = state.text.components(separatedBy: "\n")
+                #expect(lines[state.layout.keysRow - 1].trimmingCharacters(in: .whitespaces).allSatisfy { $0 == "-" }, "\(reason) \(english)")
+                #expect(state.notice?.detail != nil)
+                #expect(state.text.contains(english ? "Assistant:" : "代办员:"), "\(reason) \(english)")
+                // The whole advice is on screen, to its last word.
+                let advice = try #require(state.notice?.detail)
+                let last = String(advice.split(separator: " ").last ?? "").suffix(2)
+                #expect(state.text.contains(last), "\(reason) \(english): \(advice)")
+            }
+        }
+    }
+}
