@@ -73,9 +73,9 @@ public struct StoredReceipt: Sendable, Hashable {
 /// A receipt's QR code as terminal half-block lines (low error correction keeps it small enough for
 /// a 24-row screen; a screen is never smudged); no lines when it cannot be encoded.
 public struct ReceiptQR: Sendable, Hashable {
-    /// With a 2-module quiet zone.
+    /// With the standard's 4-module quiet zone all around.
     public var lines: [String]
-    /// With a 1-module quiet zone (a receipt's QR is version 7: 24 rows that way).
+    /// With 4 quiet modules left and right, 2 above and 1 below (a receipt's QR is version 7: 24 rows that way).
     public var compactLines: [String]
 
     public init(lines: [String], compactLines: [String]) {

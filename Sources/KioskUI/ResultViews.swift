@@ -50,16 +50,29 @@ extension KioskView {
         keys(retry + state.t(inline || qr.isEmpty ? "keys.receipt" : "keys.receipt.qr"), &screen, layout)
     }
 
-    /// The QR alone on the screen: with a 2-module quiet zone and a hint when they fit, else with a
-    /// 1-module quiet zone on every row (a receipt's QR is version 7 here: 24 rows that way).
+    /// The QR alone on the screen, its caption and the way out beside it: with the standard's 4-module
+    /// quiet zone when it fits, else with 4 modules left and right and fewer above and below (a
+    /// receipt's QR is version 7: 24 rows that way).
     static func drawReceiptQR(_ state: KioskState, _ qr: ReceiptQR, _ screen: inout Screen, _ layout: Layout) {
         for lines in [qr.lines, qr.compactLines] {
-            guard !lines.isEmpty, lines.count <= layout.height, (lines.first?.count ?? 0) <= layout.width else { continue }
-            let hint = lines.count < layout.height
-            let top = hint ? (layout.height - 1 - lines.count) / 2 : 0
-            let col = (layout.width - (lines.first?.count ?? 0)) / 2
+            let qrWidth = lines.first?.count ?? 0
+            let sideWidth = min(30, layout.width - qrWidth - 4)
+            guard !lines.isEmpty, lines.count <= layout.height, sideWidth >= 16 else { continue }
+            let top = (layout.height - lines.count) / 2
+            let col = (layout.width - qrWidth - 2 - sideWidth) / 2
             for (offset, line) in lines.enumerated() { screen.put(text: line, row: top + offset, col: col) }
-            if hint { screen.putCentered(text: state.t("keys.receipt.qrBack"), row: layout.height - 1, style: .bold) }
+            let caption = state.t("receipt.qrCaption").wrapped(toWidth: sideWidth)
+            let wayOut = state.t("keys.receipt.qrBack").wrapped(toWidth: sideWidth)
+            var row = max(0, (layout.height - caption.count - 1 - wayOut.count) / 2)
+            for line in caption {
+                screen.put(text: line, row: row, col: col + qrWidth + 2, style: .bold)
+                row += 1
+            }
+            row += 1
+            for line in wayOut {
+                screen.put(text: line, row: row, col: col + qrWidth + 2, style: numberStyle)
+                row += 1
+            }
             return
         }
         screen.putCentered(text: state.t("receipt.qrTooBig"), row: layout.height / 2, style: errorStyle)

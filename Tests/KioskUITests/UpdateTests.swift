@@ -2,6 +2,7 @@ import Foundation
 import KioskCore
 import KioskSecurity
 import KioskStore
+import QRCode
 import Terminal
 import Testing
 import TestSupport
@@ -961,5 +962,48 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
                 #expect(state.text.contains(last), "\(reason) \(english): \(advice)")
             }
         }
+    }
+}
+
+/// #17 item 18: a receipt's QR on screen has 4 quiet modules beside it, a caption and the way out, within 80x24.
+@Suite struct ReceiptQRScreenTests {
+    /// A screen showing a QR as long as a real receipt's (211 characters: version 7).
+    func qrState(_ text: String) throws -> KioskState {
+        var state = try freshState()
+        var summary = try sampleSummary()
+        summary.receiptQR = text
+        state.handle(.submitted(.success(stored(summary))))
+        state.handle(.printed(.printed))
+        state.press(.text("1"))
+        return state
+    }
+
+    @Test func aRealReceiptsQRHasItsQuietZoneCaptionAndWayOutAt80x24() throws {
+        let text = "BM1:" + String(repeating: "0A1B2C3D4E", count: 21) + "X"
+        let matrix = try QRCode.encode(text, maxVersion: 10, level: .low)
+        #expect(matrix.version == 7)
+        let state = try qrState(text)
+        let screen = state.text
+        let rows = screen.components(separatedBy: "\n")
+        #expect(rows.count == 24)
+        let symbol = rows.filter { $0.contains("\u{2588}") }.map { row in
+            String(row.drop { $0 == " " }.prefix { "\u{2588}\u{2580}\u{2584} ".contains($0) }.reversed().drop { $0 == " " }.reversed())
+        }
+        // 4 light modules left and right of the symbol on every row, and it reads back as the receipt's.
+        #expect(symbol.allSatisfy { $0.hasPrefix(String(repeating: "\u{2588}", count: 4)) && $0.hasSuffix(String(repeating: "\u{2588}", count: 4)) })
+        #expect(try QRMatrix(halfBlockLines: symbol, side: 4, top: 2) == matrix)
+        #expect(screen.contains("这是您的回执二维码"))
+        #expect(screen.contains("按任意键返回回执"))
+    }
+
+    @Test func aLargerScreenGetsTheFullQuietZone() throws {
+        let text = "BM1:" + String(repeating: "0A1B2C3D4E", count: 21) + "X"
+        let state = try qrState(text)
+        let rows = KioskView.render(state, width: 100, height: 30).snapshot.components(separatedBy: "\n")
+        let symbol = rows.filter { $0.contains("\u{2588}") }.map { row in
+            String(row.drop { $0 == " " }.prefix { "\u{2588}\u{2580}\u{2584} ".contains($0) }.reversed().drop { $0 == " " }.reversed())
+        }
+        #expect(symbol.count == 27)
+        #expect(try QRMatrix(halfBlockLines: symbol, quietZone: 4) == (try QRCode.encode(text, maxVersion: 10, level: .low)))
     }
 }
