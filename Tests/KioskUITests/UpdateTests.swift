@@ -135,7 +135,7 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(last >= 1)
         let lines = state.guideLines(demo.catalog.matter("MZ-QT-01")!)
         #expect(last == Layout(width: 80, height: 24).pageCount(lines: lines.count) - 1)
-        #expect(state.text.contains("【投诉渠道】"))
+        #expect(state.text.contains("【事项类型】"))
     }
 
     @Test func controlKeysDoNothing() throws {
@@ -1005,5 +1005,39 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         }
         #expect(symbol.count == 27)
         #expect(try QRMatrix(halfBlockLines: symbol, quietZone: 4) == (try QRCode.encode(text, maxVersion: 10, level: .low)))
+    }
+}
+
+/// #17 item 15: the guide starts with what a resident asks first, and a heading keeps its first lines.
+@Suite struct GuideOrderTests {
+    @Test func conditionsMaterialsTimeAndFeeComeFirst() throws {
+        let matter = try #require(demo.catalog.matter("MZ-QT-01"))
+        let zh = ServiceGuide(matter, language: .zhHans).sections.prefix(4).map(\.title)
+        #expect(zh == ["受理条件", "申请材料", "办理时限", "收费"])
+        let titles = ServiceGuide(matter, language: .zhHans).sections.map(\.title)
+        #expect(titles.firstIndex(of: "事项编码")! > titles.firstIndex(of: "设定依据")!)
+        var state = try freshState()
+        state.push(.guide(code: "MZ-QT-01", page: 0))
+        #expect(state.text.contains("【受理条件】"))
+        #expect(!state.text.contains("【事项编码】"))
+    }
+
+    @Test func noHeadingIsLeftWithoutItsFirstLinesAtTheBottomOfAPage() throws {
+        for (width, height) in [(80, 24), (120, 40), (80, 30)] {
+            for language in [KioskLanguage.zhHans, .en] {
+                var state = try freshState()
+                state.layout = Layout(width: width, height: height)
+                state.language = language
+                let perPage = state.layout.linesPerPage
+                for matter in demo.catalog.matters {
+                    let lines = state.guideLines(matter)
+                    for (index, line) in lines.enumerated() where line.hasPrefix("【") {
+                        let body = lines[(index + 1)...].prefix { $0.hasPrefix("  ") }.count
+                        let room = perPage - 1 - index % perPage
+                        #expect(room >= min(2, body), "\(matter.code) \(language) \(width)x\(height): \(line) at line \(index)")
+                    }
+                }
+            }
+        }
     }
 }
