@@ -131,13 +131,13 @@ public enum KioskView {
         case .categories:
             title(state.t("find.byCategory"), &screen, layout)
             let names = MatterCategory.allCases.map { category in
-                "\(category.rawValue)  (\(state.environment.catalog.matters.filter { $0.category == category }.count))"
+                "\(state.categoryName(category))  (\(state.environment.catalog.matters.filter { $0.category == category }.count))"
             }
             keys(list(names, page: 0, &screen, layout, top: top, state: state), &screen, layout)
         case .matters(_, let filter, let page):
             let heading = switch filter {
             case .department(let department): department.rawValue
-            case .category(let category): category.rawValue
+            case .category(let category): state.categoryName(category)
             }
             title(heading, &screen, layout)
             keys(list(state.matters(filter).map { matterLine($0, state) }, page: page, &screen, layout, top: top, state: state), &screen, layout)

@@ -1041,3 +1041,28 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         }
     }
 }
+
+/// #17 item 16: search finds matters by everyday words too, with pinyin; categories have residents' names.
+@Suite struct KeywordSearchTests {
+    @Test func everydayWordsFindTheirMatters() throws {
+        var state = try freshState()
+        let codes = { (query: String) in state.environment.search.search(query, in: state.environment.catalog.matters).map(\.code) }
+        #expect(codes("五保") == ["MZ-QR-02"])
+        #expect(codes("wubao") == ["MZ-QR-02"])
+        #expect(codes("tk") .contains("MZ-QR-02"))
+        #expect(codes("dibao") == ["MZ-QR-01"])
+        #expect(codes("低保").contains("MZ-QR-01"))
+        // Through the search screen, as a resident types it.
+        state.press(.text("1"), .text("3"))
+        state.type("wubao")
+        #expect(state.text.contains("特困人员救助供养审核"))
+    }
+
+    @Test func categoriesShowResidentsNamesBesideTheLegalOnes() throws {
+        var state = try freshState()
+        state.press(.text("1"), .text("2"))
+        #expect(state.text.contains("资格认定(低保、工伤等) - 行政确认"))
+        state.press(.text("3"))
+        #expect(state.text.contains("资格认定(低保、工伤等) - 行政确认"))
+    }
+}
