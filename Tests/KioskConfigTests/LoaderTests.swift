@@ -98,3 +98,44 @@ import TestSupport
         }
     }
 }
+
+/// #17 catalog content: cross-field rules a caseworker expects (age from the ID number against the
+/// category, dates against each other).
+@Suite struct CrossFieldRuleTests {
+    let configuration: KioskConfiguration
+    let today = CalendarDate(year: 2026, month: 11, day: 27)!
+
+    init() throws {
+        configuration = try ConfigurationLoader.load(directory: packageRoot.appendingPathComponent("kiosk-config"))
+    }
+
+    func id(born birth: String) -> String {
+        let first17 = "110101" + birth + "001"
+        return first17 + String(ResidentID.checkCharacter(for: Array(first17))!)
+    }
+
+    /// The fields with problems when `changes` replace answers of the matter's example answers.
+    func issues(_ code: String, _ changes: Answers) throws -> [String] {
+        let form = try #require(configuration.catalog.matter(code)).form
+        var answers = ExampleAnswers.generate(for: form, today: today)
+        for (key, value) in changes { answers[key] = value }
+        return FormValidator.validate(answers, form: form, today: today).issues.map(\.path)
+    }
+
+    @Test func aCategoryMustAgreeWithTheAgeInTheIDNumber() throws {
+        let old = AnswerValue.text(id(born: "19490301"))
+        let child = AnswerValue.text(id(born: "20150301"))
+        #expect(try issues("MZ-QR-02", ["id_number": old, "person_type": .text("minor")]) == ["person_type"])
+        #expect(try issues("MZ-QR-02", ["id_number": old, "person_type": .text("elderly")]) == [])
+        #expect(try issues("MZ-QR-02", ["id_number": child, "person_type": .text("elderly")]) == ["person_type"])
+        #expect(try issues("MZ-QR-02", ["id_number": child, "person_type": .text("minor")]) == [])
+    }
+
+    @Test func datesAgreeWithEachOther() throws {
+        #expect(try issues("YB-GG-02", ["admission_date": .text("2026-10-10"), "discharge_date": .text("2026-10-01")]) == ["discharge_date"])
+        #expect(try issues("YB-GG-02", ["admission_date": .text("2026-10-01"), "discharge_date": .text("2026-10-10")]) == [])
+        let mother = AnswerValue.text(id(born: "19950301"))
+        #expect(try issues("WJ-GG-01", ["id_number": mother, "status": .text("born"), "birth_date": .text("1990-05-01")]) == ["birth_date"])
+        #expect(try issues("WJ-GG-01", ["id_number": mother, "status": .text("born"), "birth_date": .text("2026-05-01")]) == [])
+    }
+}
