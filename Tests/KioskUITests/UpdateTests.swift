@@ -1066,3 +1066,21 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.text.contains("资格认定(低保、工伤等) - 行政确认"))
     }
 }
+
+/// #17 item 19: the English table reads as plain English, not Chinese word by word.
+@Suite struct PlainEnglishTests {
+    @Test func noWordByWordPhrases() throws {
+        let english = try #require(try freshState().environment.strings.tables[.en])
+        for (key, text) in english {
+            for phrase in ["Number choose", "Number select", "matter", "Matter", "Enter look up", "Esc clear ", "Assistant id", "administrator"] {
+                #expect(!text.contains(phrase), "\(key): \(text)")
+            }
+        }
+    }
+
+    @Test func aChoiceQuestionSaysHowToChooseInEnglish() throws {
+        var state = try formState("RS-GG-03")  // its first question is a choice
+        state.press(.function(3))
+        #expect(state.text.contains("Press a number to choose"))
+    }
+}
