@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Dev-time only: writes Resources/pinyin/hanzi-pinyin.json, the readings of every Chinese
-character in the catalog's matter, department and category names, for pinyin search at the kiosk.
+character in the catalog's matter names, keywords, department and category names, for pinyin search at the kiosk.
 Needs `pip install pypinyin`; the build and the tests never run this script. Rerun it after adding
 matters whose names use new characters (the kiosk still finds them by Chinese text meanwhile)."""
 import glob, json, os, re
@@ -16,6 +16,8 @@ for path in glob.glob(os.path.join(root, "kiosk-config/catalog/matters/*.yaml"))
     d = re.search(r"^department:\s*(.+)$", body, re.M)
     c = re.search(r"^category:\s*(.+)$", body, re.M)
     text += (d.group(1) if d else "") + (c.group(1) if c else "")
+    k = re.search(r"^keywords:\s*\[(.*)\]$", body, re.M)
+    text += k.group(1) if k else ""
 table = {}
 for ch in sorted(set(text)):
     if "\u4e00" <= ch <= "\u9fff":

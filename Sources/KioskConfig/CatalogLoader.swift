@@ -82,7 +82,7 @@ struct MatterReader {
     static let keys = [
         "code", "name", "department", "category", "delegated", "intake", "refer_to", "completing_unit",
         "legal_basis", "conditions", "materials", "time_limit_days", "fee", "visits", "delivery", "phone",
-        "complaint", "signature", "form",
+        "complaint", "signature", "form", "keywords",
     ]
 
     func matter(_ node: Node) -> Matter? {
@@ -114,6 +114,7 @@ struct MatterReader {
         let complaint = localized(r, "complaint")
         let signature = r.bool("signature", required: false) ?? false
         let form = r.required("form").flatMap { FormReader(path: path, diagnostics: diagnostics).form($0) }
+        let keywords = self.keywords(r)
         guard diagnostics.issues.count == before, let code, let name, let department, let category, let delegated,
             let intake, let completingUnit, let timeLimit, let fee, let visits, let delivery, let phone, let complaint, let form
         else { return nil }
@@ -121,7 +122,23 @@ struct MatterReader {
             code: code, name: name, department: department, category: category, delegated: delegated, intake: intake,
             referTo: referTo, completingUnit: completingUnit, legalBasis: legalBasis, conditions: conditions,
             materials: materials, timeLimitDays: timeLimit, fee: fee, visits: visits, delivery: delivery, phone: phone,
-            complaint: complaint, needsSignature: signature, form: form)
+            complaint: complaint, needsSignature: signature, form: form, keywords: keywords)
+    }
+
+    /// `keywords`: everyday Chinese words for the matter, each 1-12 characters, none twice.
+    func keywords(_ r: MappingReader) -> [String] {
+        var keywords: [String] = []
+        for node in r.sequence("keywords", required: false) ?? [] {
+            guard let word = r.scalarString(node, key: "keywords") else { continue }
+            if word.count > 12 || word.contains(where: { $0.isWhitespace }) {
+                diagnostics.report(path, node.mark, "keyword '\(word)' must be one word of at most 12 characters")
+            } else if keywords.contains(word) {
+                diagnostics.report(path, node.mark, "keyword '\(word)' is listed twice")
+            } else {
+                keywords.append(word)
+            }
+        }
+        return keywords
     }
 
     func enumValue<E: RawRepresentable & CaseIterable>(_ r: MappingReader, _ key: String, _: E.Type) -> E? where E.RawValue == String {

@@ -11,6 +11,8 @@ public struct CatalogSummary: Sendable {
         let delegated = catalog.matters.filter(\.delegated)
         let counts = MatterCategory.allCases.map { "\($0.rawValue) \(catalog.delegatedCount(by: $0))" }.joined(separator: ", ")
         let departments = Set(delegated.map(\.department)).count
-        return "catalog \(catalog.version): \(delegated.count) delegated matters from \(departments) departments (\(counts)), \(catalog.matters.count - delegated.count) not delegated"
+        let keywords = catalog.matters.reduce(0) { $0 + $1.keywords.count }
+        let withKeywords = catalog.matters.filter { !$0.keywords.isEmpty }.count
+        return "catalog \(catalog.version): \(delegated.count) delegated matters from \(departments) departments (\(counts)), \(catalog.matters.count - delegated.count) not delegated; \(keywords) search keywords on \(withKeywords) matters"
     }
 }

@@ -178,7 +178,7 @@ public struct KioskApp: Sendable {
             }
         case .syncNow:
             let outcome = await sync.syncNow()
-            return .notice(key: outcome.key, arguments: outcome.arguments)
+            return .synced(key: outcome.key, arguments: outcome.arguments)
         }
     }
 }
@@ -187,6 +187,7 @@ extension ReceiptQR {
     /// Encodes a receipt's QR text for the screens (low error correction, version 10 at most).
     public init(encoding text: String) {
         let matrix = try? QRCode.encode(text, maxVersion: 10, level: .low)
-        self.init(lines: matrix?.terminalHalfBlocks(quietZone: 2) ?? [], compactLines: matrix?.terminalHalfBlocks(quietZone: 1) ?? [])
+        self.init(
+            lines: matrix?.terminalHalfBlocks(quietZone: 4) ?? [], compactLines: matrix?.terminalHalfBlocks(side: 4, top: 2, bottom: 1) ?? [])
     }
 }

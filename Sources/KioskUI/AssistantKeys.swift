@@ -80,7 +80,7 @@ extension KioskState {
         case 1: push(.find(.apply))
         case 2: push(.progress(ProgressScreen()))
         case 3:
-            push(.queue(nil, page: 0))
+            push(.queue(nil, page: 0, asking: nil))
             pending += 1
             return [.loadQueue]
         case 4:

@@ -48,8 +48,10 @@ public enum KioskEvent: Sendable {
     case loggedIn(Result<AssistantLogin, KioskFailure>)
     /// The queue for the assistant.
     case queueLoaded(Result<QueueView, KioskFailure>)
-    /// A message to show (results of sync, reprint, guide printing): a string key and its arguments.
+    /// A message to show (results of reprint, guide printing): a string key and its arguments.
     case notice(key: String, arguments: [String])
+    /// The outcome of "send now": `sync.*` or a `failure.*` string key, and its arguments.
+    case synced(key: String, arguments: [String])
     /// A reprint or a service guide did not print, for `reason`; `context` is the string key of the
     /// sentence that puts it into words (`print.applicationKept`, `print.guideNotPrinted`).
     case printProblem(FailureReason, context: String)
@@ -71,9 +73,9 @@ public struct StoredReceipt: Sendable, Hashable {
 /// A receipt's QR code as terminal half-block lines (low error correction keeps it small enough for
 /// a 24-row screen; a screen is never smudged); no lines when it cannot be encoded.
 public struct ReceiptQR: Sendable, Hashable {
-    /// With a 2-module quiet zone.
+    /// With the standard's 4-module quiet zone all around.
     public var lines: [String]
-    /// With a 1-module quiet zone (a receipt's QR is version 7: 24 rows that way).
+    /// With 4 quiet modules left and right, 2 above and 1 below (a receipt's QR is version 7: 24 rows that way).
     public var compactLines: [String]
 
     public init(lines: [String], compactLines: [String]) {

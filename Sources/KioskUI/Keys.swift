@@ -136,13 +136,20 @@ extension KioskState {
         case .progress(let progress): return progressKey(key, progress)
         case .assistantLogin(let login): return loginKey(key, login)
         case .assistantHome: return assistantKey(key)
-        case .queue(let queue, let current):
+        case .queue(let queue, let current, let asking):
             let items = queue?.items ?? []
+            if let asking, asking < items.count {
+                // A digit chose an application: only 1 (or Enter) prints its receipt again; any other key cancels.
+                self.current = .queue(queue, page: current, asking: nil)
+                if key.digit == 1 || key == .enter {
+                    pending += 1
+                    return [.reprint(items[asking])]
+                }
+                return []
+            }
             switch listAction(key, count: items.count, page: current) {
-            case .select(let index):
-                pending += 1
-                return [.reprint(items[index])]
-            case .turn(let next): self.current = .queue(queue, page: next)
+            case .select(let index): self.current = .queue(queue, page: current, asking: index)
+            case .turn(let next): self.current = .queue(queue, page: next, asking: nil)
             case .back: back()
             case .none: break
             }

@@ -18,6 +18,9 @@ public struct Layout: Sendable, Hashable {
         self.height = height
     }
 
+    /// Whether the screen is large enough to draw (80x24 at least); a smaller one shows only a message.
+    public var fits: Bool { width >= 80 && height >= 24 }
+
     /// Left edge of the body; the body stays at most 100 cells wide, centred.
     public var bodyCol: Int { max(2, (width - 100) / 2) }
     /// Width of the body.
@@ -74,13 +77,22 @@ extension KioskState {
         return lines
     }
 
-    /// The service guide of `matter` as display lines as wide as the body.
+    /// The service guide of `matter` as display lines as wide as the body, paged so that a heading
+    /// starts a new page rather than stand without its first lines at the bottom of one.
     func guideLines(_ matter: Matter) -> [String] {
         let guide = ServiceGuide(matter, language: language)
+        let perPage = layout.linesPerPage
         var lines: [String] = []
         for section in guide.sections {
+            let body = section.lines.flatMap { $0.wrapped(toWidth: layout.bodyWidth - 2).map { "  " + $0 } }
+            // The heading and its first two lines (or all, when fewer) stay on one page.
+            let keep = 1 + min(2, body.count)
+            let used = lines.count % perPage
+            if used > 0, used + keep > perPage, keep <= perPage {
+                lines += Array(repeating: "", count: perPage - used)
+            }
             lines.append("【\(section.title)】")
-            for line in section.lines { lines += line.wrapped(toWidth: layout.bodyWidth - 2).map { "  " + $0 } }
+            lines += body
         }
         return lines
     }

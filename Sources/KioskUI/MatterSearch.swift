@@ -24,11 +24,14 @@ public struct MatterSearch: Sendable {
         return MatterSearch(readings: readings)
     }
 
-    /// The matters whose name matches `query`, in catalog order.
+    /// The matters whose name or one of whose keywords matches `query`, in catalog order.
     public func search(_ query: String, in matters: [Matter]) -> [Matter] {
         let query = query.trimmingCharacters(in: .whitespaces)
         guard !query.isEmpty else { return [] }
-        return matters.filter { matches(query, name: $0.name.zh) || $0.code.localizedCaseInsensitiveContains(query) }
+        return matters.filter { matter in
+            matches(query, name: matter.name.zh) || matter.keywords.contains { matches(query, name: $0) }
+                || matter.code.localizedCaseInsensitiveContains(query)
+        }
     }
 
     /// Whether `name` contains `query` as text, or as pinyin: consecutive characters each matched by

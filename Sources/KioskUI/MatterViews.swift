@@ -53,7 +53,7 @@ extension KioskView {
         guard let matter = state.environment.catalog.matter(code) else { return }
         title(matter.name.text(state.language), &screen, layout)
         let top = layout.bodyTop
-        screen.put(text: "\(matter.code)   \(matter.department.rawValue)   \(matter.category.rawValue)", row: top, col: layout.bodyCol)
+        screen.put(text: "\(matter.code)   \(matter.department.rawValue)   \(state.categoryName(matter.category))", row: top, col: layout.bodyCol)
         if let refusal = matter.refusal {
             let tag = if case .notDelegated = refusal { state.t("matter.refused") } else { state.t("matter.townOnly") }
             screen.put(text: tag, row: top + 2, col: layout.bodyCol, style: errorStyle)

@@ -50,16 +50,29 @@ extension KioskView {
         keys(retry + state.t(inline || qr.isEmpty ? "keys.receipt" : "keys.receipt.qr"), &screen, layout)
     }
 
-    /// The QR alone on the screen: with a 2-module quiet zone and a hint when they fit, else with a
-    /// 1-module quiet zone on every row (a receipt's QR is version 7 here: 24 rows that way).
+    /// The QR alone on the screen, its caption and the way out beside it: with the standard's 4-module
+    /// quiet zone when it fits, else with 4 modules left and right and fewer above and below (a
+    /// receipt's QR is version 7: 24 rows that way).
     static func drawReceiptQR(_ state: KioskState, _ qr: ReceiptQR, _ screen: inout Screen, _ layout: Layout) {
         for lines in [qr.lines, qr.compactLines] {
-            guard !lines.isEmpty, lines.count <= layout.height, (lines.first?.count ?? 0) <= layout.width else { continue }
-            let hint = lines.count < layout.height
-            let top = hint ? (layout.height - 1 - lines.count) / 2 : 0
-            let col = (layout.width - (lines.first?.count ?? 0)) / 2
+            let qrWidth = lines.first?.count ?? 0
+            let sideWidth = min(30, layout.width - qrWidth - 4)
+            guard !lines.isEmpty, lines.count <= layout.height, sideWidth >= 16 else { continue }
+            let top = (layout.height - lines.count) / 2
+            let col = (layout.width - qrWidth - 2 - sideWidth) / 2
             for (offset, line) in lines.enumerated() { screen.put(text: line, row: top + offset, col: col) }
-            if hint { screen.putCentered(text: state.t("keys.receipt.qrBack"), row: layout.height - 1, style: .bold) }
+            let caption = state.t("receipt.qrCaption").wrapped(toWidth: sideWidth)
+            let wayOut = state.t("keys.receipt.qrBack").wrapped(toWidth: sideWidth)
+            var row = max(0, (layout.height - caption.count - 1 - wayOut.count) / 2)
+            for line in caption {
+                screen.put(text: line, row: row, col: col + qrWidth + 2, style: .bold)
+                row += 1
+            }
+            row += 1
+            for line in wayOut {
+                screen.put(text: line, row: row, col: col + qrWidth + 2, style: numberStyle)
+                row += 1
+            }
             return
         }
         screen.putCentered(text: state.t("receipt.qrTooBig"), row: layout.height / 2, style: errorStyle)
@@ -101,7 +114,7 @@ extension KioskView {
         keys(state.t("keys.back"), &screen, layout)
     }
 
-    static func drawQueue(_ state: KioskState, _ queue: QueueView?, page: Int, _ screen: inout Screen, _ layout: Layout) {
+    static func drawQueue(_ state: KioskState, _ queue: QueueView?, page: Int, asking: Int?, _ screen: inout Screen, _ layout: Layout) {
         title(state.t("queue.title"), &screen, layout)
         guard let queue else {
             screen.put(text: state.t("queue.loading"), row: layout.bodyTop, col: layout.bodyCol)
@@ -114,12 +127,49 @@ extension KioskView {
                 "queue.stats", String(stats.total), String(stats.byState[SubmissionState.queued.rawValue] ?? 0),
                 String(stats.byState[SubmissionState.acknowledged.rawValue] ?? 0), String(stats.notPrinted)),
             row: layout.bodyTop, col: layout.bodyCol, clipTo: layout.width - 2)
+        // The matter's name, not its code, cut to what the line leaves after the receipt, applicant and state.
+        let room = layout.width - 2 - (layout.bodyCol + 10)
         let lines = queue.items.map { item in
-            "\(item.receipt)  \(item.matter)  \(item.applicantMasked.split(separator: " ").first ?? "")  \(item.state.label.text(state.language))"
+            let head = "\(item.receipt)  \(item.applicantMasked.split(separator: " ").first ?? "")  "
+            let tail = "  " + item.state.label.text(state.language)
+            return head + state.matterName(item.matter).clipped(toWidth: room - head.displayWidth - tail.displayWidth) + tail
         }
         var listLayout = layout
         listLayout.height = layout.height - 2
         let hint = list(lines, page: page, &screen, listLayout, top: layout.bodyTop + 2, state: state)
-        keys(state.t("keys.queue") + "   " + hint, &screen, layout)
+        if let asking, asking < queue.items.count {
+            let item = queue.items[asking]
+            screen.putWrapped(
+                text: state.t("queue.reprint.ask", item.receipt, state.matterName(item.matter)), row: layout.noticeRow, col: layout.bodyCol,
+                width: layout.bodyWidth, maxRows: 1, style: titleStyle)
+            keys(state.t("keys.queue.ask"), &screen, layout)
+        } else {
+            keys(state.t("keys.queue") + "   " + hint, &screen, layout)
+        }
+    }
+}
+
+extension KioskState {
+    /// The name of the matter `code` in the screen's language (the code when the catalog no longer has it).
+    func matterName(_ code: String) -> String {
+        environment.catalog.matter(code)?.name.text(language) ?? code
+    }
+}
+
+extension String {
+    /// The string cut to at most `width` cells, ending in "…" when it was cut.
+    func clipped(toWidth width: Int) -> String {
+        guard displayWidth > width else { return self }
+        let ellipsis = "…"
+        guard width >= ellipsis.displayWidth else { return "" }
+        var result = ""
+        var used = 0
+        for character in self {
+            let cells = Terminal.displayWidth(of: character)
+            if used + cells > width - ellipsis.displayWidth { break }
+            result.append(character)
+            used += cells
+        }
+        return result + ellipsis
     }
 }

@@ -50,8 +50,8 @@ public enum ScreenState: Sendable {
     case assistantLogin(LoginScreen)
     /// What a logged-in assistant can do.
     case assistantHome
-    /// The queue (nil while it loads), paged.
-    case queue(QueueView?, page: Int)
+    /// The queue (nil while it loads), paged; `asking` is the item whose reprint waits for a yes.
+    case queue(QueueView?, page: Int, asking: Int?)
 
     /// Which screen this is.
     public var page: Page {
@@ -77,7 +77,7 @@ public enum ScreenState: Sendable {
         case .progressResult: .progressResult
         case .assistantLogin: .assistantLogin
         case .assistantHome: .assistantHome
-        case .queue(_, let page): .queue(page: page)
+        case .queue(_, let page, _): .queue(page: page)
         }
     }
 

@@ -57,6 +57,11 @@ public struct KioskState: Sendable {
         environment.strings.text(key, language, arguments)
     }
 
+    /// A category as residents say it, then its legal name (行政确认 means nothing to a resident).
+    public func categoryName(_ category: MatterCategory) -> String {
+        t("category.\(category)") + " - " + category.rawValue
+    }
+
     /// The current matter of the application, or of a matter/guide page.
     public var currentMatter: Matter? {
         switch current {
@@ -88,4 +93,6 @@ public struct Notice: Sendable, Hashable {
     public var text: String
     /// Whether it reports a problem (red) rather than a result (green).
     public var isError: Bool
+    /// What the village assistant should do about it, on lines of its own (nil: nothing).
+    public var detail: String? = nil
 }

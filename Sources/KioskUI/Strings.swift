@@ -22,6 +22,9 @@ public struct UIStrings: Sendable {
         return UIStrings(tables: tables)
     }
 
+    /// Whether the tables have a text for `key`.
+    public func has(_ key: String) -> Bool { tables[.zhHans]?[key] != nil }
+
     /// The text for `key` in `language` (Chinese when missing, the key itself as a last resort).
     public func text(_ key: String, _ language: KioskLanguage, _ arguments: [String] = []) -> String {
         var text = tables[language]?[key] ?? tables[.zhHans]?[key] ?? key

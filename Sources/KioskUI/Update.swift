@@ -36,8 +36,9 @@ extension KioskState {
         case .key(let key):
             let wasCounting = countdownRemaining != nil
             lastInput = now
-            // A key during the countdown only keeps the session.
-            if wasCounting { return [] }
+            // A key during the countdown only keeps the session; so does a key while the window is too
+            // small to show the screen (it must not act on a screen nobody can see).
+            if wasCounting || !layout.fits { return [] }
             notice = nil
             if key == Self.languageKey {
                 // Anywhere, even mid-form: the answers stay.
@@ -106,11 +107,13 @@ extension KioskState {
             focusPIN()
             show(error: t("login.locked", String(Self.lockMinutes(until.timeIntervalSince(now)))))
         case .queueLoaded(.success(let view)):
-            if case .queue(_, let page) = current { current = .queue(view, page: page) }
+            if case .queue(_, let page, _) = current { current = .queue(view, page: page, asking: nil) }
         case .lookedUp(.failure(let failure)), .loggedIn(.failure(let failure)), .queueLoaded(.failure(let failure)):
             show(error: failure.text(environment.strings, language))
         case .notice(let key, let arguments):
             notice = Notice(text: environment.strings.text(key, language, arguments), isError: false)
+        case .synced(let key, let arguments):
+            notice = syncNotice(key, arguments)
         case .printProblem(let reason, let context):
             show(error: t(context, t(reason.key)))
         }
@@ -167,5 +170,17 @@ extension KioskState {
     var searchResults: [Matter] {
         guard case .search(_, let search) = current else { return [] }
         return environment.search.search(search.input.text, in: environment.catalog.matters)
+    }
+}
+
+extension KioskState {
+    /// The words for a "send now" outcome: a failure says to everyone that the applications are kept
+    /// here, and on lines of its own what the assistant should do (`sync.assistant.<reason>`).
+    func syncNotice(_ key: String, _ arguments: [String]) -> Notice {
+        let strings = environment.strings
+        guard key.hasPrefix("failure.") else { return Notice(text: strings.text(key, language, arguments), isError: false) }
+        let advice = "sync.assistant." + key.dropFirst("failure.".count)
+        let detail = strings.has(advice) ? strings.text(advice, language) : strings.text(key, language, arguments)
+        return Notice(text: t("sync.kept"), isError: true, detail: detail)
     }
 }

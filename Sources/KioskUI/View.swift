@@ -23,17 +23,13 @@ public enum KioskView {
     public static func render(_ state: KioskState) -> Screen {
         let layout = state.layout
         var screen = Screen(width: layout.width, height: layout.height)
-        guard layout.width >= 80, layout.height >= 24 else {
+        guard layout.fits else {
             screen.putWrapped(text: state.t("screen.tooSmall"), row: 0, col: 0, width: layout.width)
             return screen
         }
         if state.page != .receiptQR { drawHeader(state, &screen, layout) }
         drawPage(state, &screen, layout)
-        if let notice = state.notice {
-            screen.putWrapped(
-                text: (notice.isError ? "! " : "") + notice.text, row: layout.noticeRow, col: layout.bodyCol, width: layout.bodyWidth,
-                maxRows: 2, style: notice.isError ? errorStyle : goodStyle)
-        }
+        if let notice = state.notice { drawNotice(notice, &screen, layout) }
         if let remaining = state.countdownRemaining {
             screen.clear(row: layout.statusRow, col: 0, width: layout.width, height: 1, style: countdownStyle)
             screen.putCentered(text: state.t("idle.countdown", String(remaining)), row: layout.statusRow, style: countdownStyle)
@@ -48,6 +44,20 @@ public enum KioskView {
         if let assistant = state.assistant { right = state.t("header.assistant", assistant.id) + "  " + right }
         right += "  " + CalendarDate(state.now).description + " "
         screen.put(text: right, row: 0, col: layout.width - right.displayWidth, style: barStyle)
+    }
+
+    /// Draws a notice and its assistant lines, wrapped, ending on the notice row (never over the divider
+    /// below it): at most four rows, the rows it takes cleared first.
+    static func drawNotice(_ notice: Notice, _ screen: inout Screen, _ layout: Layout) {
+        let style = notice.isError ? errorStyle : goodStyle
+        var lines = ((notice.isError ? "! " : "") + notice.text).wrapped(toWidth: layout.bodyWidth).map { ($0, style) }
+        if let detail = notice.detail { lines += detail.wrapped(toWidth: layout.bodyWidth).map { ($0, titleStyle) } }
+        let shown = lines.prefix(4)
+        let top = layout.noticeRow - shown.count + 1
+        screen.clear(row: top, col: 0, width: layout.width, height: shown.count)
+        for (offset, line) in shown.enumerated() {
+            screen.put(text: line.0, row: top + offset, col: layout.bodyCol, style: line.1)
+        }
     }
 
     /// Draws a title on the title row.
@@ -121,13 +131,13 @@ public enum KioskView {
         case .categories:
             title(state.t("find.byCategory"), &screen, layout)
             let names = MatterCategory.allCases.map { category in
-                "\(category.rawValue)  (\(state.environment.catalog.matters.filter { $0.category == category }.count))"
+                "\(state.categoryName(category))  (\(state.environment.catalog.matters.filter { $0.category == category }.count))"
             }
             keys(list(names, page: 0, &screen, layout, top: top, state: state), &screen, layout)
         case .matters(_, let filter, let page):
             let heading = switch filter {
             case .department(let department): department.rawValue
-            case .category(let category): category.rawValue
+            case .category(let category): state.categoryName(category)
             }
             title(heading, &screen, layout)
             keys(list(state.matters(filter).map { matterLine($0, state) }, page: page, &screen, layout, top: top, state: state), &screen, layout)
@@ -201,7 +211,7 @@ public enum KioskView {
                  ("4", state.t("assistant.sync")), ("9", state.t("assistant.logout"))],
                 &screen, layout, top: top + 1)
             keys(state.t("keys.assistant"), &screen, layout)
-        case .queue(let queue, let page): drawQueue(state, queue, page: page, &screen, layout)
+        case .queue(let queue, let page, let asking): drawQueue(state, queue, page: page, asking: asking, &screen, layout)
         }
     }
 

@@ -100,12 +100,19 @@ extension QRMatrix {
     /// usual light-on-dark colours (the kiosk console) the symbol then reads dark-on-light as a phone
     /// camera expects, without colour escape codes. The half row below an odd row count is light.
     public func terminalHalfBlocks(quietZone: Int = 4) -> [String] {
-        let span = size + 2 * quietZone
-        return stride(from: 0, to: span, by: 2).map { top in
-            String((0..<span).map { column in
-                let x = column - quietZone
-                let upperLight = !self[x, top - quietZone]
-                let lowerLight = top + 1 >= span || !self[x, top + 1 - quietZone]
+        terminalHalfBlocks(side: quietZone, top: quietZone, bottom: quietZone)
+    }
+
+    /// Renders the symbol as `terminalHalfBlocks(quietZone:)` does, with `side` light modules left and
+    /// right and `top` and `bottom` above and below (a screen is wider than it is tall in modules).
+    public func terminalHalfBlocks(side: Int, top: Int, bottom: Int) -> [String] {
+        let width = size + 2 * side
+        let height = size + top + bottom
+        return stride(from: 0, to: height, by: 2).map { row in
+            String((0..<width).map { column in
+                let x = column - side
+                let upperLight = !self[x, row - top]
+                let lowerLight = row + 1 >= height || !self[x, row + 1 - top]
                 switch (upperLight, lowerLight) {
                 case (true, true): return Self.fullBlock
                 case (true, false): return Self.upperHalf
@@ -118,6 +125,14 @@ extension QRMatrix {
 
     /// Reads back lines made by `terminalHalfBlocks(quietZone:)`.
     public init(halfBlockLines lines: [String], quietZone: Int = 4) throws(QRCodeError) {
+        guard let width = lines.first?.count, lines.count == (width + 1) / 2 else {
+            throw .malformedHalfBlocks("expected as many lines as half the width")
+        }
+        try self.init(halfBlockLines: lines, side: quietZone, top: quietZone)
+    }
+
+    /// Reads back lines made by `terminalHalfBlocks(side:top:bottom:)`.
+    public init(halfBlockLines lines: [String], side quietZone: Int, top: Int) throws(QRCodeError) {
         guard let width = lines.first?.count, width > 2 * quietZone else {
             throw .malformedHalfBlocks("no lines, or narrower than the quiet zone")
         }
@@ -125,8 +140,8 @@ extension QRMatrix {
         guard size >= 21, (size - 17) % 4 == 0 else {
             throw .malformedHalfBlocks("\(size) modules per side is no QR size")
         }
-        guard lines.count == (width + 1) / 2, lines.allSatisfy({ $0.count == width }) else {
-            throw .malformedHalfBlocks("expected \((width + 1) / 2) lines of \(width) characters")
+        guard 2 * lines.count >= size + top, lines.allSatisfy({ $0.count == width }) else {
+            throw .malformedHalfBlocks("expected \((size + top + 1) / 2) lines of \(width) characters at least")
         }
         var light = [Bool](repeating: true, count: width * lines.count * 2)
         for (row, line) in lines.enumerated() {
@@ -147,7 +162,7 @@ extension QRMatrix {
         modules.reserveCapacity(size * size)
         for y in 0..<size {
             for x in 0..<size {
-                modules.append(!light[(y + quietZone) * width + x + quietZone])
+                modules.append(!light[(y + top) * width + x + quietZone])
             }
         }
         self.init(size: size, version: (size - 17) / 4, modules: modules)

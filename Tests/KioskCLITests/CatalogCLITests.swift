@@ -6,7 +6,7 @@ import TestSupport
     @Test func demoCatalogChecksClean() throws {
         let result = try run("kiosk", ["catalog", "check"])
         #expect(result.status == 0, "\(result.stdout)")
-        #expect(result.stdout == "catalog 2026.11.1: 31 delegated matters from 9 departments (公共服务 10, 行政许可 13, 行政确认 2, 行政征收 1, 行政其他 4, 其他 1), 4 not delegated\n")
+        #expect(result.stdout == "catalog 2026.11.1: 31 delegated matters from 9 departments (公共服务 10, 行政许可 13, 行政确认 2, 行政征收 1, 行政其他 4, 其他 1), 4 not delegated; 44 search keywords on 18 matters\n")
     }
 
     @Test func brokenCatalogExitsOneWithPositions() throws {

@@ -156,10 +156,13 @@ final class TmuxKiosk {
         // The QR on screen is the receipt's: read back from the pane's half blocks.
         try kiosk.send("1")
         let qrScreen = try kiosk.waitFor("\u{2588}\u{2588}\u{2588}\u{2588}\u{2588}\u{2588}")
-        let lines = qrScreen.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.drop { $0 == " " }) }
+        // The symbol's rows, without the caption beside them.
+        let rows = qrScreen.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.drop { $0 == " " }) }
             .filter { $0.contains("\u{2588}") }
-        // A 24-row screen has room for a 1-module quiet zone only.
-        let shown = try (try? QRMatrix(halfBlockLines: lines, quietZone: 2)) ?? QRMatrix(halfBlockLines: lines, quietZone: 1)
+        let lines = rows.map { String($0.prefix { $0 == "\u{2588}" || $0 == "\u{2580}" || $0 == "\u{2584}" || $0 == " " }) }
+            .map { String($0.reversed().drop { $0 == " " }.reversed()) }
+        // A 24-row screen has room for 4 quiet modules left and right, 2 above and 1 below.
+        let shown = try QRMatrix(halfBlockLines: lines, side: 4, top: 2)
         #expect(shown == (try QRCode.encode(qrText, maxVersion: 10, level: .low)))
         try kiosk.send("Escape")
         try kiosk.waitFor("回执编号")

@@ -180,7 +180,9 @@ private final class TerminalOutput: @unchecked Sendable {
         // One key at a time: keys that arrive together are read as one text.
         let prints = ProcessInfo.processInfo.activeProcessorCount + 1
         for count in 1...prints {
-            pty.type("1")
+            pty.type("1")  // choose the first application
+            #expect(await output.shows("的回执?"), "reprint \(count) was not asked for")
+            pty.type("1")  // and say yes
             #expect(await gate.holds(count), "reprint \(count) did not start")
         }
         pty.type("0")

@@ -90,6 +90,9 @@ import TestSupport
         // The queue view lists it; a reprint goes to the (unconfigured) printer.
         await drive(&state, state.press(.text("0"), .text("4"), .text("3")), app)
         #expect(state.queue?.items.map(\.receipt) == [summary.receipt])
+        // A digit asks first; 1 prints.
+        await drive(&state, state.press(.text("1")), app)
+        #expect(state.text.contains("本站打印机暂未接通") == false)
         await drive(&state, state.press(.text("1")), app)
         #expect(state.text.contains("本站打印机暂未接通"))
     }

@@ -225,6 +225,11 @@ func screens() throws -> [(String, KioskState)] {
         $0.handle(.loggedIn(.success(.locked(until: start.addingTimeInterval(300)))))
     }
     try add("assistant-home") { $0.handle(.loggedIn(.success(.success(Assistant(id: "A01", name: "王五"))))) }
+    try add("assistant-sync-not-enrolled") {
+        $0.handle(.loggedIn(.success(.success(Assistant(id: "A01", name: "王五")))))
+        $0.press(.text("4"))
+        $0.handle(.synced(key: FailureReason.notEnrolled.key, arguments: []))
+    }
     try add("queue") {
         $0.handle(.loggedIn(.success(.success(Assistant(id: "A01", name: "王五")))))
         $0.press(.text("3"))

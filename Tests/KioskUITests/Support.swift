@@ -123,7 +123,7 @@ extension KioskState {
 
     /// The queue on the queue screen.
     var queue: QueueView? {
-        if case .queue(let queue, _) = current { queue } else { nil }
+        if case .queue(let queue, _, _) = current { queue } else { nil }
     }
 
     /// The search box on the search screen.

@@ -2,6 +2,7 @@ import Foundation
 import KioskCore
 import KioskSecurity
 import KioskStore
+import QRCode
 import Terminal
 import Testing
 import TestSupport
@@ -134,7 +135,7 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(last >= 1)
         let lines = state.guideLines(demo.catalog.matter("MZ-QT-01")!)
         #expect(last == Layout(width: 80, height: 24).pageCount(lines: lines.count) - 1)
-        #expect(state.text.contains("【投诉渠道】"))
+        #expect(state.text.contains("【事项类型】"))
     }
 
     @Test func controlKeysDoNothing() throws {
@@ -859,5 +860,227 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
         #expect(state.page == .review(page: 0))
         #expect(state.text.contains("不在校"))
         #expect(!state.text.contains("Daqiao"))
+    }
+}
+
+/// #17 item 10: the assistant's queue names the matter, and a digit asks before it reprints.
+@Suite struct QueueReprintTests {
+    func queueState() throws -> KioskState {
+        var state = try freshState()
+        state.handle(.loggedIn(.success(.success(Assistant(id: "A01", name: "王五")))))
+        state.press(.text("3"))
+        state.handle(.queueLoaded(.success(QueueView(
+            items: [try sampleSummary(), try sampleSummary(decision: .accepted)],
+            stats: try JSONDecoder().decode(
+                QueueStats.self,
+                from: Data(#"{"total":2,"byState":{"queued":1,"acknowledged":1},"byDecision":{"accepted":1},"notPrinted":0,"purged":0}"#.utf8))))))
+        return state
+    }
+
+    @Test func theQueueShowsMatterNamesNotCodes() throws {
+        let state = try queueState()
+        let name = try #require(demo.catalog.matter("MZ-QT-01")).name.text(.zhHans)
+        #expect(state.text.contains(String(name.prefix(4))))
+        #expect(!state.text.contains("MZ-QT-01"))
+    }
+
+    @Test func aDigitAsksBeforeItReprints() throws {
+        var state = try queueState()
+        let items = try #require(state.queue?.items)
+        #expect(state.press(.text("2")) == [])
+        #expect(state.text.contains("补打 \(items[1].receipt)"))
+        // Any key but 1 cancels.
+        #expect(state.press(.text("2")) == [])
+        #expect(!state.text.contains("补打 \(items[1].receipt)"))
+        #expect(state.page == .queue(page: 0))
+        state.press(.text("2"))
+        #expect(state.press(.text("1")) == [.reprint(items[1])])
+        #expect(!state.text.contains("补打 \(items[1].receipt)"))
+    }
+}
+
+/// #17 item 11: while the window is too small to show the screen, keys do not reach it.
+@Suite struct TooSmallWindowTests {
+    @Test func keysDoNotReachAHiddenScreen() throws {
+        var state = try freshState()
+        state.handle(.resize(width: 60, height: 20))
+        #expect(KioskView.render(state).snapshot.contains("窗口太小"))
+        #expect(state.press(.text("1")) == [])
+        #expect(state.press(.text("5")) == [])
+        #expect(state.page == .home)
+        #expect(state.language == .zhHans)
+        // Back to a usable size: keys work again.
+        state.handle(.resize(width: 80, height: 24))
+        state.press(.text("1"))
+        #expect(state.page == .find)
+        // Mid-form, a small window keeps the answers from stray keys.
+        var form = try formState("MZ-QT-01")
+        let before = form.application
+        form.handle(.resize(width: 80, height: 10))
+        form.type("zhangsan")
+        form.press(.enter)
+        form.handle(.resize(width: 80, height: 24))
+        #expect(form.application?.answers == before?.answers)
+        #expect(form.application?.step == before?.step)
+        #expect(!form.text.contains("zhangsan"))
+    }
+}
+
+/// #17 item 12: "send now" says to everyone that the applications are kept, and on lines of its own
+/// what the assistant should do, all from the string tables, inside the notice area.
+@Suite struct SyncResultWordsTests {
+    func synced(_ reason: FailureReason, english: Bool = false) throws -> KioskState {
+        var state = try freshState()
+        state.handle(.loggedIn(.success(.success(Assistant(id: "A01", name: "王五")))))
+        if english { state.press(.function(3)) }
+        #expect(state.press(.text("4")) == [.syncNow])
+        state.handle(.synced(key: reason.key, arguments: []))
+        return state
+    }
+
+    @Test func residentAndAssistantWordsAreSeparateAndInsideTheArea() throws {
+        let state = try synced(.notEnrolled)
+        let lines = state.text.components(separatedBy: "\n")
+        let layout = state.layout
+        #expect(lines[layout.noticeRow - 1].contains("申请都安全地保存在本站"))
+        #expect(lines[layout.noticeRow].contains("代办员:本站还没有在镇中心登记"))
+        #expect(lines[layout.keysRow - 1].trimmingCharacters(in: .whitespaces).allSatisfy { $0 == "-" })
+        #expect(!state.text.contains("enroll"))
+    }
+
+    @Test func everySyncReasonStaysAboveTheDividerInBothLanguages() throws {
+        for reason in [FailureReason.centerUnreachable, .stationClockWrong, .centerRefused, .notEnrolled, .centerUnproven, .storeFailed] {
+            for english in [false, true] {
+                let state = try synced(reason, english: english)
+                let lines = state.text.components(separatedBy: "\n")
+                #expect(lines[state.layout.keysRow - 1].trimmingCharacters(in: .whitespaces).allSatisfy { $0 == "-" }, "\(reason) \(english)")
+                #expect(state.notice?.detail != nil)
+                #expect(state.text.contains(english ? "Assistant:" : "代办员:"), "\(reason) \(english)")
+                // The whole advice is on screen, to its last word.
+                let advice = try #require(state.notice?.detail)
+                let last = String(advice.split(separator: " ").last ?? "").suffix(2)
+                #expect(state.text.contains(last), "\(reason) \(english): \(advice)")
+            }
+        }
+    }
+}
+
+/// #17 item 18: a receipt's QR on screen has 4 quiet modules beside it, a caption and the way out, within 80x24.
+@Suite struct ReceiptQRScreenTests {
+    /// A screen showing a QR as long as a real receipt's (211 characters: version 7).
+    func qrState(_ text: String) throws -> KioskState {
+        var state = try freshState()
+        var summary = try sampleSummary()
+        summary.receiptQR = text
+        state.handle(.submitted(.success(stored(summary))))
+        state.handle(.printed(.printed))
+        state.press(.text("1"))
+        return state
+    }
+
+    @Test func aRealReceiptsQRHasItsQuietZoneCaptionAndWayOutAt80x24() throws {
+        let text = "BM1:" + String(repeating: "0A1B2C3D4E", count: 21) + "X"
+        let matrix = try QRCode.encode(text, maxVersion: 10, level: .low)
+        #expect(matrix.version == 7)
+        let state = try qrState(text)
+        let screen = state.text
+        let rows = screen.components(separatedBy: "\n")
+        #expect(rows.count == 24)
+        let symbol = rows.filter { $0.contains("\u{2588}") }.map { row in
+            String(row.drop { $0 == " " }.prefix { "\u{2588}\u{2580}\u{2584} ".contains($0) }.reversed().drop { $0 == " " }.reversed())
+        }
+        // 4 light modules left and right of the symbol on every row, and it reads back as the receipt's.
+        #expect(symbol.allSatisfy { $0.hasPrefix(String(repeating: "\u{2588}", count: 4)) && $0.hasSuffix(String(repeating: "\u{2588}", count: 4)) })
+        #expect(try QRMatrix(halfBlockLines: symbol, side: 4, top: 2) == matrix)
+        #expect(screen.contains("这是您的回执二维码"))
+        #expect(screen.contains("按任意键返回回执"))
+    }
+
+    @Test func aLargerScreenGetsTheFullQuietZone() throws {
+        let text = "BM1:" + String(repeating: "0A1B2C3D4E", count: 21) + "X"
+        let state = try qrState(text)
+        let rows = KioskView.render(state, width: 100, height: 30).snapshot.components(separatedBy: "\n")
+        let symbol = rows.filter { $0.contains("\u{2588}") }.map { row in
+            String(row.drop { $0 == " " }.prefix { "\u{2588}\u{2580}\u{2584} ".contains($0) }.reversed().drop { $0 == " " }.reversed())
+        }
+        #expect(symbol.count == 27)
+        #expect(try QRMatrix(halfBlockLines: symbol, quietZone: 4) == (try QRCode.encode(text, maxVersion: 10, level: .low)))
+    }
+}
+
+/// #17 item 15: the guide starts with what a resident asks first, and a heading keeps its first lines.
+@Suite struct GuideOrderTests {
+    @Test func conditionsMaterialsTimeAndFeeComeFirst() throws {
+        let matter = try #require(demo.catalog.matter("MZ-QT-01"))
+        let zh = ServiceGuide(matter, language: .zhHans).sections.prefix(4).map(\.title)
+        #expect(zh == ["受理条件", "申请材料", "办理时限", "收费"])
+        let titles = ServiceGuide(matter, language: .zhHans).sections.map(\.title)
+        #expect(titles.firstIndex(of: "事项编码")! > titles.firstIndex(of: "设定依据")!)
+        var state = try freshState()
+        state.push(.guide(code: "MZ-QT-01", page: 0))
+        #expect(state.text.contains("【受理条件】"))
+        #expect(!state.text.contains("【事项编码】"))
+    }
+
+    @Test func noHeadingIsLeftWithoutItsFirstLinesAtTheBottomOfAPage() throws {
+        for (width, height) in [(80, 24), (120, 40), (80, 30)] {
+            for language in [KioskLanguage.zhHans, .en] {
+                var state = try freshState()
+                state.layout = Layout(width: width, height: height)
+                state.language = language
+                let perPage = state.layout.linesPerPage
+                for matter in demo.catalog.matters {
+                    let lines = state.guideLines(matter)
+                    for (index, line) in lines.enumerated() where line.hasPrefix("【") {
+                        let body = lines[(index + 1)...].prefix { $0.hasPrefix("  ") }.count
+                        let room = perPage - 1 - index % perPage
+                        #expect(room >= min(2, body), "\(matter.code) \(language) \(width)x\(height): \(line) at line \(index)")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// #17 item 16: search finds matters by everyday words too, with pinyin; categories have residents' names.
+@Suite struct KeywordSearchTests {
+    @Test func everydayWordsFindTheirMatters() throws {
+        var state = try freshState()
+        let codes = { (query: String) in state.environment.search.search(query, in: state.environment.catalog.matters).map(\.code) }
+        #expect(codes("五保") == ["MZ-QR-02"])
+        #expect(codes("wubao") == ["MZ-QR-02"])
+        #expect(codes("tk") .contains("MZ-QR-02"))
+        #expect(codes("dibao") == ["MZ-QR-01"])
+        #expect(codes("低保").contains("MZ-QR-01"))
+        // Through the search screen, as a resident types it.
+        state.press(.text("1"), .text("3"))
+        state.type("wubao")
+        #expect(state.text.contains("特困人员救助供养审核"))
+    }
+
+    @Test func categoriesShowResidentsNamesBesideTheLegalOnes() throws {
+        var state = try freshState()
+        state.press(.text("1"), .text("2"))
+        #expect(state.text.contains("资格认定(低保、工伤等) - 行政确认"))
+        state.press(.text("3"))
+        #expect(state.text.contains("资格认定(低保、工伤等) - 行政确认"))
+    }
+}
+
+/// #17 item 19: the English table reads as plain English, not Chinese word by word.
+@Suite struct PlainEnglishTests {
+    @Test func noWordByWordPhrases() throws {
+        let english = try #require(try freshState().environment.strings.tables[.en])
+        for (key, text) in english {
+            for phrase in ["Number choose", "Number select", "matter", "Matter", "Enter look up", "Esc clear ", "Assistant id", "administrator"] {
+                #expect(!text.contains(phrase), "\(key): \(text)")
+            }
+        }
+    }
+
+    @Test func aChoiceQuestionSaysHowToChooseInEnglish() throws {
+        var state = try formState("RS-GG-03")  // its first question is a choice
+        state.press(.function(3))
+        #expect(state.text.contains("Press a number to choose"))
     }
 }

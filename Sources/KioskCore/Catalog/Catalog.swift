@@ -90,6 +90,8 @@ public struct Matter: Sendable, Identifiable {
     /// Whether the A4 application form must be printed and signed.
     public var needsSignature: Bool
     public var form: Form
+    /// Everyday words residents search for (低保, 五保, 特困), found like the name, with pinyin.
+    public var keywords: [String]
 
     public var id: String { code }
 
@@ -101,7 +103,7 @@ public struct Matter: Sendable, Identifiable {
         delegated: Bool, intake: Intake, referTo: LocalizedText?, completingUnit: LocalizedText,
         legalBasis: [LocalizedText], conditions: [LocalizedText], materials: [Material],
         timeLimitDays: Int, fee: LocalizedText, visits: Int, delivery: LocalizedText, phone: String,
-        complaint: LocalizedText, needsSignature: Bool, form: Form
+        complaint: LocalizedText, needsSignature: Bool, form: Form, keywords: [String] = []
     ) {
         self.code = code
         self.name = name
@@ -122,6 +124,7 @@ public struct Matter: Sendable, Identifiable {
         self.complaint = complaint
         self.needsSignature = needsSignature
         self.form = form
+        self.keywords = keywords
     }
 }
 
