@@ -24,7 +24,12 @@ public struct SystemdNotifier: Service {
     }
 
     public func run() async throws {
-        guard Self.isSupervised else { return }
+        // Unsupervised, it still runs until the graceful shutdown: a ServiceGroup takes a service that
+        // returns early for one that failed, and would stop the whole program.
+        guard Self.isSupervised else {
+            try? await gracefulShutdown()
+            return
+        }
         try? await cancelWhenGracefulShutdown { try await readiness.wait() }
         guard !Task.isCancelled, !Task.isShuttingDownGracefully else { return await notify("STOPPING=1") }
         await notify("READY=1\nSTATUS=\(status)")
