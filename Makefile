@@ -4,10 +4,12 @@
 build:
 	swift build
 
-## Runs the kiosk on the demo configuration (installs system packages first).
+## Runs the demo on one machine (installs system packages first): PDF printers, a town center with the
+## demo station enrolled, the forwarder, and the kiosk in the foreground (scripts/run-kiosk.sh).
 run:
 	scripts/install-deps.sh
 	swift build --product kiosk
+	swift build --product towncenter
 	scripts/run-kiosk.sh
 
 ## Runs every test, against a private cupsd and real tools (installs system packages first).
