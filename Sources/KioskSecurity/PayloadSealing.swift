@@ -1,3 +1,5 @@
+// Over 300 lines in one file: sealing and opening are the two halves of one format.
+
 @preconcurrency import Crypto
 import Foundation
 import Synchronization

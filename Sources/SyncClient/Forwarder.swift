@@ -1,3 +1,5 @@
+// Over 300 lines in one file: a forwarding round's steps (send, acknowledge, updates, catalog, audit head, health) read in order.
+
 @preconcurrency import Crypto
 import Executors
 import FileSystem

@@ -1,3 +1,5 @@
+// Over 300 lines in one file: every wire type of the sync API, so the protocol reads in one place beside docs/sync-protocol.md.
+
 import Foundation
 import KioskCore
 import KioskSecurity

@@ -1,3 +1,5 @@
+// Over 300 lines in one file: the decoder's state machine and the key events it produces are one grammar.
+
 /// A key press or input decoded from the terminal's byte stream.
 public enum KeyEvent: Hashable, Sendable {
     /// Printable text: typed, committed by an input method or sent by a barcode scanner (one event

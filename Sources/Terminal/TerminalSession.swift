@@ -1,3 +1,5 @@
+// Over 300 lines in one file: the terminal's raw mode, signals, size and output are one resource with one lifetime.
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,5 @@
+// Over 300 lines in one file: every route of the stations' sync API with its handler, as openapi.yaml lists them.
+
 @preconcurrency import Crypto
 import Foundation
 import Hummingbird

@@ -1,3 +1,5 @@
+// Over 300 lines in one file: the center's database type with all its migrations in one place.
+
 import AuditTrail
 import Foundation
 import GRDB

@@ -1,3 +1,5 @@
+// Over 300 lines in one file: the case workflow's storage (transitions, suspensions, notices) shares its transactions.
+
 @preconcurrency import Crypto
 import Foundation
 import GRDB

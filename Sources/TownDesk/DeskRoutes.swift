@@ -1,3 +1,5 @@
+// Over 300 lines in one file: the desk's routes with the sign-in, inbox and case handlers that share its session checks (the admin pages are in DeskAdminRoutes.swift).
+
 import Foundation
 import Hummingbird
 import HummingbirdAuth

@@ -1,3 +1,5 @@
+// Over 300 lines in one file: the workflow's states, actions and transition rules are one table, read together.
+
 /// Where a case stands in the workflow the Administrative Licensing Law sets (行政许可法 Art. 32–44).
 /// Public-service matters use the same states; only their words differ (办结 for 准予许可).
 public enum CaseState: String, Sendable, Codable, CaseIterable {

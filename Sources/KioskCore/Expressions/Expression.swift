@@ -1,3 +1,5 @@
+// Over 300 lines in one file: the parser and the evaluator of the catalog's expression language share its grammar.
+
 /// A parsed expression of the catalog's small language (see docs/catalog.md).
 ///
 /// Expressions are parsed when the catalog loads; evaluating one never crashes and never loops,
