@@ -76,64 +76,82 @@ final class TmuxKiosk {
     }
 }
 
-@Suite(.serialized) struct EndToEndTests {
-    /// A receipt number on screen: `XH03-YYMMDD-NNNN-C` spaced out one character per cell pair.
-    func receiptOnScreen(_ screen: String) -> String? {
-        guard let line = screen.split(separator: "\n").first(where: { $0.contains("X H 0 3") }) else { return nil }
-        let compact = line.filter { $0 != " " && $0 != "|" }
-        return compact.isEmpty ? nil : String(compact)
+/// A receipt number on screen: `XH03-YYMMDD-NNNN-C` spaced out one character per cell pair.
+func receiptOnScreen(_ screen: String) -> String? {
+    guard let line = screen.split(separator: "\n").first(where: { $0.contains("X H 0 3") }) else { return nil }
+    let compact = line.filter { $0 != " " && $0 != "|" }
+    return compact.isEmpty ? nil : String(compact)
+}
+
+/// The application for 老年人优待证 (MZ-QT-01) walked with the keys, as a resident would.
+extension TmuxKiosk {
+    /// From the home screen to the form's second question (the ID number), the name 张三 typed in pinyin.
+    func startSeniorCard() throws {
+        try send("1")
+        try waitFor("按部门查找")
+        try send("3")
+        try waitFor("拼音首字母")
+        try send("lnrydz", literal: true)
+        try waitFor("老年人优待证办理")
+        try send("1")
+        try waitFor("开始办理")
+        try send("1")
+        try waitFor("第1步/共6步")
+        try send("zhangsan", literal: true)
+        try waitFor("1.张三")
+        try send("1")
+        try waitFor("> 张三")
+        try send("Enter")
+        try waitFor("第2步/共6步")
     }
 
+    /// From the ID number shown as checked through the phone, address and choices to the review; returns the review screen.
+    func seniorCardToReview() throws -> String {
+        try send("Enter")
+        try waitFor("第3步/共6步")
+        try send("13800138000", literal: true)
+        try send("Enter")
+        try waitFor("家庭住址")
+        try send("daqiaocun", literal: true)
+        try waitFor("1.大桥村")
+        try send("1")
+        try send("5", literal: true)
+        try send("Enter")
+        try waitFor("户籍情况")
+        try send("Enter")
+        try waitFor("领取方式")
+        try send("Enter")
+        try waitFor("请准备以下材料")
+        try send("1")
+        return try waitFor("请核对填写的内容")
+    }
+
+    /// Confirms the review and waits until the receipt has printed; returns the receipt screen.
+    func submitReviewed() throws -> String {
+        try send("Enter")
+        try waitFor("确认提交")
+        try send("1")
+        return try waitFor("回执已打印", seconds: 60)
+    }
+}
+
+@Suite(.serialized) struct EndToEndTests {
     @Test(.needsRoot("a private cupsd needs root"))
     func fullApplicationWithPinyinThenCheckProgress() throws {
         let kiosk = try TmuxKiosk()
         let cups = try PrivateCups()
         try kiosk.startKiosk(cups: cups.server)
         try kiosk.waitFor("欢迎使用村便民服务站")
-        try kiosk.send("1")
-        try kiosk.waitFor("按部门查找")
-        try kiosk.send("3")
-        try kiosk.waitFor("拼音首字母")
-        try kiosk.send("lnrydz", literal: true)
-        try kiosk.waitFor("老年人优待证办理")
-        try kiosk.send("1")
-        try kiosk.waitFor("开始办理")
-        try kiosk.send("1")
-        try kiosk.waitFor("第1步/共6步")
-        try kiosk.send("zhangsan", literal: true)
-        try kiosk.waitFor("1.张三")
-        try kiosk.send("1")
-        try kiosk.waitFor("> 张三")
-        try kiosk.send("Enter")
-        try kiosk.waitFor("第2步/共6步")
+        try kiosk.startSeniorCard()
         let id = residentID(born: "19500101")
         try kiosk.send(String(id.prefix(17)), literal: true)
         try kiosk.waitFor("最后一位应为 \(id.last!)")
         try kiosk.send(String(id.last!), literal: true)
         try kiosk.waitFor("号码校验正确")
-        try kiosk.send("Enter")
-        try kiosk.waitFor("第3步/共6步")
-        try kiosk.send("13800138000", literal: true)
-        try kiosk.send("Enter")
-        try kiosk.waitFor("家庭住址")
-        try kiosk.send("daqiaocun", literal: true)
-        try kiosk.waitFor("1.大桥村")
-        try kiosk.send("1")
-        try kiosk.send("5", literal: true)
-        try kiosk.send("Enter")
-        try kiosk.waitFor("户籍情况")
-        try kiosk.send("Enter")
-        try kiosk.waitFor("领取方式")
-        try kiosk.send("Enter")
-        try kiosk.waitFor("请准备以下材料")
-        try kiosk.send("1")
-        let review = try kiosk.waitFor("请核对填写的内容")
+        let review = try kiosk.seniorCardToReview()
         #expect(review.contains("姓名: 张*"))
         #expect(!review.contains(id))
-        try kiosk.send("Enter")
-        try kiosk.waitFor("确认提交")
-        try kiosk.send("1")
-        let receiptScreen = try kiosk.waitFor("回执已打印", seconds: 60)
+        let receiptScreen = try kiosk.submitReviewed()
         #expect(receiptScreen.contains("您的申请已经保存"))
         let receipt = try #require(receiptOnScreen(receiptScreen))
         // The receipt came out of the test cupsd's receipt queue, with the number on it.
