@@ -186,6 +186,8 @@ let package = Package(
                 "KioskReceipts", "Documents", "QRCode", "KioskUI", "KioskRuntime", "Terminal",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
 

@@ -34,6 +34,18 @@ extension CenterDatabase {
     /// The inbox's order: by age, then state and arrival, which the filters' indexes give without sorting.
     static let inboxOrder = "ORDER BY received_at, state, rowid"
 
+    /// The query of the counts per state (`state`, `n`) of the cases matching `filter` but for its
+    /// state: from the kept counts when the filter names only matters, else over the cases.
+    static func stateCounts(_ filter: SubmissionFilter) -> (sql: String, arguments: StatementArguments) {
+        var stateless = filter
+        stateless.state = nil
+        let (clause, arguments) = stateless.sql
+        // The filter's clause on `matter` reads the same on the kept counts.
+        return stateless.countsByMatterSuffice
+            ? ("SELECT state, SUM(n) AS n FROM case_count \(clause) GROUP BY state", arguments)
+            : ("SELECT state, COUNT(*) AS n FROM submission \(clause) GROUP BY state", arguments)
+    }
+
     /// One page of the cases matching `filter`, oldest first, with their total and the counts per state.
     public func inbox(_ filter: SubmissionFilter, offset: Int, limit: Int) async throws(CenterError) -> InboxPage {
         try await read { db in
@@ -46,13 +58,9 @@ extension CenterDatabase {
                     """,
                 arguments: arguments + [limit, offset]
             ).map { InboxRow(summary: CaseSummary(row: $0), applicantMasked: $0["applicant_masked"] ?? "", dueAt: $0["due_at"]) }
-            var stateless = filter
-            stateless.state = nil
-            let (countClause, countArguments) = stateless.sql
+            let (countSQL, countArguments) = Self.stateCounts(filter)
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT state, COUNT(*) AS n FROM submission \(countClause) GROUP BY state", arguments: countArguments)
-            {
+            for row in try Row.fetchAll(db, sql: countSQL, arguments: countArguments) {
                 counts[row["state"]] = row["n"]
             }
             let total = filter.state.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)

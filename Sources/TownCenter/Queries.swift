@@ -138,6 +138,13 @@ public struct SubmissionFilter: Sendable, Hashable {
         }
         return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
     }
+
+    /// Whether the filter names nothing but matters (a matter, a list of them, or neither), so that
+    /// the kept counts per matter and state answer its counts.
+    var countsByMatterSuffice: Bool {
+        station == nil && state == nil && receivedSince == nil && receivedBefore == nil && channel == nil
+            && receiptPrefix == nil && applicantTag == nil && overdueAt == nil
+    }
 }
 
 /// A stored submission with its sealed payload, as staff commands need it.

@@ -453,13 +453,7 @@ struct DeskRoutes: Sendable {
     }
 
     /// Unix seconds as `YYYY-MM-DD HH:MM` in China Standard Time.
-    static func format(_ seconds: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-    }
+    static func format(_ seconds: Int64) -> String { ChinaTime.minuteText(seconds) }
 }
 
 /// Headers every desk response carries: a strict content security policy, no framing, no sniffing.

@@ -184,15 +184,12 @@ final class CenterServerProcess {
     let data: String
     let process = Process()
     private(set) var port = 0
+    private(set) var deskPort = 0
 
-    init(executable: String, data: String) throws {
+    /// Starts `towncenter serve` on `data`, first running `towncenter init` there unless `initialise` is false.
+    init(executable: String, data: String, initialise: Bool = true) throws {
         self.data = data
-        let initialise = Process()
-        initialise.executableURL = URL(fileURLWithPath: executable)
-        initialise.arguments = ["init", "--data", data, "--catalog", FileManager.default.currentDirectoryPath + "/kiosk-config/catalog"]
-        initialise.standardOutput = FileHandle.nullDevice
-        try initialise.run()
-        initialise.waitUntilExit()
+        if initialise { try Self.initialise(executable: executable, data: data) }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["serve", "--data", data, "--port", "0", "--desk-port", "0"]
         let out = Pipe()
@@ -200,16 +197,31 @@ final class CenterServerProcess {
         process.standardError = FileHandle.nullDevice
         try process.run()
         var text = ""
-        // The sync API's line, not the desk's ("desk listening on …"), complete with its newline.
-        while !("\n" + text).components(separatedBy: "\n").dropLast().contains(where: { $0.hasPrefix("listening on") }) {
+        func announced(after prefix: String) -> Int? {
+            // A complete line: the text up to its newline.
+            guard let line = ("\n" + text).components(separatedBy: "\n").dropLast().first(where: { $0.hasPrefix(prefix) }) else { return nil }
+            return Int(line.dropFirst(prefix.count).prefix { $0.isNumber })
+        }
+        while announced(after: "listening on http://127.0.0.1:") == nil || announced(after: "desk listening on http://127.0.0.1:") == nil {
             let chunk = out.fileHandleForReading.availableData
             guard !chunk.isEmpty else { break }
             text += String(decoding: chunk, as: UTF8.self)
         }
-        let lines = "\n" + text
-        guard let range = lines.range(of: "\nlistening on http://127.0.0.1:"), let port = Int(lines[range.upperBound...].prefix { $0.isNumber })
+        guard let port = announced(after: "listening on http://127.0.0.1:"), let deskPort = announced(after: "desk listening on http://127.0.0.1:")
         else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "towncenter serve did not start: \(text)"]) }
         self.port = port
+        self.deskPort = deskPort
+    }
+
+    /// Runs `towncenter init` on `data` with the repository's demo catalog.
+    static func initialise(executable: String, data: String) throws {
+        let initialise = Process()
+        initialise.executableURL = URL(fileURLWithPath: executable)
+        initialise.arguments = ["init", "--data", data, "--catalog", FileManager.default.currentDirectoryPath + "/kiosk-config/catalog"]
+        initialise.standardOutput = FileHandle.nullDevice
+        try initialise.run()
+        initialise.waitUntilExit()
+        guard initialise.terminationStatus == 0 else { throw BenchFailure("towncenter init exited \(initialise.terminationStatus)") }
     }
 
     var url: String { "http://127.0.0.1:\(port)" }

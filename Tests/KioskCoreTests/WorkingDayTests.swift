@@ -1,6 +1,8 @@
 import Testing
 
+import Foundation
 import KioskCore
+import TestSupport
 
 @Suite struct WorkingDayTests {
     static func day(_ text: String) -> CalendarDate { CalendarDate(iso: text)! }
@@ -55,5 +57,23 @@ import KioskCore
         #expect(calendar.adding(workingDays: 5, to: Self.day("9999-12-30")) == nil)
         #expect(calendar.workingDays(after: Self.day("0001-01-01"), through: Self.day("9999-12-31")) == nil)
         #expect(calendar.workingDays(after: Self.day("2026-10-09"), through: Self.day("2026-10-01"))?.days == 0)
+    }
+}
+
+@Suite struct ChinaTimeTests {
+    // Random instants from 1992 on: Asia/Shanghai kept summer time in 1986–1991, China Standard Time did not.
+    @Test("minute text is what a formatter in Asia/Shanghai gives, at the edges and for random instants")
+    func matchesAFormatter() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        var random = SeededGenerator.forTest()
+        let edges: [Int64] = [0, 57_599, 57_600, 951_753_599, 951_753_600, 1_795_000_000, 4_102_444_799]
+        for seconds in edges + (0..<2000).map({ _ in Int64.random(in: 694_224_000...4_102_444_799, using: &random) }) {
+            #expect(ChinaTime.minuteText(seconds) == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))), "\(seconds)")
+        }
+        #expect(ChinaTime.minuteText(-1) == "-1")
+        #expect(ChinaTime.minuteText(.max) == String(Int64.max))
     }
 }

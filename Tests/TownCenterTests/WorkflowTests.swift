@@ -228,3 +228,33 @@ struct OlderUpdatesPage: Decodable {
     var decisions: [Decision]
     var cursor: String
 }
+
+@Suite("kept counts per matter and state")
+struct CaseCountTests {
+    @Test("after ingest, workflow transitions and the four-state decisions, the kept counts equal a count over the cases")
+    func keptCountsFollowEveryChange() async throws {
+        let (center, _, receipts, directory) = try await workflowCenter(8)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func counts(_ sql: String) async throws -> [String: Int] {
+            try await center.database.writer.read { db in
+                Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: sql).map { ("\($0["matter"] as String)/\($0["state"] as String)", $0["n"] as Int) })
+            }
+        }
+        func expectSame(_ step: String) async throws {
+            let kept = try await counts("SELECT matter, state, n FROM case_count WHERE n > 0")
+            let real = try await counts("SELECT matter, state, COUNT(*) AS n FROM submission GROUP BY matter, state")
+            #expect(kept == real, "after \(step)")
+        }
+        try await expectSame("ingest")
+        #expect(try await counts("SELECT matter, state, n FROM case_count") == ["MZ-GG-01/received": 8])
+        try await center.transition(receipt: receipts[0], .accept, staff: "win", calendar: nationalDay2026)
+        try await center.transition(receipt: receipts[1], .refuse(reason: "不属于本镇", goTo: "县民政局"), staff: "win", calendar: nationalDay2026)
+        try await center.transition(receipt: receipts[2], .requestSupplement(items: ["户口簿"]), staff: "win", calendar: nationalDay2026)
+        try await expectSame("workflow transitions")
+        _ = try await center.database.decide(receipt: receipts[3], state: .accepted, reason: nil, now: center.now)
+        _ = try await center.database.decide(receipt: receipts[4], state: .rejected, reason: "材料不符", now: center.now)
+        try await expectSame("decisions")
+        let page = try await center.database.inbox(SubmissionFilter(), offset: 0, limit: 50)
+        #expect(page.counts == ["received": 3, "accepted": 2, "rejected": 2, "needs_more": 1], "the inbox reads the kept counts")
+    }
+}

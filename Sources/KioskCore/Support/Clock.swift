@@ -28,6 +28,20 @@ public final class ManualClock: WallClock, @unchecked Sendable {
     public func set(_ date: Date) { lock.withLock { current = date } }
 }
 
+/// Instants as people in the county read them: China Standard Time, UTC+8 all year (no daylight
+/// saving), so plain arithmetic gives the same text as a formatter at a fraction of the cost.
+public enum ChinaTime {
+    /// Unix seconds as `YYYY-MM-DD HH:MM`; seconds outside 1970...2099 as the bare number.
+    public static func minuteText(_ seconds: Int64) -> String {
+        guard (0...4_102_444_799).contains(seconds) else { return String(seconds) }
+        let local = seconds + 8 * 3600
+        let minutes = Int(local % 86_400) / 60
+        return "\(epoch.adding(days: Int(local / 86_400))) \((minutes / 60).zeroPadded(2)):\((minutes % 60).zeroPadded(2))"
+    }
+
+    private static let epoch = CalendarDate(year: 1970, month: 1, day: 1)!
+}
+
 /// A calendar date without time, as used in forms and ID numbers.
 public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var year: Int
