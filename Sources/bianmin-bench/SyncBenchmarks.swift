@@ -191,7 +191,8 @@ final class CenterServerProcess {
         self.data = data
         if initialise { try Self.initialise(executable: executable, data: data) }
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve", "--data", data, "--port", "0", "--desk-port", "0"]
+        // Every simulated station connects from 127.0.0.1; in the field each has an address of its own.
+        process.arguments = ["serve", "--data", data, "--port", "0", "--desk-port", "0", "--max-connections-per-address", "100000"]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
