@@ -94,6 +94,13 @@ extension Center {
 
     /// The matter `code` as the most recently published catalog defines it (for printing forms at the center).
     public func publishedMatter(_ code: String) async throws(CenterError) -> Matter {
+        let catalog = try await publishedCatalog()
+        guard let matter = catalog.matter(code) else { throw .catalog("matter \(code) is not in catalog \(catalog.version)") }
+        return matter
+    }
+
+    /// The most recently published catalog, its signature checked.
+    public func publishedCatalog() async throws(CenterError) -> Catalog {
         guard let bundle = try await database.currentCatalog() else { throw .catalog("no catalog has been published") }
         let files: [(path: String, bytes: Data)]
         do {
@@ -112,13 +119,10 @@ extension Center {
         } catch {
             throw .io(path: scratch.path, detail: error.localizedDescription)
         }
-        let catalog: Catalog
         do {
-            catalog = try CatalogLoader.load(directory: scratch)
+            return try CatalogLoader.load(directory: scratch)
         } catch {
             throw .catalog(error.description)
         }
-        guard let matter = catalog.matter(code) else { throw .catalog("matter \(code) is not in catalog \(bundle.version)") }
-        return matter
     }
 }

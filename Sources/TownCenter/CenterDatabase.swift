@@ -188,6 +188,19 @@ public struct CenterDatabase: Sendable {
                 END;
                 """)
         }
+        migrator.registerMigration("case-outcome") { db in
+            // How each case ended and, for a decision, its working days and whether it was on time,
+            // kept when it happens (with the calendar of that day), so that reports only count.
+            // Earlier outcomes are taken from the transitions; their timing is unknown.
+            try db.execute(sql: """
+                ALTER TABLE case_workflow ADD COLUMN outcome TEXT;
+                ALTER TABLE case_workflow ADD COLUMN decision_working_days INTEGER;
+                ALTER TABLE case_workflow ADD COLUMN decision_on_time INTEGER;
+                UPDATE case_workflow SET outcome = (
+                    SELECT t.to_state FROM case_transition t
+                    WHERE t.uuid = case_workflow.uuid AND t.to_state IN ('refused', 'approved', 'denied') ORDER BY t.seq DESC LIMIT 1);
+                """)
+        }
         return migrator
     }
 

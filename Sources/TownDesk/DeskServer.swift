@@ -147,9 +147,7 @@ struct DeskPages: Sendable {
             let stylesheet = try String(contentsOfFile: directory + "/desk.css", encoding: .utf8)
             var strings: [KioskLanguage: [String: String]] = [:]
             for language in KioskLanguage.allCases {
-                strings[language] = try JSONDecoder().decode(
-                    [String: String].self,
-                    from: Data(contentsOf: URL(fileURLWithPath: directory + "/strings.\(language.rawValue).json")))
+                strings[language] = try loadWords(directory: directory, language: language)
             }
             let keys = strings.values.map { Set($0.keys) }
             if let first = keys.first, let other = keys.first(where: { $0 != first }) {
@@ -164,6 +162,16 @@ struct DeskPages: Sendable {
             throw error
         } catch {
             throw .templates(path: directory, detail: String(describing: error))
+        }
+    }
+
+    /// The string table of `language` in `directory`.
+    static func loadWords(directory: String, language: KioskLanguage) throws(DeskError) -> [String: String] {
+        let path = directory + "/strings.\(language.rawValue).json"
+        do {
+            return try JSONDecoder().decode([String: String].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw .templates(path: path, detail: String(describing: error))
         }
     }
 

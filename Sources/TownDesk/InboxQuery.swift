@@ -82,8 +82,8 @@ struct InboxQuery: Sendable, Equatable {
             matters = (matters ?? own).filter(own.contains)
         }
         var filter = SubmissionFilter(
-            station: station, matter: matter, state: state, receivedSince: from.map(Self.startOfDay),
-            receivedBefore: to.map { Self.startOfDay($0.adding(days: 1)) }, matters: matters, channel: channel,
+            station: station, matter: matter, state: state, receivedSince: from.map(ChinaTime.startOfDay),
+            receivedBefore: to.map { ChinaTime.startOfDay($0.adding(days: 1)) }, matters: matters, channel: channel,
             overdueAt: overdue ? now : nil)
         if let search {
             if searchesReceipt {
@@ -96,12 +96,6 @@ struct InboxQuery: Sendable, Equatable {
         return filter
     }
 
-    /// Unix seconds at midnight China Standard Time starting `date`.
-    static func startOfDay(_ date: CalendarDate) -> Int64 {
-        Int64(date.ordinal - epoch.ordinal) * 86_400 - 8 * 3600
-    }
-
-    private static let epoch = CalendarDate(year: 1970, month: 1, day: 1)!
 
     /// The query string of these filters with `page` (or without a page), for links.
     func queryString(page: Int? = nil, state: String?? = .none) -> String {

@@ -96,3 +96,33 @@ extension CaseWorkflow {
             suspendedWorkingDays: suspended, acceptedByLaw: byLaw, estimatedYears: estimated.sorted())
     }
 }
+
+/// How long a decided case took: what the town's reports count.
+public struct DecisionTiming: Sendable, Hashable {
+    /// Working days from the day after acceptance through the decision day, suspensions not counted.
+    public var workingDays: Int
+    /// Whether the decision came within the matter's time limit and its extension.
+    public var onTime: Bool
+    /// Years counted on weekends alone because their calendar is missing (empty: exact).
+    public var estimatedYears: [Int]
+}
+
+extension CaseWorkflow {
+    /// The timing of `file`'s decision, or nil before a decision (or for a case decided without
+    /// an acceptance day, which the old four-state decisions left).
+    public static func decisionTiming(of file: CaseFile, calendar: WorkingDayCalendar) -> DecisionTiming? {
+        guard let accepted = file.acceptedOn, let decided = file.decidedOn,
+              let elapsed = calendar.workingDays(after: accepted, through: decided)
+        else { return nil }
+        var estimated = Set(elapsed.estimatedYears)
+        var suspended = 0
+        for suspension in file.suspensions {
+            guard let count = calendar.workingDays(after: suspension.from, through: min(suspension.to ?? decided, decided)) else { continue }
+            suspended += count.days
+            estimated.formUnion(count.estimatedYears)
+        }
+        let days = max(0, elapsed.days - suspended)
+        return DecisionTiming(
+            workingDays: days, onTime: days <= file.timeLimitDays + (file.extensionDays ?? 0), estimatedYears: estimated.sorted())
+    }
+}

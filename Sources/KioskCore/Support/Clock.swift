@@ -39,6 +39,11 @@ public enum ChinaTime {
         return "\(epoch.adding(days: Int(local / 86_400))) \((minutes / 60).zeroPadded(2)):\((minutes % 60).zeroPadded(2))"
     }
 
+    /// Unix seconds at midnight China Standard Time starting `date`.
+    public static func startOfDay(_ date: CalendarDate) -> Int64 {
+        Int64(date.ordinal - epoch.ordinal) * 86_400 - 8 * 3600
+    }
+
     private static let epoch = CalendarDate(year: 1970, month: 1, day: 1)!
 }
 

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import KioskCore
+import Spreadsheets
+import TownCenter
+import TownDesk
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "The town's statistics (信息汇总) over the cases received in a month or a year.",
+        subcommands: [Monthly.self, Yearly.self])
+
+    /// What both periods take.
+    struct ReportOptions: ParsableArguments {
+        @OptionGroup var center: CenterOptions
+
+        @Option(help: "xlsx (a summary sheet and one per matter, department, station and channel) or json.")
+        var format: Format
+
+        @Option(help: "The file to write.")
+        var out: String
+
+        @Option(help: "The language of the workbook's words: zh-Hans or en.")
+        var language: String = "zh-Hans"
+
+        @Option(help: "The desk's templates, whose string tables give the words (default ./Resources/desk, then /usr/share/bianmin/desk).")
+        var templates: String?
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case xlsx, json }
+
+        /// Compiles the report of the cases received from `from` through `through` and writes it.
+        func write(from: CalendarDate, through: CalendarDate) async throws {
+            guard let language = KioskLanguage(rawValue: language) else { throw ValidationError("--language must be zh-Hans or en") }
+            let center = try center.open()
+            let report = try await reporting { () async throws(CenterError) in try await center.report(from: from, through: through) }
+            do {
+                switch format {
+                case .json:
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                    try encoder.encode(ReportJSON(report)).write(to: URL(fileURLWithPath: out), options: .atomic)
+                case .xlsx:
+                    let catalog = try await reporting { () async throws(CenterError) in try await center.publishedCatalog() }
+                    let sheets = try ReportExport.sheets(
+                        report, language: language, templates: DeskConfiguration.templatesDirectory(explicit: templates)
+                    ) { catalog.matter($0)?.name.text(language) }
+                    try XLSX.write(sheets, to: out)
+                }
+            } catch let error as DeskError {
+                printError(error.description)
+                throw ExitCode(66)
+            } catch let error as SpreadsheetError {
+                printError("\(out): \(error)")
+                throw ExitCode(74)
+            } catch let error as EncodingError {
+                printError("\(out): \(error)")
+                throw ExitCode(70)
+            } catch {
+                printError("\(out): \(error.localizedDescription)")
+                throw ExitCode(74)
+            }
+            print("\(out): \(report.total.received) cases received \(from) – \(through)")
+        }
+    }
+
+    struct Monthly: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "monthly", abstract: "The report of one month.")
+        @OptionGroup var options: ReportOptions
+        @Option(help: "The month, YYYY-MM.") var month: String
+
+        func run() async throws {
+            let parts = month.split(separator: "-")
+            guard parts.count == 2, let year = Int(parts[0]), let number = Int(parts[1]),
+                  let first = CalendarDate(year: year, month: number, day: 1), (2000...2099).contains(year)
+            else { throw ValidationError("--month must be YYYY-MM, 2000–2099, not '\(month)'") }
+            let last = CalendarDate(year: number == 12 ? year + 1 : year, month: number % 12 + 1, day: 1)!.adding(days: -1)
+            try await options.write(from: first, through: last)
+        }
+    }
+
+    struct Yearly: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "yearly", abstract: "The report of one year.")
+        @OptionGroup var options: ReportOptions
+        @Option(help: "The year, 2000–2099.") var year: Int
+
+        func run() async throws {
+            guard (2000...2099).contains(year) else { throw ValidationError("--year must be 2000–2099") }
+            try await options.write(from: CalendarDate(year: year, month: 1, day: 1)!, through: CalendarDate(year: year, month: 12, day: 31)!)
+        }
+    }
+}
+
+/// A report as JSON: the period, the figures of every case and the lines per dimension.
+struct ReportJSON: Encodable {
+    struct Figures: Encodable {
+        var received, accepted, refused, approved, denied, supplemented, timed, onTime: Int
+        var supplementRate, onTimeRate, averageWorkingDays: Double?
+        var workingDaysP90: Int?
+
+        init(_ figures: ReportFigures) {
+            (received, accepted, refused, approved, denied) = (figures.received, figures.accepted, figures.refused, figures.approved, figures.denied)
+            (supplemented, timed, onTime) = (figures.supplemented, figures.timed, figures.onTime)
+            (supplementRate, onTimeRate) = (figures.supplementRate, figures.onTimeRate)
+            (averageWorkingDays, workingDaysP90) = (figures.averageWorkingDays, figures.workingDaysP90)
+        }
+    }
+
+    struct Line: Encodable {
+        var key: String
+        var figures: Figures
+    }
+
+    var from: String
+    var through: String
+    var total: Figures
+    var lines: [String: [Line]]
+
+    init(_ report: CaseReport) {
+        from = report.from.description
+        through = report.through.description
+        total = Figures(report.total)
+        lines = Dictionary(uniqueKeysWithValues: report.lines.map { dimension, lines in
+            (dimension.rawValue, lines.map { Line(key: $0.key, figures: Figures($0.figures)) })
+        })
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import KioskCore
+import Testing
+import TestSupport
+import TownCenter
+
+@Suite("town reports (信息汇总)", .serialized)
+struct ReportTests {
+    @Test("a month's figures over real workflow steps: working days to decision across the National Day holiday, refusals, supplements")
+    func figuresFromTheWorkflow() async throws {
+        let (center, clock, receipts, directory) = try await workflowCenter(4)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let calendar = nationalDay2026
+        try await center.transition(receipt: receipts[0], .accept, staff: "win", calendar: calendar)
+        try await center.transition(receipt: receipts[1], .refuse(reason: "不属于本镇办理", goTo: "县民政局"), staff: "win", calendar: calendar)
+        try await center.transition(receipt: receipts[2], .requestSupplement(items: ["户口簿"]), staff: "win", calendar: calendar)
+        clock.set(chinaMorning("2026-10-13"))
+        try await center.transition(receipt: receipts[0], .sendToCounty(unit: "县民政局"), staff: "win", calendar: calendar)
+        try await center.transition(receipt: receipts[0], .decide(approved: true, reasons: ""), staff: "mz", calendar: calendar)
+
+        let day = { (text: String) in CalendarDate(iso: text)! }
+        let report = try await center.report(from: day("2026-09-01"), through: day("2026-09-30"))
+        let total = report.total
+        #expect([total.received, total.accepted, total.refused, total.approved, total.denied, total.supplemented] as [Int] == [4, 1, 1, 1, 0, 1])
+        // Accepted Sep 30, approved Oct 13: Oct 8, 9, 10 (a worked Saturday), 12, 13.
+        #expect(total.timed == 1 && total.onTime == 1 && total.averageWorkingDays == 5 && total.workingDaysP90 == 5)
+        #expect(report.lines[ReportDimension.department]?.map { $0.key } == ["民政局"])
+        #expect(report.lines[ReportDimension.station]?.map { $0.key } == ["XH03"])
+        // Cases count in the period they were received in.
+        #expect(try await center.report(from: day("2026-10-01"), through: day("2026-10-31")).total.received == 0)
+    }
+
+    @Test("towncenter report monthly writes JSON and an XLSX with Chinese headers, dates as dates and a frozen header row (read back with openpyxl)")
+    func commandFiles() async throws {
+        let (data, receipts, directory) = try await commandCenter(2)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let refused = try towncenter([
+            "submissions", "refuse", receipts[1], "--reason", "不属于本镇办理", "--go-to", "县民政局", "--staff", "win",
+            "--data", data, "--calendar", shippedCalendar,
+        ])
+        try #require(refused.status == 0, "\(refused.stderr)")
+        let today = CalendarDate(Date())
+        let month = String(format: "%04d-%02d", today.year, today.month)
+        let json = directory.appendingPathComponent("report.json").path
+        let written = try towncenter(["report", "monthly", "--month", month, "--format", "json", "--out", json, "--data", data])
+        #expect(written.status == 0, "\(written.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let total = try #require(object["total"] as? [String: Any])
+        #expect(total["received"] as? Int == 2 && total["refused"] as? Int == 1 && total["accepted"] as? Int == 0)
+        #expect((object["lines"] as? [String: Any])?.keys.sorted() == ["channel", "department", "matter", "station"])
+
+        let xlsx = directory.appendingPathComponent("report.xlsx").path
+        let book = try towncenter([
+            "report", "monthly", "--month", month, "--format", "xlsx", "--out", xlsx, "--data", data,
+            "--templates", packageRoot.appendingPathComponent("Resources/desk").path,
+        ])
+        #expect(book.status == 0, "\(book.stderr)")
+        let script = """
+            import json, sys, openpyxl
+            book = openpyxl.load_workbook(sys.argv[1])
+            print(json.dumps({s.title: {"freeze": s.freeze_panes, "rows": [[f"{c.data_type}:{c.value}" for c in row] for row in s.iter_rows()]}
+                              for s in book.worksheets}, ensure_ascii=False, default=str))
+            """
+        let read = try run("/usr/bin/python3", ["-c", script, xlsx])
+        try #require(read.status == 0, "openpyxl: \(read.stderr)")
+        let sheets = try JSONDecoder().decode([String: Sheet].self, from: Data(read.stdout.utf8))
+        #expect(Set(sheets.keys) == ["汇总", "按事项", "按部门", "按村站", "按渠道"])
+        let summary = try #require(sheets["汇总"])
+        #expect(summary.freeze == "A2")
+        #expect(summary.rows[0].prefix(4) == ["s:起", "s:止", "s:收件", "s:受理"])
+        #expect(summary.rows[1][0] == "d:\(today.year)-\(String(format: "%02d", today.month))-01 00:00:00", "\(summary.rows[1])")
+        #expect(summary.rows[1][2] == "n:2" && summary.rows[1][4] == "n:1", "\(summary.rows[1])")
+        let matters = try #require(sheets["按事项"])
+        #expect(matters.rows[1][0].hasPrefix("s:MZ-GG-01 "), "\(matters.rows)")
+        #expect(try #require(sheets["按部门"]).rows[1][0] == "s:民政局")
+    }
+
+    struct Sheet: Decodable {
+        var freeze: String?
+        var rows: [[String]]
+    }
+}
