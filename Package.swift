@@ -183,7 +183,7 @@ let package = Package(
             name: "bianmin-bench",
             dependencies: [
                 "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "SyncClient", "SyncProtocol", "TownCenter",
-                "KioskReceipts", "Documents", "QRCode", "KioskUI", "KioskRuntime", "Terminal",
+                "KioskReceipts", "Documents", "QRCode", "KioskUI", "KioskRuntime", "Terminal", "TownDesk", "Spreadsheets",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

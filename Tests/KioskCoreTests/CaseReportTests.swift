@@ -72,7 +72,9 @@ import KioskCore
             group("RS-GG-01", "LSW1", "assisted", .withCounty, 1),
             group("RS-GG-01", "XH03", "self", .approved, outcome: .approved, 1),  // decided before timings were kept
         ]
-        let report = CaseReport.compile(groups, from: Self.day("2026-10-01"), through: Self.day("2026-10-31"))
+        var builder = CaseReport.Builder(from: Self.day("2026-10-01"), through: Self.day("2026-10-31"))
+        for group in groups { builder.add(group) }
+        let report = builder.report
         let total = report.total
         #expect([total.received, total.accepted, total.refused, total.approved, total.denied, total.supplemented] == [15, 9, 2, 6, 2, 5])
         #expect(total.timed == 7 && total.onTime == 6)

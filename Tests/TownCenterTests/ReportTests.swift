@@ -2,7 +2,8 @@ import Foundation
 import KioskCore
 import Testing
 import TestSupport
-import TownCenter
+@testable import TownCenter
+import GRDB
 
 @Suite("town reports (信息汇总)", .serialized)
 struct ReportTests {
@@ -73,6 +74,16 @@ struct ReportTests {
         let matters = try #require(sheets["按事项"])
         #expect(matters.rows[1][0].hasPrefix("s:MZ-GG-01 "), "\(matters.rows)")
         #expect(try #require(sheets["按部门"]).rows[1][0] == "s:民政局")
+    }
+
+    @Test("a report reads one covering index in its grouping order: no table lookups, no sort (EXPLAIN QUERY PLAN)")
+    func plan() async throws {
+        let (center, directory) = try await makeCenter()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plan = try await center.database.writer.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + CenterDatabase.caseFactsSQL, arguments: [0, 1]).map { $0["detail"] as String }
+        }
+        #expect(plan == ["SCAN submission USING COVERING INDEX submission_report"], "\(plan)")
     }
 
     struct Sheet: Decodable {

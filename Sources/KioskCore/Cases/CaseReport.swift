@@ -139,11 +139,21 @@ public struct CaseReport: Sendable {
     /// The lines of each dimension, sorted by key.
     public var lines: [ReportDimension: [(key: String, figures: ReportFigures)]]
 
-    /// The report of `groups` (the cases received from `from` through `through`).
-    public static func compile(_ groups: [CaseFactGroup], from: CalendarDate, through: CalendarDate) -> CaseReport {
-        var total = ReportFigures()
-        var lines: [ReportDimension: [String: ReportFigures]] = [:]
-        for group in groups {
+    /// Adds groups one at a time, so that a database can stream them in.
+    public struct Builder: Sendable {
+        private let from: CalendarDate
+        private let through: CalendarDate
+        private var total = ReportFigures()
+        private var lines: [ReportDimension: [String: ReportFigures]] = [:]
+
+        /// A builder of the report from `from` through `through`.
+        public init(from: CalendarDate, through: CalendarDate) {
+            self.from = from
+            self.through = through
+        }
+
+        /// Counts `group`'s cases in the total and in the line of each dimension.
+        public mutating func add(_ group: CaseFactGroup) {
             total.add(group)
             for dimension in ReportDimension.allCases {
                 let key: String = switch dimension {
@@ -155,8 +165,12 @@ public struct CaseReport: Sendable {
                 lines[dimension, default: [:]][key, default: ReportFigures()].add(group)
             }
         }
-        return CaseReport(
-            from: from, through: through, total: total,
-            lines: lines.mapValues { $0.sorted { $0.key < $1.key }.map { (key: $0.key, figures: $0.value) } })
+
+        /// The report of the groups added so far.
+        public var report: CaseReport {
+            CaseReport(
+                from: from, through: through, total: total,
+                lines: lines.mapValues { $0.sorted { $0.key < $1.key }.map { (key: $0.key, figures: $0.value) } })
+        }
     }
 }
