@@ -22,24 +22,31 @@ extension CenterDatabase {
             arguments: [outcome.rawValue, timing?.workingDays, timing?.onTime, uuid])
     }
 
-    /// The cases received in a range of Unix seconds, grouped by every fact a report counts.
-    static let caseFactsSQL = """
-        SELECT matter, station, channel, COALESCE(case_state, 'received') AS state, supplemented, outcome,
-            decision_working_days, decision_on_time, COUNT(*) AS n
-        FROM submission INDEXED BY submission_report -- grouped in the index's order: no sort
-        WHERE received_at >= ? AND received_at < ?
-        GROUP BY matter, station, channel, case_state, supplemented, outcome, decision_working_days, decision_on_time
-        """
+    /// The query of the cases received in a range of Unix seconds (and of `matterCount` matters
+    /// when given), grouped by every fact a report counts.
+    static func caseFactsSQL(matterCount: Int?) -> String {
+        let matters = matterCount.map { " AND matter IN (\(Array(repeating: "?", count: max($0, 1)).joined(separator: ", ")))" } ?? ""
+        return """
+            SELECT matter, station, channel, COALESCE(case_state, 'received') AS state, supplemented, outcome,
+                decision_working_days, decision_on_time, COUNT(*) AS n
+            FROM submission INDEXED BY submission_report -- grouped in the index's order: no sort
+            WHERE received_at >= ? AND received_at < ?\(matters)
+            GROUP BY matter, station, channel, case_state, supplemented, outcome, decision_working_days, decision_on_time
+            """
+    }
 
     /// The report of the cases received from `since` up to `before` (Unix seconds) over the days
-    /// `from` through `through`; `department` gives a matter's department. The groups stream from
-    /// the database into the report, one row at a time.
+    /// `from` through `through`, of `matters` only when given; `department` gives a matter's
+    /// department. The groups stream from the database into the report, one row at a time.
     public func report(
-        from: CalendarDate, through: CalendarDate, since: Int64, before: Int64, department: @escaping @Sendable (String) -> Department?
+        from: CalendarDate, through: CalendarDate, since: Int64, before: Int64, matters: [String]?,
+        department: @escaping @Sendable (String) -> Department?
     ) async throws(CenterError) -> CaseReport {
         try await read { db in
             var builder = CaseReport.Builder(from: from, through: through)
-            let rows = try Row.fetchCursor(db, sql: Self.caseFactsSQL, arguments: [since, before])
+            let rows = try Row.fetchCursor(
+                db, sql: Self.caseFactsSQL(matterCount: matters?.count),
+                arguments: StatementArguments([since, before]) + StatementArguments(matters.map { $0.isEmpty ? [""] : $0 } ?? []))
             while let row = try rows.next() {
                 // By column index, in the order of the query: a million cases can make hundreds of thousands of groups.
                 let matter: String = row[0]
@@ -54,11 +61,14 @@ extension CenterDatabase {
 }
 
 extension Center {
-    /// The town's statistics over the cases received from `from` through `through` (China Standard Time days).
-    public func report(from: CalendarDate, through: CalendarDate) async throws(CenterError) -> CaseReport {
+    /// The town's statistics over the cases received from `from` through `through` (China Standard
+    /// Time days), of `department`'s matters only when given.
+    public func report(from: CalendarDate, through: CalendarDate, department only: Department? = nil) async throws(CenterError) -> CaseReport {
         let departments = Dictionary(uniqueKeysWithValues: try await publishedCatalog().matters.map { ($0.code, $0.department) })
+        let matters = only.map { only in departments.filter { $0.value == only }.map(\.key).sorted() }
         return try await database.report(
-            from: from, through: through, since: ChinaTime.startOfDay(from), before: ChinaTime.startOfDay(through.adding(days: 1))
+            from: from, through: through, since: ChinaTime.startOfDay(from), before: ChinaTime.startOfDay(through.adding(days: 1)),
+            matters: matters
         ) { departments[$0] }
     }
 }

@@ -210,14 +210,14 @@ extension DeskRoutes {
             let sheet = SpreadsheetSheet(
                 name: "bianmin", columns: titles.map { ($0, $0 == titles.last ? 80 : 18) },
                 rows: rows.map { $0.map { SpreadsheetCell.text($0.neutralizedForSpreadsheet) } })
-            body = ByteBuffer(bytes: try await Self.workbook(sheet))
+            body = ByteBuffer(bytes: try await Self.workbook([sheet]))
         }
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 
-    /// `sheet` as XLSX bytes, written through a private temporary file on an executor of its own
+    /// `sheets` as XLSX bytes, written through a private temporary file on an executor of its own
     /// (libxlsxwriter blocks its thread).
-    static func workbook(_ sheet: SpreadsheetSheet) async throws -> Data {
+    static func workbook(_ sheets: [SpreadsheetSheet]) async throws -> Data {
         let executor = BlockingWorkExecutor(label: "bianmin.desk.export")
         let result: Result<Data, any Error> = await withTaskExecutorPreference(executor) {
             Result {
@@ -225,7 +225,7 @@ extension DeskRoutes {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
                 defer { try? FileManager.default.removeItem(at: folder) }
                 let path = folder.appendingPathComponent("export.xlsx").path
-                try XLSX.write([sheet], to: path)
+                try XLSX.write(sheets, to: path)
                 return try Data(contentsOf: URL(fileURLWithPath: path))
             }
         }

@@ -87,6 +87,8 @@ struct DeskRoutes: Sendable {
         router.post("/desk/stations/:station/revoke") { request, context in try await revokeStation(request, context) }
         router.get("/desk/audit") { request, context in try await auditPage(request, context) }
         router.get("/desk/export") { request, context in try await export(request, context) }
+        router.get("/desk/reports") { request, context in try await reportPage(request, context) }
+        router.get("/desk/reports.xlsx") { request, context in try await reportWorkbook(request, context) }
         router.get("/desk") { _, _ in Response.redirect(to: "/desk/inbox", type: .normal) }
         return router
     }

@@ -136,6 +136,8 @@ public struct DeskServer: Service {
 
 /// The templates, stylesheet and string tables of the desk.
 struct DeskPages: Sendable {
+    /// The folder the templates and string tables came from.
+    let directory: String
     let library: MustacheLibrary
     let stylesheet: String
     /// The words of the pages, by language; every table has the same keys.
@@ -157,7 +159,7 @@ struct DeskPages: Sendable {
             guard library.getTemplate(named: "login") != nil, library.getTemplate(named: "inbox") != nil else {
                 throw DeskError.templates(path: directory, detail: "login.mustache or inbox.mustache is missing")
             }
-            return DeskPages(library: library, stylesheet: stylesheet, strings: strings)
+            return DeskPages(directory: directory, library: library, stylesheet: stylesheet, strings: strings)
         } catch let error as DeskError {
             throw error
         } catch {

@@ -29,6 +29,8 @@ struct DeskRoleTests {
             let csrf = try #require(try await desk.request("GET", "/desk/login", browser: browser).csrf)
             #expect(try await desk.request("GET", "/desk/cases/\(receipt)", browser: browser).status == row.page, "case page")
             #expect(try await desk.request("GET", "/desk/cases/\(receipt)/print", browser: browser).status == row.print, "print view")
+            // Reports hold no personal data: every role reads them (a department its own matters).
+            #expect(try await desk.request("GET", "/desk/reports", browser: browser).status == 200, "reports")
             #expect(try await desk.request(
                 "POST", "/desk/cases/\(receipt)/materials", form: ["csrf": csrf, "m0": "1"], browser: browser).status == row.materials,
                 "materials")

@@ -27,6 +27,8 @@ struct ReportTests {
         #expect(total.timed == 1 && total.onTime == 1 && total.averageWorkingDays == 5 && total.workingDaysP90 == 5)
         #expect(report.lines[ReportDimension.department]?.map { $0.key } == ["民政局"])
         #expect(report.lines[ReportDimension.station]?.map { $0.key } == ["XH03"])
+        #expect(try await center.report(from: day("2026-09-01"), through: day("2026-09-30"), department: .civilAffairs).total.received == 4)
+        #expect(try await center.report(from: day("2026-09-01"), through: day("2026-09-30"), department: .humanResources).total.received == 0)
         // Cases count in the period they were received in.
         #expect(try await center.report(from: day("2026-10-01"), through: day("2026-10-31")).total.received == 0)
     }
@@ -81,13 +83,67 @@ struct ReportTests {
         let (center, directory) = try await makeCenter()
         defer { try? FileManager.default.removeItem(at: directory) }
         let plan = try await center.database.writer.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + CenterDatabase.caseFactsSQL, arguments: [0, 1]).map { $0["detail"] as String }
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + CenterDatabase.caseFactsSQL(matterCount: nil), arguments: [0, 1])
+                .map { $0["detail"] as String }
         }
         #expect(plan == ["SCAN submission USING COVERING INDEX submission_report"], "\(plan)")
+        // A department's report seeks its matters in the same index.
+        let departmentPlan = try await center.database.writer.read { db in
+            try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN " + CenterDatabase.caseFactsSQL(matterCount: 2), arguments: [0, 1, "MZ-GG-01", "MZ-GG-02"]
+            ).map { $0["detail"] as String }
+        }
+        #expect(departmentPlan.count == 1 && departmentPlan[0].hasPrefix("SEARCH submission USING COVERING INDEX submission_report (matter=?)"),
+                "\(departmentPlan)")
     }
 
     struct Sheet: Decodable {
         var freeze: String?
         var rows: [[String]]
+    }
+}
+
+@Suite("town reports in the desk")
+struct DeskReportTests {
+    @Test("the reports page shows a month's figures with SVG bar charts for every role, a department's own matters only; bad periods refused; XLSX download")
+    func page() async throws {
+        try await withRunningDesk { desk in
+            var feeder = try await CaseFeeder(center: desk.center, station: TestStation("XH03"))
+            let refused = try await feeder.store("MZ-GG-01", answers: elderAnswers("张三"))
+            try await feeder.store("MZ-GG-01", answers: elderAnswers("王五"))
+            try await feeder.store("RS-GG-01", answers: employmentAnswers("李四"))
+            try await desk.center.transition(
+                receipt: refused, .refuse(reason: "不属于本镇办理", goTo: "县民政局"), staff: "li.na", calendar: nationalDay2026)
+            let month = CalendarDate(desk.clock.now())
+            let period = String(format: "%04d-%02d", month.year, month.month)
+
+            #expect(try await desk.request("GET", "/desk/reports", browser: RunningDesk.Browser()).status == 303)
+            let (window, _) = try await desk.signIn("li.na")
+            let page = try await desk.request("GET", "/desk/reports?period=\(period)", browser: window)
+            #expect(page.status == 200)
+            #expect(page.body.contains("<tr><td>3</td><td>0</td><td>1</td><td>0</td><td>0</td>"), "the totals: 3 received, 1 refused")
+            #expect(page.body.contains("<svg class=\"chart\"") && page.body.contains("MZ-GG-01 ") && page.body.contains("人社局"))
+            #expect(page.body.contains(#"<text x="254" y="15" text-anchor="end" font-size="12">MZ-GG-01"#), "bars are laid out on the server")
+            #expect(try await desk.request("GET", "/desk/reports", browser: window).body.contains("value=\"\(period)\""), "this month by default")
+            for bad in ["2026-13", "26-01", "2026-1", "abcd", "2026-01-01", "1999"] {
+                #expect(try await desk.request("GET", "/desk/reports?period=\(bad)", browser: window).status == 400, "\(bad)")
+            }
+            let year = try await desk.request("GET", "/desk/reports?period=\(month.year)", browser: window)
+            #expect(year.body.contains("\(month.year)-01-01 – \(month.year)-12-31"))
+
+            let (department, _) = try await desk.signIn("mz.wang")
+            let own = try await desk.request("GET", "/desk/reports?period=\(period)", browser: department)
+            #expect(own.body.contains("<tr><td>2</td><td>0</td><td>1</td>") && !own.body.contains("RS-GG-01"), "a department sees its matters")
+            let (admin, _) = try await desk.signIn("root.admin")
+            #expect(try await desk.request("GET", "/desk/reports?period=\(period)", browser: admin).status == 200)
+
+            let bytes = try await desk.bytes("/desk/reports.xlsx?period=\(period)", browser: window)
+            let directory = try temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = directory.appendingPathComponent("report.xlsx").path
+            try bytes.write(to: URL(fileURLWithPath: path))
+            let read = try run("/usr/bin/python3", ["-c", "import sys, openpyxl; b = openpyxl.load_workbook(sys.argv[1]); print(b.sheetnames, b['汇总']['C2'].value)", path])
+            #expect(read.stdout == "['汇总', '按事项', '按部门', '按村站', '按渠道'] 3\n", "\(read.stdout) \(read.stderr)")
+        }
     }
 }
