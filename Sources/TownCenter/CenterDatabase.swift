@@ -211,6 +211,18 @@ public struct CenterDatabase: Sendable {
                     matter, station, channel, case_state, supplemented, outcome, decision_working_days, decision_on_time, received_at);
                 """)
         }
+        migrator.registerMigration("notification-outbox") { db in
+            // The results reported to the county departments (审批结果通报), kept until a department
+            // signs for them; they name the case and the step, never the applicant.
+            try db.execute(sql: """
+                CREATE TABLE notification (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL REFERENCES submission(uuid), receipt TEXT NOT NULL,
+                    matter TEXT NOT NULL, department TEXT NOT NULL, event TEXT NOT NULL, staff TEXT NOT NULL, detail TEXT,
+                    created_at INTEGER NOT NULL, signed_by TEXT, signed_at INTEGER);
+                CREATE INDEX notification_department ON notification(department, id);
+                CREATE INDEX notification_unsigned ON notification(id) WHERE signed_at IS NULL;
+                """)
+        }
         return migrator
     }
 
@@ -248,7 +260,7 @@ public struct AuditEvent: Codable, Sendable, Hashable {
     /// `staff_added`, `staff_disabled`, `staff_password_reset`, `staff_signed_in`, `staff_sign_in_failed`,
     /// `staff_sign_in_locked`, `staff_locked`, `staff_totp_enrolled` (detail: the staff id), `materials_checked` (detail:
     /// ticked/all and the staff id), `transition` (detail: action, from->to, staff id and the digest of
-    /// its why) and `notice_issued` (detail: kind, number, staff id).
+    /// its why), `notice_issued` (detail: kind, number, staff id) and `notification_signed` (detail: its id, staff id).
     public var event: String
     /// The station concerned.
     public var station: String?

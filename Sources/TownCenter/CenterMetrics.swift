@@ -41,9 +41,9 @@ public final class CenterMetrics: Sendable {
         lastSeen.withLockedValue { $0[station] = now }
     }
 
-    /// The Prometheus text exposition, with the gauges read now: database size, and the enrolled
-    /// stations not heard from for `silentAfter` seconds (since this server started, for those not
-    /// heard from at all).
+    /// The Prometheus text exposition, with the gauges read now: database size, notifications no
+    /// county department has signed for, and the enrolled stations not heard from for `silentAfter`
+    /// seconds (since this server started, for those not heard from at all).
     func exposition(center: Center, silentAfter: Int64) async throws(CenterError) -> String {
         let now = center.now
         let stations = try await center.database.enrolledStations()
@@ -56,6 +56,7 @@ public final class CenterMetrics: Sendable {
             return total + ((attributes?[.size] as? NSNumber)?.int64Value ?? 0)
         }
         Gauge(label: "bianmin_database_bytes", factory: factory).record(size)
+        Gauge(label: "bianmin_notifications_queued", factory: factory).record(try await center.database.queuedNotifications())
         return registry.emitToString()
     }
 }

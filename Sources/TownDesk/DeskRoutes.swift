@@ -51,6 +51,8 @@ struct DeskRoutes: Sendable {
     let secureCookies: Bool
     /// Prints application forms on the center's A4 queue; nil when none is configured.
     let formPrinter: CaseFormPrinter?
+    /// The working-day calendar deadlines count with.
+    let calendar: WorkingDayCalendar
 
     func router() -> Router<DeskContext> {
         let router = Router(context: DeskContext.self)
@@ -89,6 +91,8 @@ struct DeskRoutes: Sendable {
         router.get("/desk/export") { request, context in try await export(request, context) }
         router.get("/desk/reports") { request, context in try await reportPage(request, context) }
         router.get("/desk/reports.xlsx") { request, context in try await reportWorkbook(request, context) }
+        router.get("/desk/notifications") { request, context in try await notificationsPage(request, context) }
+        router.post("/desk/notifications/:id/sign") { request, context in try await signNotification(request, context) }
         router.get("/desk") { _, _ in Response.redirect(to: "/desk/inbox", type: .normal) }
         return router
     }

@@ -22,11 +22,14 @@ public struct DeskConfiguration: Sendable {
     public var silentAfter: Int64
     /// The PEM certificate chain and private key files to serve HTTPS with; nil serves plain HTTP.
     public var tls: (certificate: String, key: String)?
+    /// The working-day calendar deadlines on the desk's pages count with.
+    public var calendar: WorkingDayCalendar
 
-    /// Settings; the default address is 127.0.0.1:8631, and a station is silent after 3 hours.
+    /// Settings; the default address is 127.0.0.1:8631, a station is silent after 3 hours, and
+    /// working days are counted on weekends alone unless a holiday calendar is given.
     public init(
         host: String = "127.0.0.1", port: Int = 8631, templates: String, insecureLAN: Bool = false, silentAfter: Int64 = 3 * 3600,
-        tls: (certificate: String, key: String)? = nil
+        tls: (certificate: String, key: String)? = nil, calendar: WorkingDayCalendar = WorkingDayCalendar(schedules: [])
     ) {
         self.host = host
         self.port = port
@@ -34,6 +37,7 @@ public struct DeskConfiguration: Sendable {
         self.insecureLAN = insecureLAN
         self.silentAfter = silentAfter
         self.tls = tls
+        self.calendar = calendar
     }
 
     /// The templates folder: `explicit`, else `./Resources/desk`, else `/usr/share/bianmin/desk`.
@@ -114,7 +118,7 @@ public struct DeskServer: Service {
         }
         routes = DeskRoutes(
             center: center, pages: pages, matters: matters, throttle: AddressThrottle(), silentAfter: configuration.silentAfter,
-            secureCookies: configuration.tls != nil, formPrinter: formPrinter)
+            secureCookies: configuration.tls != nil, formPrinter: formPrinter, calendar: configuration.calendar)
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening

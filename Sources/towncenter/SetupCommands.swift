@@ -85,6 +85,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Hours without a request after which a station counts as silent (in the metrics and the desk's stations page).")
     var silentAfterHours = 3
 
+    @OptionGroup var calendar: CalendarCommand.CalendarOptions
+
     func validate() throws {
         guard (1...100_000).contains(maxConnectionsPerAddress) else { throw ValidationError("--max-connections-per-address must be 1–100000") }
         guard (1...3600).contains(headerTimeout) else { throw ValidationError("--header-timeout must be 1–3600 seconds") }
@@ -99,6 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "towncenter")
         logger.logLevel = .info
         let center = try options.open()
+        let (_, workingDays) = try calendar.load()
         let host = host
         var configuration = CenterConfiguration(
             host: host, port: port, headerTimeout: headerTimeout, maxConnectionsPerAddress: maxConnectionsPerAddress)
@@ -127,7 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: DeskConfiguration(
                     host: deskHost, port: deskPort, templates: DeskConfiguration.templatesDirectory(explicit: deskTemplates),
                     insecureLAN: deskInsecureLan, silentAfter: Int64(silentAfterHours) * 3600,
-                    tls: tlsCert.flatMap { certificate in tlsKey.map { (certificate, $0) } }),
+                    tls: tlsCert.flatMap { certificate in tlsKey.map { (certificate, $0) } }, calendar: workingDays),
                 logger: logger,
                 formPrinter: formPrinter.flatMap { queue in authority.map { CaseFormPrinter(center: center, destination: queue, authority: $0) } },
                 onListening: { port in

@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import KioskCore
+import KioskSecurity
 import SyncProtocol
 import Testing
 import TownCenter
@@ -30,8 +32,8 @@ struct MetricsTests {
             let station = TestStation()
             #expect(try await enroll(station, at: center).status == 200)
             let key = center.center.keys.agreement.publicKey
-            let (answer, request) = try await submit(
-                [try station.item(to: key, sequence: 1), try station.item(to: key, sequence: 2, matter: "ZZ-99")], from: station, to: center)
+            let stored = try station.item(to: key, sequence: 1)
+            let (answer, request) = try await submit([stored, try station.item(to: key, sequence: 2, matter: "ZZ-99")], from: station, to: center)
             #expect(answer.status == 200)
             #expect(try await request.send(to: center).errorCode == "replayed_nonce")
             #expect(try await submit([try station.item(to: key, sequence: 3)], from: TestStation("XH09"), to: center).answer.status == 403)
@@ -48,8 +50,22 @@ struct MetricsTests {
             #expect(sample("bianmin_stations_enrolled", in: text) == 1)
             #expect(sample("bianmin_stations_silent", in: text) == 0)
             #expect((sample("bianmin_database_bytes", in: text) ?? 0) > 4096)
+            #expect(sample("bianmin_notifications_queued", in: text) == 0)
             // Metrics never carry personal data: the test answers' name is nowhere in them.
             #expect(!text.contains("张三"))
+
+            // An acceptance is reported to the county department: queued until the department signs for it.
+            for (id, role, department) in [("win", StaffRole.window, Department?.none), ("mz", .department, .civilAffairs)] {
+                try await center.center.database.addStaff(
+                    StaffAccount(id: id, name: id, role: role, department: department, disabled: false, createdAt: center.center.now),
+                    passwordHash: "not-a-password")
+            }
+            let receipt = try SignedReceipt(qrText: stored.receipt).record.receiptNumber.description
+            try await center.center.transition(receipt: receipt, .accept, staff: "win", calendar: nationalDay2026)
+            #expect(sample("bianmin_notifications_queued", in: try await get("/metrics", from: center).text) == 1)
+            let queued = try #require(try await center.center.database.notifications(department: .civilAffairs, unsignedOnly: true, limit: 10).first)
+            try await center.center.database.signNotification(id: queued.id, staff: "mz", department: .civilAffairs, now: center.center.now)
+            #expect(sample("bianmin_notifications_queued", in: try await get("/metrics", from: center).text) == 0)
         }
     }
 }

@@ -147,3 +147,49 @@ struct DeskReportTests {
         }
     }
 }
+
+@Suite("results to the county in the desk")
+struct DeskNotificationTests {
+    @Test("a department signs for its notifications (CSRF, own department only, once); town staff see all and those unsigned for more than 2 working days stand out; admin refused")
+    func signing() async throws {
+        try await withRunningDesk { desk in
+            var feeder = try await CaseFeeder(center: desk.center, station: TestStation("XH03"))
+            let first = try await feeder.store("MZ-GG-01", answers: elderAnswers("张三"))
+            let second = try await feeder.store("MZ-GG-01", answers: elderAnswers("王五"))
+            for receipt in [first, second] {
+                try await desk.center.transition(receipt: receipt, .accept, staff: "li.na", calendar: nationalDay2026)
+            }
+            let notifications = try await desk.center.database.notifications(department: nil, unsignedOnly: false, limit: 10)
+            let id = try #require(notifications.first { $0.receipt == first }?.id)
+
+            let (department, _) = try await desk.signIn("mz.wang")
+            let own = try await desk.request("GET", "/desk/notifications", browser: department)
+            #expect(own.status == 200 && own.headers["cache-control"] == "no-store")
+            #expect(own.body.contains(first) && own.body.contains("已受理") && own.body.contains("action=\"/desk/notifications/\(id)/sign\""))
+            #expect(!own.body.contains("张三"), "notifications never name the applicant")
+            #expect(try await desk.request("POST", "/desk/notifications/\(id)/sign", form: [:], browser: department).status == 403, "no CSRF token")
+            let csrf = try #require(own.csrf)
+            let signed = try await desk.request("POST", "/desk/notifications/\(id)/sign", form: ["csrf": csrf], browser: department)
+            #expect(signed.status == 303)
+            #expect(try await desk.request("POST", "/desk/notifications/\(id)/sign", form: ["csrf": csrf], browser: department).status == 409)
+            #expect(try await desk.request("POST", "/desk/notifications/x/sign", form: ["csrf": csrf], browser: department).status == 400)
+
+            let (other, _) = try await desk.signIn("rs.sun")
+            let otherList = try await desk.request("GET", "/desk/notifications", browser: other)
+            #expect(otherList.status == 200 && !otherList.body.contains(first))
+            let otherCSRF = try #require(otherList.csrf)
+            #expect(try await desk.request("POST", "/desk/notifications/\(id + 1)/sign", form: ["csrf": otherCSRF], browser: other).status == 404)
+
+            let (window, _) = try await desk.signIn("li.na")
+            let town = try await desk.request("GET", "/desk/notifications", browser: window)
+            #expect(town.body.contains("mz.wang") && town.body.contains(second) && !town.body.contains("class=\"overdue\""))
+            #expect(try await desk.request("POST", "/desk/notifications/\(id + 1)/sign", form: ["csrf": try #require(town.csrf)], browser: window).status == 403)
+            desk.clock.advance(by: 5 * 86_400)  // Wednesday to Monday: 3 working days
+            let (again, _) = try await desk.signIn("li.na")  // the idle session ended
+            let later = try await desk.request("GET", "/desk/notifications?unsigned=1", browser: again)
+            #expect(later.body.contains("<tr class=\"overdue\">") && later.body.contains(second) && !later.body.contains("<td>\(first)</td>"), "\(later.body)")
+            let (admin, _) = try await desk.signIn("root.admin")
+            #expect(try await desk.request("GET", "/desk/notifications", browser: admin).status == 403)
+        }
+    }
+}

@@ -258,3 +258,42 @@ struct CaseCountTests {
         #expect(page.counts == ["received": 3, "accepted": 2, "rejected": 2, "needs_more": 1], "the inbox reads the kept counts")
     }
 }
+
+@Suite("results reported to the county (通报)")
+struct NotificationTests {
+    @Test("acceptance, refusal, decisions and delivery each put one notification for the matter's department in the outbox; other steps none; signing is once, by its own department, audited")
+    func outbox() async throws {
+        let (center, _, receipts, directory) = try await workflowCenter(3)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let calendar = nationalDay2026
+        try await center.transition(receipt: receipts[0], .requestSupplement(items: ["户口簿"]), staff: "win", calendar: calendar)
+        try await center.transition(receipt: receipts[0], .resubmit, staff: "win", calendar: calendar)
+        try await center.transition(receipt: receipts[0], .accept, staff: "win", calendar: calendar)
+        try await center.transition(receipt: receipts[0], .sendToCounty(unit: "县民政局"), staff: "win", calendar: calendar)
+        try await center.transition(receipt: receipts[0], .decide(approved: true, reasons: ""), staff: "mz", calendar: calendar)
+        try await center.transition(receipt: receipts[0], .deliver(.villageStation, recipient: "李秀英"), staff: "win", calendar: calendar)
+        try await center.transition(receipt: receipts[0], .archive(number: "2026-MZ-0001"), staff: "win", calendar: calendar)
+        try await center.transition(receipt: receipts[1], .refuse(reason: "不属于本镇办理", goTo: "县民政局"), staff: "win", calendar: calendar)
+        let all = try await center.database.notifications(department: nil, unsignedOnly: false, limit: 50)
+        #expect(all.map { "\($0.receipt) \($0.event.rawValue)" } == [
+            "\(receipts[1]) refused", "\(receipts[0]) delivered", "\(receipts[0]) approved", "\(receipts[0]) accepted",
+        ])
+        #expect(all.allSatisfy { $0.department == .civilAffairs && $0.signedAt == nil })
+        #expect(all[0].detail == "不属于本镇办理 → 县民政局" && all[1].detail == "village_station")
+        #expect(try await center.database.notifications(department: .humanResources, unsignedOnly: false, limit: 50).isEmpty)
+
+        await #expect(throws: NotificationSignError.unknown(all[0].id)) {
+            try await center.database.signNotification(id: all[0].id, staff: "rs", department: .humanResources, now: center.now)
+        }
+        try await center.database.signNotification(id: all[0].id, staff: "mz", department: .civilAffairs, now: center.now)
+        await #expect(throws: NotificationSignError.alreadySigned(all[0].id)) {
+            try await center.database.signNotification(id: all[0].id, staff: "mz", department: .civilAffairs, now: center.now)
+        }
+        let unsigned = try await center.database.notifications(department: .civilAffairs, unsignedOnly: true, limit: 50)
+        #expect(unsigned.count == 3 && !unsigned.contains { $0.id == all[0].id })
+        #expect(try await center.database.queuedNotifications() == 3)
+        let trail = try await center.database.auditEvents()
+        #expect(trail.contains { $0.event == "notification_signed" && $0.detail == "\(all[0].id) mz" && $0.receipt == receipts[1] })
+        #expect(try await center.database.verifyAudit().isIntact)
+    }
+}
