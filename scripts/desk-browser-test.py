@@ -2,7 +2,7 @@
 """Drives the town desk in real headless Chromium (Debian chromium + chromium-driver, Selenium from PyPI).
 
 Signs in with the keyboard, filters the inbox by matter and state, opens the case RECEIPT, ticks its
-first material, rejects it with REASON, signs out, and checks that the inbox is closed again. Saves
+first material, refuses it (不予受理) with REASON and where to go instead, signs out, and checks that the inbox is closed again. Saves
 screenshots of the inbox and the case page in SCREENSHOTS. Bounded: the whole run stops after
 --timeout seconds. Exits 0 and prints "desk browser test: N steps passed" when every step passed.
 
@@ -97,9 +97,11 @@ def main():
         check(driver.find_element(By.NAME, "m0").is_selected(), "material tick not saved")
         steps += 1
 
-        # 5. Reject with a reason; the page then shows the state and the reason.
+        # 5. Refuse (不予受理) with a reason and where to go instead; the page then shows the state
+        # and the reason.
         reason = driver.find_element(By.ID, "reject-reason")
         reason.send_keys(args.reason)
+        driver.find_element(By.ID, "go-to").send_keys("县民政局")
         navigate(reason.submit)
         main_text = driver.find_element(By.TAG_NAME, "main").text
         check("不予受理" in main_text and args.reason in main_text, "rejection not shown")

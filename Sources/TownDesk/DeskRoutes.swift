@@ -79,7 +79,7 @@ struct DeskRoutes: Sendable {
         router.get("/desk/inbox") { request, context in try await inbox(request, context) }
         router.get("/desk/cases/:receipt") { request, context in try await casePage(request, context) }
         router.get("/desk/cases/:receipt/print") { request, context in try await casePage(request, context, print: true) }
-        router.post("/desk/cases/:receipt/decide") { request, context in try await decide(request, context) }
+        router.post("/desk/cases/:receipt/step") { request, context in try await step(request, context) }
         router.post("/desk/cases/:receipt/materials") { request, context in try await tickMaterials(request, context) }
         router.post("/desk/cases/:receipt/print-form") { request, context in try await printForm(request, context) }
         router.post("/desk/language") { request, context in try await switchLanguage(request, context) }
@@ -268,7 +268,9 @@ struct DeskRoutes: Sendable {
     /// metadata, the receipt's verification, the opened answers under the catalog's labels (in
     /// full for window and approver, masked for the others; the opening audited with the staff id),
     /// the materials checklist and the case's history. `print` lays it out as the application form.
-    func casePage(_ request: Request, _ context: DeskContext, print: Bool = false, message: String? = nil) async throws -> Response {
+    func casePage(
+        _ request: Request, _ context: DeskContext, print: Bool = false, message: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
             return Response.redirect(to: "/desk/login", type: .normal)
         }
@@ -295,6 +297,11 @@ struct DeskRoutes: Sendable {
                let state = strings["state_\(detail[..<space])"] {
                 detail = state + detail[space...]
             }
+            // A step's detail is `ACTION FROM->TO STAFF [why=DIGEST]`: the step in words and who.
+            let parts = detail.split(separator: " ")
+            if event.event == "transition", parts.count >= 3, let step = strings["step_\(parts[0])"] {
+                detail = "\(step) \(parts[2])"
+            }
             return ["at": Self.format(event.at), "event": strings["history_\(event.event)"] ?? event.event, "detail": detail]
         }
         var values: [String: Any] = [
@@ -308,13 +315,16 @@ struct DeskRoutes: Sendable {
             "masked": !full, "materials": materials, "history": history,
             "print": "/desk/cases/\(receipt)/print", "back": "/desk/cases/\(receipt)",
         ]
+        if !print {
+            let actor = CaseActor(id: staff, role: role, department: session.department)
+            values.merge(try await workflowValues(receipt: receipt, actor: actor, matter: matter, strings: strings, language: language)) { $1 }
+        }
         if full {
-            values["decide"] = "/desk/cases/\(receipt)/decide"
             values["tick"] = "/desk/cases/\(receipt)/materials"
             if let formPrinter { values["print_form"] = ["action": "/desk/cases/\(receipt)/print-form", "queue": formPrinter.destination] }
         }
         if let message { values["message"] = message }
-        return html(pages.render(print ? "case-print" : "case", values, language: language), noStore: true)
+        return html(pages.render(print ? "case-print" : "case", values, language: language), status: status, noStore: true)
     }
 
     /// The answers as the printed form lays them out: each field under its catalog label, in the
@@ -414,27 +424,6 @@ struct DeskRoutes: Sendable {
     }
 
     /// Records a decision (window and approver only; the form's CSRF token checked first).
-    func decide(_ request: Request, _ context: DeskContext) async throws -> Response {
-        let fields = try await form(request, context)
-        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
-            return Response.redirect(to: "/desk/login", type: .normal)
-        }
-        guard role == .window || role == .approver, let receipt = context.parameters.get("receipt") else {
-            throw HTTPError(.forbidden)
-        }
-        guard let state = fields["decision"].flatMap(DecisionState.init(rawValue:)) else { throw HTTPError(.badRequest) }
-        do {
-            _ = try await center.database.decide(receipt: receipt, state: state, reason: fields["reason"], now: now, staff: staff)
-        } catch {
-            switch error {
-            case .unknownReceipt: throw HTTPError(.notFound)
-            case .decisionNeedsReason, .decisionFinal: throw HTTPError(.badRequest)
-            default: throw error
-            }
-        }
-        return Response.redirect(to: "/desk/cases/\(receipt)", type: .normal)
-    }
-
     /// Prints the case's application form on the center's A4 queue (window and approver, CSRF
     /// checked); the case page says on which queue and job, or why not.
     func printForm(_ request: Request, _ context: DeskContext) async throws -> Response {

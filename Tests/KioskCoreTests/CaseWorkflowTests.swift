@@ -211,3 +211,44 @@ import KioskCore
         }
     }
 }
+
+@Suite struct AvailableActionTests {
+    static let day = CalendarDate(year: 2026, month: 11, day: 2)!
+    static let calendar = WorkingDayCalendar(schedules: [])
+
+    static func file(_ state: CaseState, extended: Bool = false) -> CaseFile {
+        var file = CaseFile(department: .civilAffairs, timeLimitDays: 20, receivedOn: day)
+        file.state = state
+        if state != .received && state != .needsSupplement { file.acceptedOn = day }
+        if [.approved, .denied, .delivered, .refused].contains(state) { file.decidedOn = day }
+        if state == .suspended { file.suspensions = [CaseSuspension(kind: .hearing, reason: "听证", from: day)] }
+        if extended { file.extensionDays = 5 }
+        return file
+    }
+
+    @Test("the desk offers exactly the actions the workflow takes, per state and role")
+    func perStateAndRole() {
+        let window = CaseActor(id: "w", role: .window, department: nil)
+        let approver = CaseActor(id: "a", role: .approver, department: nil)
+        let mz = CaseActor(id: "m", role: .department, department: .civilAffairs)
+        let rs = CaseActor(id: "r", role: .department, department: .humanResources)
+        let auditor = CaseActor(id: "c", role: .auditor, department: nil)
+        func offered(_ state: CaseState, _ actor: CaseActor, extended: Bool = false) -> [String] {
+            CaseWorkflow.availableActions(on: Self.file(state, extended: extended), by: actor, on: Self.day, calendar: Self.calendar)
+        }
+        #expect(offered(.received, window) == ["request_supplement", "accept", "refuse"])
+        #expect(offered(.needsSupplement, window) == ["resubmit"])
+        #expect(offered(.accepted, window) == ["suspend", "send_to_county", "decide"])
+        #expect(offered(.accepted, approver) == ["suspend", "extend", "send_to_county", "decide"])
+        #expect(offered(.inProgress, approver, extended: true) == ["suspend", "send_to_county", "decide"])
+        #expect(offered(.suspended, window) == ["resume"])
+        #expect(offered(.withCounty, window) == ["decide"])
+        #expect(offered(.withCounty, mz) == ["decide"] && offered(.withCounty, rs).isEmpty && offered(.accepted, mz).isEmpty)
+        #expect(offered(.approved, window) == ["deliver"] && offered(.refused, window) == ["archive"])
+        #expect(offered(.delivered, window) == ["archive"] && offered(.archived, approver).isEmpty)
+        #expect(offered(.received, auditor).isEmpty)
+        // Past the 5 working days the law deems it accepted: no supplement or refusal any more.
+        let late = CalendarDate(year: 2026, month: 11, day: 20)!
+        #expect(CaseWorkflow.availableActions(on: Self.file(.received), by: window, on: late, calendar: Self.calendar) == ["accept"])
+    }
+}

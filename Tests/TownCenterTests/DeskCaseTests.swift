@@ -37,7 +37,7 @@ struct DeskCaseTests {
             #expect(masked.body.contains(#"<th scope="row">申请人姓名</th><td>赵*</td>"#))
             #expect(masked.body.contains("<tr><td>钱*</td><td>1101**********1234</td><td>配偶</td>"))
             #expect(!masked.body.contains("钱七") && !masked.body.contains("110101199003071234") && !masked.body.contains("13800138000"))
-            #expect(!masked.body.contains("/materials") && !masked.body.contains("/decide"))
+            #expect(!masked.body.contains("/materials") && !masked.body.contains("/step"))
             let openings = try await desk.center.database.auditEvents().filter { $0.event == "opened" }.compactMap(\.detail)
             #expect(openings == ["li.na", "mz.wang"])
         }
@@ -84,12 +84,12 @@ struct DeskCaseTests {
             #expect(try await desk.request("POST", path, form: ["csrf": readOnly.csrf ?? "", "m1": "1"], browser: department).status == 403)
 
             _ = try await desk.request(
-                "POST", "/desk/cases/\(receipt)/decide", form: ["csrf": page.csrf ?? "", "decision": "accepted"], browser: window)
+                "POST", "/desk/cases/\(receipt)/step", form: ["csrf": page.csrf ?? "", "action": "accept"], browser: window)
             let history = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window).body
             let events = history.matches(of: /<tr><td>[0-9: -]+<\/td><td>([^<]+)<\/td><td>([^<]*)<\/td><\/tr>/).map { "\($0.1) \($0.2)" }
             #expect(events == [
                 "收到申请 ", "查看申请内容 li.na", "核对材料 2/4 li.na", "查看申请内容 li.na", "查看申请内容 mz.wang",
-                "作出决定 已受理 li.na", "查看申请内容 li.na",
+                "办理 受理 li.na", "查看申请内容 li.na",
             ])
         }
     }

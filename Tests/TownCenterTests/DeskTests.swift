@@ -269,34 +269,42 @@ struct DeskTests {
         }
     }
 
-    @Test("decisions: CSRF checked, reason required for a rejection, window decides with its id audited, department refused")
-    func decide() async throws {
+    @Test("workflow steps: CSRF checked, only the steps the workflow allows are offered, a refused step says why, the step is audited with the staff id")
+    func steps() async throws {
         try await withRunningDesk { desk in
             let center = desk.center
             let station = TestStation()
             let item = try station.item(to: center.keys.agreement.publicKey, sequence: 1)
             try await enrolAndStore([item], from: station, at: center)
             let receipt = try #require(try await center.database.submissions(SubmissionFilter()).first?.receipt)
-            let path = "/desk/cases/\(receipt)/decide"
+            let path = "/desk/cases/\(receipt)/step"
 
             let (department, _) = try await desk.signIn("mz.wang")
             let departmentPage = try await desk.request("GET", "/desk/cases/\(receipt)", browser: department)
-            #expect(!departmentPage.body.contains(path))
-            #expect(try await desk.request(
-                "POST", path, form: ["csrf": departmentPage.csrf ?? "", "decision": "accepted"], browser: department).status == 403)
+            #expect(!departmentPage.body.contains(path), "a department records only its county unit's result")
+            let refusedStep = try await desk.request("POST", path, form: ["csrf": departmentPage.csrf ?? "", "action": "accept"], browser: department)
+            #expect(refusedStep.status == 409 && refusedStep.body.contains("您的账号不能“受理”。"))
 
             let (window, _) = try await desk.signIn("li.na")
             let page = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window)
-            #expect(page.body.contains(path))
-            #expect(try await desk.request("POST", path, form: ["decision": "rejected", "reason": "x"], browser: window).status == 403)
-            #expect(try await desk.request(
-                "POST", path, form: ["csrf": page.csrf ?? "", "decision": "rejected", "reason": " "], browser: window).status == 400)
-            let rejected = try await desk.request(
-                "POST", path, form: ["csrf": page.csrf ?? "", "decision": "rejected", "reason": "不属于本镇办理"], browser: window)
-            #expect(rejected.status == 303)
+            #expect(page.body.contains(#"value="accept""#) && page.body.contains(#"value="refuse""#) && page.body.contains(#"value="request_supplement""#))
+            #expect(!page.body.contains(#"value="archive""#) && !page.body.contains(#"value="approve""#))
+            #expect(page.body.contains("<dd>已接收</dd>") && page.body.contains("class=\"light light-green\""), "state and supplement window shown")
+            #expect(try await desk.request("POST", path, form: ["action": "refuse", "reason": "x", "go_to": "y"], browser: window).status == 403)
+            #expect(try await desk.request("POST", path, form: ["csrf": page.csrf ?? "", "action": "fly"], browser: window).status == 400)
+            let long = String(repeating: "长", count: 501)
+            #expect(try await desk.request("POST", path, form: ["csrf": page.csrf ?? "", "action": "refuse", "reason": long, "go_to": "y"], browser: window).status == 400)
+            let empty = try await desk.request("POST", path, form: ["csrf": page.csrf ?? "", "action": "refuse", "reason": " ", "go_to": "县民政局"], browser: window)
+            #expect(empty.status == 409 && empty.body.contains("请把理由、材料或编号填写完整。"))
+            let refused = try await desk.request(
+                "POST", path, form: ["csrf": page.csrf ?? "", "action": "refuse", "reason": "不属于本镇办理", "go_to": "县民政局"], browser: window)
+            #expect(refused.status == 303)
             let stored = try await center.database.submission(receipt: receipt)
             #expect(stored.summary.state == "rejected" && stored.summary.reason == "不属于本镇办理")
-            #expect(try await center.database.auditEvents().last?.detail == "rejected li.na")
+            let after = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window)
+            #expect(after.body.contains("<dd>不予受理</dd>") && after.body.contains(#"value="archive""#) && !after.body.contains(#"value="accept""#))
+            #expect(after.body.contains("<td>不予受理</td><td>已接收 → 不予受理</td><td>li.na</td><td>不属于本镇办理 → 县民政局</td>"), "the step with who and why")
+            #expect(try await center.database.auditEvents().contains { $0.event == "transition" && $0.detail?.hasPrefix("refuse received->refused li.na") == true })
         }
     }
 

@@ -375,3 +375,18 @@ public enum CaseWorkflow {
         calendar.adding(workingDays: supplementWindow, to: file.resubmittedOn ?? file.receivedOn)
     }
 }
+
+extension CaseWorkflow {
+    /// The names of the actions `actor` may take on `file` on `day`: each action tried against the
+    /// rules above with placeholder details, so that a desk offers only what `apply` would take.
+    public static func availableActions(
+        on file: CaseFile, by actor: CaseActor, on day: CalendarDate, calendar: WorkingDayCalendar
+    ) -> [String] {
+        let samples: [CaseAction] = [
+            .requestSupplement(items: ["-"]), .resubmit, .accept, .refuse(reason: "-", goTo: "-"), .suspend(.inspection, reason: "-"),
+            .resume, .extend(workingDays: 1, reason: "-"), .sendToCounty(unit: "-"), .decide(approved: true, reasons: "-"),
+            .deliver(.window, recipient: "-"), .archive(number: "-"),
+        ]
+        return samples.filter { (try? apply($0, to: file, by: actor, on: day, calendar: calendar)) != nil }.map(\.name)
+    }
+}

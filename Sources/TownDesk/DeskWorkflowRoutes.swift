@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import KioskCore
+import TownCenter
+
+/// The case workflow on the desk: where a case stands (its words, due date, working days left and
+/// light), one form per step the workflow allows the signed-in account, and the step itself,
+/// taken through `Center.transition` like the commands.
+extension DeskRoutes {
+    /// The longest text a step's field takes.
+    static let longestStepText = 500
+
+    /// What the case page shows of `receipt`'s workflow to `actor`.
+    func workflowValues(receipt: String, actor: CaseActor, matter: Matter?, strings: [String: String], language: KioskLanguage) async throws
+        -> [String: Any]
+    {
+        let record = try await center.workflow(receipt: receipt)
+        let file = record.file
+        let today = CalendarDate(Date(timeIntervalSince1970: TimeInterval(now)))
+        let publicService = matter?.category == .publicService
+        func state(_ state: CaseState) -> String {
+            let key = "workflow_state_\(state.rawValue)"
+            return (publicService ? strings[key + "_public"] : nil) ?? strings[key] ?? state.rawValue
+        }
+        var values: [String: Any] = ["workflow_state": state(file.state)]
+        if let deadline = CaseWorkflow.deadline(of: file, on: today, calendar: calendar) {
+            let overdue = deadline.workingDaysOverdue > 0
+            let template = (overdue ? strings["workflow_overdue"] : strings["workflow_left"]) ?? "%d"
+            let days = overdue ? deadline.workingDaysOverdue : deadline.workingDaysLeft
+            let estimated: Any = deadline.estimatedYears.isEmpty ? false : deadline.estimatedYears.map(String.init).joined(separator: ", ")
+            let light = deadline.light.rawValue
+            let shown: [String: Any] = [
+                "label": strings["workflow_due_\(deadline.kind.rawValue)"] ?? deadline.kind.rawValue, "due": deadline.due.description,
+                "left": template.replacingOccurrences(of: "%d", with: String(days)), "light": light,
+                "light_word": strings["workflow_light_\(light)"] ?? light, "estimated": estimated,
+            ]
+            values["deadline"] = shown
+            if let byLaw = deadline.acceptedByLaw { values["by_law"] = byLaw.description }
+        }
+        if file.state == .received, let window = CaseWorkflow.supplementDue(of: file, calendar: calendar) {
+            let left = calendar.workingDays(after: today, through: window.date)?.days ?? 0
+            values["supplement_window"] = [
+                "due": window.date.description, "light": today > window.date ? "red" : left <= CaseWorkflow.warningDays ? "yellow" : "green",
+            ]
+        }
+        if file.acceptedByLaw, let accepted = file.acceptedOn { values["by_law"] = accepted.description }
+        let offered = Set(CaseWorkflow.availableActions(on: file, by: actor, on: today, calendar: calendar))
+        if !offered.isEmpty {
+            var steps: [String: Any] = [
+                "action": "/desk/cases/\(receipt)/step", "county_unit": matter?.completingUnit.text(language) ?? "",
+                "kinds": SuspensionKind.allCases.map { ["value": $0.rawValue, "label": strings["suspension_\($0.rawValue)"] ?? $0.rawValue] },
+                "methods": DeliveryMethod.allCases.map { ["value": $0.rawValue, "label": strings["delivery_\($0.rawValue)"] ?? $0.rawValue] },
+            ]
+            for name in offered { steps["can_" + name] = true }
+            values["steps"] = steps
+        }
+        values["transitions"] = record.transitions.map { step -> [String: Any] in
+            ["at": Self.format(step.at), "action": strings["step_\(step.action)"] ?? step.action,
+             "change": "\(state(step.from)) → \(state(step.to))", "staff": step.staff, "why": step.why ?? ""]
+        }
+        return values
+    }
+
+    /// Takes one workflow step on a case (window, approver, or a department on its county unit's
+    /// result; CSRF checked); a step the workflow refuses shows the case page with why.
+    func step(_ request: Request, _ context: DeskContext) async throws -> Response {
+        let fields = try await form(request, context)
+        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
+            return Response.redirect(to: "/desk/login", type: .normal)
+        }
+        guard [.window, .approver, .department].contains(role), let receipt = context.parameters.get("receipt") else {
+            throw HTTPError(.forbidden)
+        }
+        guard let action = Self.action(fields) else { throw HTTPError(.badRequest) }
+        do {
+            try await center.transition(receipt: receipt, action, staff: staff, calendar: calendar)
+        } catch .unknownReceipt {
+            throw HTTPError(.notFound)
+        } catch .workflow(_, let error) {
+            return try await casePage(request, context, message: Self.explain(error, strings: pages.words(session.language)), status: .conflict)
+        }
+        return Response.redirect(to: "/desk/cases/\(receipt)", type: .normal)
+    }
+
+    /// The step a form's fields name, each value checked for its range; nil when a field is
+    /// missing, too long or not one of its choices (empty texts are left to the workflow to refuse).
+    static func action(_ fields: [String: String]) -> CaseAction? {
+        func text(_ name: String) -> String? {
+            guard let value = fields[name], value.count <= longestStepText else { return nil }
+            return value.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        switch fields["action"] {
+        case "request_supplement":
+            return text("items").map { .requestSupplement(items: $0.split(whereSeparator: \.isNewline).map(String.init)) }
+        case "resubmit": return .resubmit
+        case "accept": return .accept
+        case "refuse":
+            guard let reason = text("reason"), let goTo = text("go_to") else { return nil }
+            return .refuse(reason: reason, goTo: goTo)
+        case "suspend":
+            guard let kind = fields["kind"].flatMap(SuspensionKind.init(rawValue:)), let reason = text("reason") else { return nil }
+            return .suspend(kind, reason: reason)
+        case "resume": return .resume
+        case "extend":
+            guard let days = fields["working_days"].flatMap({ $0.count <= 3 ? Int($0) : nil }), let reason = text("reason") else { return nil }
+            return .extend(workingDays: days, reason: reason)
+        case "send_to_county": return text("unit").map { .sendToCounty(unit: $0) }
+        case "approve": return .decide(approved: true, reasons: text("reasons") ?? "")
+        case "deny": return text("reasons").map { .decide(approved: false, reasons: $0) }
+        case "deliver":
+            guard let method = fields["method"].flatMap(DeliveryMethod.init(rawValue:)), let recipient = text("recipient") else { return nil }
+            return .deliver(method, recipient: recipient)
+        case "archive": return text("number").map { .archive(number: $0) }
+        default: return nil
+        }
+    }
+
+    /// Why the workflow refused a step, in the desk's words.
+    static func explain(_ error: WorkflowError, strings: [String: String]) -> String {
+        func word(_ key: String, _ value: String = "") -> String {
+            (strings["workflow_error_\(key)"] ?? key).replacingOccurrences(of: "%@", with: value)
+        }
+        switch error {
+        case .illegal(let action, _): return word("illegal", strings["step_\(action)"] ?? action)
+        case .notPermitted(let action, _): return word("not_permitted", strings["step_\(action)"] ?? action)
+        case .missing: return word("missing")
+        case .supplementWindowPassed(let day): return word("window_passed", day.description)
+        case .alreadyExtended: return word("already_extended")
+        case .extensionOutOfRange: return word("extension_range", String(CaseWorkflow.longestExtension))
+        case .backdated(let day): return word("backdated", day.description)
+        }
+    }
+}
