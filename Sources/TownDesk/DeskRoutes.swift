@@ -53,6 +53,8 @@ struct DeskRoutes: Sendable {
     let formPrinter: CaseFormPrinter?
     /// The working-day calendar deadlines count with.
     let calendar: WorkingDayCalendar
+    /// Issues notices to print on the form printer's queue; nil when the desk prints none.
+    let noticeIssuer: NoticeIssuer?
 
     func router() -> Router<DeskContext> {
         let router = Router(context: DeskContext.self)
@@ -80,6 +82,7 @@ struct DeskRoutes: Sendable {
         router.get("/desk/cases/:receipt") { request, context in try await casePage(request, context) }
         router.get("/desk/cases/:receipt/print") { request, context in try await casePage(request, context, print: true) }
         router.post("/desk/cases/:receipt/step") { request, context in try await step(request, context) }
+        router.post("/desk/cases/:receipt/notice") { request, context in try await printNotice(request, context) }
         router.post("/desk/cases/:receipt/materials") { request, context in try await tickMaterials(request, context) }
         router.post("/desk/cases/:receipt/print-form") { request, context in try await printForm(request, context) }
         router.post("/desk/language") { request, context in try await switchLanguage(request, context) }

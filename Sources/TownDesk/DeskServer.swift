@@ -100,25 +100,29 @@ public struct DeskServer: Service {
     let onListening: @Sendable (_ port: Int) async -> Void
 
     /// A desk for `center`: loads the templates and the published matters, and checks the address;
-    /// with `formPrinter`, window and approver staff print application forms from the case page.
+    /// with `formPrinter`, window and approver staff print application forms from the case page, and
+    /// with `noticeIssuer` too, the case's notices on the same queue.
     public init(
         center: Center, configuration: DeskConfiguration, logger: Logger, formPrinter: CaseFormPrinter? = nil,
-        onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+        noticeIssuer: NoticeIssuer? = nil, onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) async throws(DeskError) {
         try configuration.check()
         tls = try configuration.tlsConfiguration()
         let pages = try await DeskPages.load(directory: configuration.templates)
         var matters: [String: Matter] = [:]
-        do {
+        do throws(CenterError) {
+            let catalog = try await center.publishedCatalog()
             for code in try await center.database.knownCatalogs().matters {
-                matters[code] = try await center.publishedMatter(code)
+                guard let matter = catalog.matter(code) else { throw .catalog("matter \(code) is not in catalog \(catalog.version)") }
+                matters[code] = matter
             }
         } catch {
             throw .center(error)
         }
         routes = DeskRoutes(
             center: center, pages: pages, matters: matters, throttle: AddressThrottle(), silentAfter: configuration.silentAfter,
-            secureCookies: configuration.tls != nil, formPrinter: formPrinter, calendar: configuration.calendar)
+            secureCookies: configuration.tls != nil, formPrinter: formPrinter, calendar: configuration.calendar,
+            noticeIssuer: formPrinter == nil ? nil : noticeIssuer)
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KioskCore
+import Printing
 import TownCenter
 
 /// The case workflow on the desk: where a case stands (its words, due date, working days left and
@@ -54,6 +55,15 @@ extension DeskRoutes {
             for name in offered { steps["can_" + name] = true }
             values["steps"] = steps
         }
+        if let noticeIssuer, let formPrinter, [.window, .approver, .department].contains(actor.role) {
+            let kinds = NoticeIssuer.kinds(for: record)
+            if !kinds.isEmpty {
+                values["notices"] = [
+                    "action": "/desk/cases/\(receipt)/notice", "queue": formPrinter.destination, "authority": noticeIssuer.authority,
+                    "kinds": kinds.map { ["value": $0.rawValue, "label": strings["notice_\($0.rawValue)"] ?? $0.rawValue] },
+                ] as [String: Any]
+            }
+        }
         values["transitions"] = record.transitions.map { step -> [String: Any] in
             ["at": Self.format(step.at), "action": strings["step_\(step.action)"] ?? step.action,
              "change": "\(state(step.from)) → \(state(step.to))", "staff": step.staff, "why": step.why ?? ""]
@@ -80,6 +90,39 @@ extension DeskRoutes {
             return try await casePage(request, context, message: Self.explain(error, strings: pages.words(session.language)), status: .conflict)
         }
         return Response.redirect(to: "/desk/cases/\(receipt)", type: .normal)
+    }
+
+    /// Issues the notice of the form's `kind` for a case and prints it on the form printer's A4 queue
+    /// (window, approver, department; CSRF checked): its number allocated and audited, the print audited
+    /// with the CUPS job; the case page says which number went to which queue, or why not.
+    func printNotice(_ request: Request, _ context: DeskContext) async throws -> Response {
+        let fields = try await form(request, context)
+        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
+            return Response.redirect(to: "/desk/login", type: .normal)
+        }
+        guard [.window, .approver, .department].contains(role), let receipt = context.parameters.get("receipt") else {
+            throw HTTPError(.forbidden)
+        }
+        guard let noticeIssuer, let formPrinter else { throw HTTPError(.notFound) }
+        guard let kind = fields["kind"].flatMap(NoticeKind.init(rawValue:)) else { throw HTTPError(.badRequest) }
+        let stored = try await storedCase(receipt)
+        if role == .department, matters[stored.summary.matter]?.department != session.department { throw HTTPError(.forbidden) }
+        let strings = pages.words(session.language)
+        let message: String
+        do {
+            let issued = try await noticeIssuer.issue(kind, receipt: receipt, staff: staff, calendar: calendar)
+            let outcome = try await Printer(destination: formPrinter.destination, server: formPrinter.server)
+                .print(pdf: issued.pdf, title: "\(receipt)-\(kind.rawValue)", media: .a4)
+            try await center.database.audit(AuditEvent(
+                at: now, event: "notice_printed", station: stored.summary.station, receipt: receipt, uuid: stored.summary.uuid.uuidString,
+                detail: "\(issued.number) \(outcome.destination) \(outcome.jobID) \(staff)"))
+            message = (strings["notice_printed"] ?? "") + " \(issued.number) → \(outcome.destination) (\(outcome.jobID))"
+        } catch let error as NoticeIssuer.Failure {
+            message = (strings["case_print_failed"] ?? "") + " " + error.description
+        } catch let error as PrintError {
+            message = (strings["case_print_failed"] ?? "") + " " + error.assistantMessage
+        }
+        return try await casePage(request, context, message: message)
     }
 
     /// The step a form's fields name, each value checked for its range; nil when a field is

@@ -70,6 +70,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The accepting authority's full name printed on forms, e.g. XX县新河镇人民政府.")
     var authority: String?
 
+    @Option(name: .long, help: "The county whose government hears reconsideration, e.g. XX县 (with --form-printer: staff print notices too).")
+    var county: String?
+
+    @Option(name: .long, help: "The town's short name that starts each notice series, e.g. 新河.")
+    var town = ""
+
     @Option(name: .long, help: "Most connections one client address may hold open (at most half of all).")
     var maxConnectionsPerAddress = CenterConfiguration().maxConnectionsPerAddress
 
@@ -133,6 +139,7 @@ struct ServeCommand: AsyncParsableCommand {
                     tls: tlsCert.flatMap { certificate in tlsKey.map { (certificate, $0) } }, calendar: workingDays),
                 logger: logger,
                 formPrinter: formPrinter.flatMap { queue in authority.map { CaseFormPrinter(center: center, destination: queue, authority: $0) } },
+                noticeIssuer: county.flatMap { county in authority.map { NoticeIssuer(center: center, authority: $0, county: county, town: town) } },
                 onListening: { port in
                     printNow("desk listening on \(scheme)://\(deskHost):\(port)")
                     readiness.partReady()

@@ -1,9 +1,8 @@
 import ArgumentParser
-import Documents
 import Foundation
 import KioskCore
-import KioskReceipts
 import TownCenter
+import TownDesk
 
 extension SuspensionKind: ExpressibleByArgument {}
 extension DeliveryMethod: ExpressibleByArgument {}
@@ -225,60 +224,29 @@ extension SubmissionsCommand {
         @Option(help: "The town's short name that starts each series, e.g. 新河.") var town = ""
         @Option(help: "The number pattern: {prefix}, {year}, {seq} or {seq:N}.") var numberFormat = "{prefix}〔{year}〕第{seq:4}号"
 
-        static func series(_ kind: NoticeKind) -> String {
-            switch kind {
-            case .acceptance: "便受"
-            case .refusal: "便不受"
-            case .supplement: "便补"
-            case .extension: "便延"
-            case .suspension: "便特"
-            case .decision: "便决"
-            case .delivery: "便送"
-            }
-        }
-
         func run() async throws {
             guard let format = NoticeNumberFormat(validating: numberFormat) else {
                 throw ValidationError("--number-format needs {seq} (or {seq:N}, N 1–8) and only {prefix}, {year} and {seq} placeholders")
             }
             let center = try options.open()
             let (_, workingDays) = try calendar.load()
-            let record = try await reporting { () async throws(CenterError) in try await center.workflow(receipt: receipt) }
-            guard DocumentComposer.canIssue(kind, file: record.file), kind != .decision || record.approved != nil else {
-                printError("\(receipt) is \(record.file.state.rawValue): it has no \(kind.rawValue) to give notice of")
-                throw ExitCode(65)
-            }
             let account = try await reporting { () async throws(CenterError) in try await center.database.staff(id: staff) }
             guard let account, !account.disabled, [.window, .approver, .department].contains(account.role) else {
                 printError("no enabled window, approver or department staff account \(staff)")
                 throw ExitCode(77)
             }
-            let matter = try await reporting { () async throws(CenterError) in try await center.publishedMatter(record.summary.matter) }
-            let (_, sealed) = try await reporting { () async throws(CenterError) in try await center.openAnswers(receipt: receipt, staff: staff) }
-            let answers: Answers
+            let issuer = NoticeIssuer(center: center, authority: authority, county: county, town: town, format: format)
+            let issued: (number: String, pdf: Data)
             do {
-                answers = try AnswersJSON.decode(sealed)
+                issued = try await issuer.issue(kind, receipt: receipt, staff: staff, calendar: workingDays)
             } catch {
-                printError("the opened answers of \(receipt) are not readable: \(error.message)")
+                if case .center(let error) = error { throw fail(error) }
+                printError(error.description)
+                if case .document = error { throw ExitCode(70) }
                 throw ExitCode(65)
             }
-            let today = CalendarDate(Date(timeIntervalSince1970: TimeInterval(center.now)))
-            let deadline = CaseWorkflow.deadline(of: record.file, on: today, calendar: workingDays)
-            let issued = try await reporting { () async throws(CenterError) in
-                try await center.database.allocateNotice(
-                    receipt: receipt, kind: kind, series: town + Self.series(kind), year: today.year, format: format, staff: staff,
-                    now: center.now)
-            }
-            let facts = NoticeFacts(
-                kind: kind, number: issued.number, authority: authority, county: county,
-                applicant: matter.form.applicantName(in: answers) ?? "申请人", receipt: receipt, matter: matter, file: record.file,
-                goTo: record.goTo, extensionReason: record.extensionReason,
-                delivery: record.deliveryMethod.map { ($0, record.deliveryRecipient ?? "") }, approved: record.approved,
-                decisionDue: deadline?.kind == .decision ? deadline?.due : nil, issuedOn: today)
             do {
-                // canIssue held above, so the notice exists.
-                let pdf = try Documents.noticePDF(DocumentComposer.notice(facts)!)
-                try pdf.write(to: URL(fileURLWithPath: out), options: .atomic)
+                try issued.pdf.write(to: URL(fileURLWithPath: out), options: .atomic)
             } catch {
                 printError("\(out): \(error)")
                 throw ExitCode(74)

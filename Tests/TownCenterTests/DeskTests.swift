@@ -98,7 +98,8 @@ func withRunningDesk(
         center: center,
         configuration: DeskConfiguration(port: 0, templates: packageRoot.appendingPathComponent("Resources/desk").path, silentAfter: silentAfter),
         logger: logger,
-        formPrinter: cups.map { CaseFormPrinter(center: center, destination: "bianmin-a4", server: $0.server, authority: "XX县新河镇人民政府") }
+        formPrinter: cups.map { CaseFormPrinter(center: center, destination: "bianmin-a4", server: $0.server, authority: "XX县新河镇人民政府") },
+        noticeIssuer: NoticeIssuer(center: center, authority: "XX县新河镇人民政府", county: "XX县", town: "新河")
     ) { continuation.yield($0) }
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await offThePool("test-desk") { try await server.run() } }
@@ -236,6 +237,42 @@ struct DeskTests {
             #expect(text.contains(receipt) && text.contains("XX县新河镇人民政府") && text.contains("张三"))
             let opened = try await desk.center.database.auditEvents().filter { $0.event == "opened" && $0.receipt == receipt }
             #expect(opened.contains { $0.detail?.contains("li.na") == true })
+        }
+    }
+
+    @Test("notices from the case page: only those the case has, numbered in their series, printed on the center's queue, the print audited")
+    func printNoticeFromTheCasePage() async throws {
+        let cups = try PrivateCups()
+        try await withRunningDesk(printingTo: cups) { desk in
+            var feeder = try await CaseFeeder(center: desk.center, station: TestStation("XH03"))
+            let receipt = try await feeder.store("MZ-GG-01", answers: elderAnswers("张三"))
+            let (window, _) = try await desk.signIn("li.na")
+            let received = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window)
+            #expect(!received.body.contains("/notice\""), "a received case has no notice yet")
+            #expect(try await desk.request(
+                "POST", "/desk/cases/\(receipt)/step", form: ["csrf": received.csrf ?? "", "action": "accept"], browser: window).status == 303)
+            let accepted = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window)
+            #expect(accepted.body.contains(#"<option value="acceptance">受理通知书</option>"#) && !accepted.body.contains(#"value="refusal""#))
+            let path = "/desk/cases/\(receipt)/notice"
+            #expect(try await desk.request("POST", path, form: ["kind": "acceptance"], browser: window).status == 403)
+            #expect(try await desk.request("POST", path, form: ["csrf": accepted.csrf ?? "", "kind": "memo"], browser: window).status == 400)
+            let wrong = try await desk.request("POST", path, form: ["csrf": accepted.csrf ?? "", "kind": "refusal"], browser: window)
+            #expect(wrong.body.contains("has no refusal to give notice of"))
+            let printed = try await desk.request("POST", path, form: ["csrf": accepted.csrf ?? "", "kind": "acceptance"], browser: window)
+            #expect(printed.status == 200 && printed.body.contains("文书已编号并送打印: 新河便受〔2026〕第0001号 → bianmin-a4"), "\(printed.body.prefix(800))")
+            let output = cups.output(of: "bianmin-a4")
+            let deadline = Date().addingTimeInterval(30)
+            while !FileManager.default.fileExists(atPath: output) && Date() < deadline { try await Task.sleep(for: .milliseconds(200)) }
+            let text = try noticeText(output)
+            #expect(text.contains("受理通知书") && text.contains("新河便受〔2026〕第0001号") && text.contains("张三") && text.contains(receipt))
+            let trail = try await desk.center.database.auditEvents()
+            #expect(trail.contains { $0.event == "notice_issued" && $0.receipt == receipt })
+            #expect(trail.contains { $0.event == "notice_printed" && $0.detail?.hasPrefix("新河便受〔2026〕第0001号 bianmin-a4 ") == true && $0.detail?.hasSuffix(" li.na") == true })
+            let (auditor, _) = try await desk.signIn("cx.qian")
+            let auditorPage = try await desk.request("GET", "/desk/cases/\(receipt)", browser: auditor)
+            #expect(!auditorPage.body.contains("/notice\""))
+            let auditorPrint = try await desk.request("POST", path, form: ["csrf": auditorPage.csrf ?? "", "kind": "acceptance"], browser: auditor)
+            #expect(auditorPrint.status == 403)
         }
     }
 
