@@ -193,7 +193,10 @@ let package = Package(
 
         // MARK: Tests
         // What several test targets need: the package root, a tool runner, temporary directories, a private cupsd.
-        .target(name: "TestSupport", dependencies: ["Executors"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Executors", .product(name: "AsyncHTTPClient", package: "async-http-client")], path: "Tests/TestSupport",
+            swiftSettings: swiftSettings),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "FileSystemTests", dependencies: ["FileSystem", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(

@@ -124,6 +124,8 @@ struct StatsJSON: Encodable {
 struct QueueItemJSON: Encodable {
     var receipt, uuid, matter, state, applicant, channel, created, receipt_print, form_print, qr: String
     var decision, decision_reason, assistant: String?
+    /// The workflow's state, due date, missing list and where to go, as the center last sent them.
+    var progress: CaseProgress?
 
     init(_ s: SubmissionSummary) {
         receipt = s.receipt
@@ -139,6 +141,7 @@ struct QueueItemJSON: Encodable {
         decision = s.decision?.rawValue
         decision_reason = s.decisionReason
         assistant = s.assistantID
+        progress = s.progress
     }
 }
 

@@ -18,60 +18,22 @@ struct RunningDesk {
     let port: Int
     let http: HTTPClient
 
-    /// A browser's cookie jar of one session cookie.
-    final class Browser: @unchecked Sendable {
-        var cookie: String?
-    }
+    typealias Browser = DeskClient.Browser
+    typealias Page = DeskClient.Page
 
-    struct Page {
-        let status: Int
-        let headers: [String: String]
-        let body: String
-
-        /// The CSRF token of the page's first form.
-        var csrf: String? {
-            body.range(of: #"name="csrf" value="([0-9a-f]+)""#, options: .regularExpression).map {
-                String(body[$0].dropFirst(#"name="csrf" value=""#.count).dropLast())
-            }
-        }
-    }
+    /// The desk's client, keeping each browser's session cookie.
+    var client: DeskClient { DeskClient(port: port, http: http) }
 
     func request(_ method: String, _ path: String, form: [String: String]? = nil, browser: Browser) async throws -> Page {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = .init(rawValue: method)
-        if let cookie = browser.cookie { request.headers.add(name: "Cookie", value: cookie) }
-        if let form {
-            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            let body = form.map { key, value in
-                "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
-            }.joined(separator: "&")
-            request.body = .bytes(Data(body.utf8))
-        }
-        let response = try await http.execute(request, timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        for setCookie in response.headers["Set-Cookie"] {
-            browser.cookie = String(setCookie.split(separator: ";")[0])
-        }
-        var headers: [String: String] = [:]
-        for header in response.headers { headers[header.name.lowercased()] = header.value }
-        return Page(status: Int(response.status.code), headers: headers, body: String(buffer: body))
+        try await client.request(method, path, form: form, browser: browser)
     }
 
     /// The body of a GET of `path` as bytes (for downloads that are not text).
-    func bytes(_ path: String, browser: Browser) async throws -> Data {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        if let cookie = browser.cookie { request.headers.add(name: "Cookie", value: cookie) }
-        let response = try await http.execute(request, timeout: .seconds(30))
-        return Data(buffer: try await response.body.collect(upTo: 16 << 20))
-    }
+    func bytes(_ path: String, browser: Browser) async throws -> Data { try await client.bytes(path, browser: browser) }
 
     /// Signs `id` in on a fresh browser; returns the browser and the last page.
     func signIn(_ id: String, password: String = "good-password-1") async throws -> (Browser, Page) {
-        let browser = Browser()
-        let login = try await request("GET", "/desk/login", browser: browser)
-        let page = try await request(
-            "POST", "/desk/login", form: ["csrf": login.csrf ?? "", "username": id, "password": password], browser: browser)
-        return (browser, page)
+        try await client.signIn(id, password: password)
     }
 }
 
