@@ -77,11 +77,22 @@ extension CenterDatabase {
             ])
     }
 
-    /// The newest `limit` notifications, of `department` only when given, unsigned ones only when asked.
-    public func notifications(department: Department?, unsignedOnly: Bool, limit: Int) async throws(CenterError) -> [CaseNotification] {
+    /// The newest `limit` notifications, of `department` only when given, unsigned ones only when
+    /// asked, made from `since` up to `before` (Unix seconds) when given.
+    public func notifications(
+        department: Department?, unsignedOnly: Bool, since: Int64? = nil, before: Int64? = nil, limit: Int
+    ) async throws(CenterError) -> [CaseNotification] {
         try await read { db in
             var clauses: [String] = []
             var arguments = StatementArguments()
+            if let since {
+                clauses.append("created_at >= ?")
+                arguments += [since]
+            }
+            if let before {
+                clauses.append("created_at < ?")
+                arguments += [before]
+            }
             if let department {
                 clauses.append("department = ?")
                 arguments += [department.rawValue]

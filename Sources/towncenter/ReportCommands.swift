@@ -8,7 +8,7 @@ import TownDesk
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "The town's statistics (信息汇总) over the cases received in a month or a year.",
-        subcommands: [Monthly.self, Yearly.self])
+        subcommands: [Monthly.self, Yearly.self, Results.self])
 
     /// What both periods take.
     struct ReportOptions: ParsableArguments {
@@ -86,6 +86,59 @@ struct ReportCommand: ParsableCommand {
         func run() async throws {
             guard (2000...2099).contains(year) else { throw ValidationError("--year must be 2000–2099") }
             try await options.write(from: CalendarDate(year: year, month: 1, day: 1)!, through: CalendarDate(year: year, month: 12, day: 31)!)
+        }
+    }
+}
+
+extension ReportCommand {
+    struct Results: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "results",
+            abstract: "A county department's results (审批结果通报) from DATE to DATE as CSV, XLSX or JSON, for a department with no endpoint.",
+            discussion: """
+                Every acceptance, refusal, decision and delivery of the department's matters made in the days given \
+                (China Standard Time), oldest first, with who signed for each. CSV is UTF-8 with a byte-order mark; a \
+                value that a spreadsheet would read as a formula is prefixed with an apostrophe in CSV and XLSX.
+                """)
+
+        @OptionGroup var center: CenterOptions
+        @Option(help: "The county department, e.g. 民政局.") var department: String
+        @Option(help: "The first day, YYYY-MM-DD.") var from: String
+        @Option(help: "The last day, YYYY-MM-DD (inclusive).") var to: String
+        @Option(help: "csv, xlsx or json.") var format: String
+        @Option(help: "The file to write.") var out: String
+        @Option(help: "The language of the words: zh-Hans or en.") var language = "zh-Hans"
+        @Option(help: "The desk's templates, whose string tables give the words (default ./Resources/desk, then /usr/share/bianmin/desk).")
+        var templates: String?
+
+        func run() async throws {
+            guard let department = Department(rawValue: department) else {
+                throw ValidationError("--department must be one of \(Department.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard let first = CalendarDate(iso: from), let last = CalendarDate(iso: to), (2000...2099).contains(first.year),
+                  (2000...2099).contains(last.year), first <= last
+            else { throw ValidationError("--from and --to must be dates YYYY-MM-DD, 2000–2099, --from not after --to") }
+            guard ["csv", "xlsx", "json"].contains(format) else { throw ValidationError("--format must be csv, xlsx or json") }
+            guard let language = KioskLanguage(rawValue: language) else { throw ValidationError("--language must be zh-Hans or en") }
+            let center = try center.open()
+            let notifications = try await reporting { () async throws(CenterError) in
+                try await center.database.notifications(
+                    department: department, unsignedOnly: false, since: ChinaTime.startOfDay(first),
+                    before: ChinaTime.startOfDay(last.adding(days: 1)), limit: 1_000_000)
+            }.reversed()
+            let catalog = try await reporting { () async throws(CenterError) in try await center.publishedCatalog() }
+            do {
+                try ResultsExport.write(
+                    Array(notifications), format: format, to: out, language: language,
+                    templates: DeskConfiguration.templatesDirectory(explicit: templates)) { catalog.matter($0)?.name.text(language) }
+            } catch let error as DeskError {
+                printError(error.description)
+                throw ExitCode(66)
+            } catch {
+                printError("\(out): \(error)")
+                throw ExitCode(74)
+            }
+            print("\(out): \(notifications.count) results of \(department.rawValue) \(first) – \(last)")
         }
     }
 }

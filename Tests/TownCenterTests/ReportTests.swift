@@ -97,6 +97,55 @@ struct ReportTests {
                 "\(departmentPlan)")
     }
 
+    @Test("towncenter report results writes a department's results as CSV (BOM, formulas neutralised), XLSX (dates as dates, frozen header) and JSON")
+    func results() async throws {
+        let (data, receipts, directory) = try await commandCenter(2)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let calendar = ["--data", data, "--calendar", shippedCalendar, "--staff", "win"]
+        #expect(try towncenter(["submissions", "accept", receipts[0]] + calendar).status == 0)
+        #expect(try towncenter(["submissions", "refuse", receipts[1], "--reason", "=1+1", "--go-to", "县民政局"] + calendar).status == 0)
+        let today = CalendarDate(Date()).description
+        func export(_ format: String, department: String = "民政局") throws -> (CommandResult, String) {
+            let out = directory.appendingPathComponent("results-\(UUID().uuidString).\(format)").path
+            let result = try towncenter([
+                "report", "results", "--department", department, "--from", today, "--to", today, "--format", format, "--out", out,
+                "--data", data, "--templates", packageRoot.appendingPathComponent("Resources/desk").path,
+            ])
+            return (result, out)
+        }
+        let (csvRun, csv) = try export("csv")
+        #expect(csvRun.status == 0, "\(csvRun.stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: csv))
+        #expect(bytes.prefix(3) == Data([0xEF, 0xBB, 0xBF]), "a byte-order mark, so that Excel reads UTF-8")
+        let lines = String(decoding: bytes.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == 3 && lines[0] == "通报编号,时间,受理编号,事项,通报事项,说明,经办人,签收人,签收时间", "\(lines)")
+        #expect(lines[1].hasPrefix("1,") && lines[1].contains(",\(receipts[0]),MZ-GG-01 ") && lines[1].contains(",已受理,,win,,"), "\(lines[1])")
+        #expect(lines[2].contains(",不予受理,'=1+1 → 县民政局,win,,"), "\(lines[2])")
+
+        let (xlsxRun, xlsx) = try export("xlsx")
+        #expect(xlsxRun.status == 0, "\(xlsxRun.stderr)")
+        let script = """
+            import json, sys, openpyxl
+            s = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+            print(json.dumps({"freeze": s.freeze_panes, "rows": [[f"{c.data_type}:{c.value}" for c in r] for r in s.iter_rows()]}, ensure_ascii=False, default=str))
+            """
+        let read = try run("/usr/bin/python3", ["-c", script, xlsx])
+        try #require(read.status == 0, "openpyxl: \(read.stderr)")
+        let sheet = try JSONDecoder().decode(Sheet.self, from: Data(read.stdout.utf8))
+        #expect(sheet.freeze == "A2" && sheet.rows.count == 3)
+        #expect(sheet.rows[1][0] == "n:1" && sheet.rows[1][1].hasPrefix("d:\(today) ") && sheet.rows[2][5] == "s:'=1+1 → 县民政局", "\(sheet.rows)")
+
+        let (jsonRun, json) = try export("json")
+        #expect(jsonRun.status == 0)
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [[String: Any]])
+        #expect(objects.map { $0["event"] as? String } == ["accepted", "refused"])
+        let (other, otherCSV) = try export("csv", department: "人社局")
+        let otherText = try String(contentsOfFile: otherCSV, encoding: .utf8)
+        #expect(other.status == 0 && otherText.components(separatedBy: "\r\n").count == 2, "only the header row")
+        #expect(try export("pdf").0.status == 64)
+        #expect(try export("csv", department: "教育局").0.status == 64)
+    }
+
     struct Sheet: Decodable {
         var freeze: String?
         var rows: [[String]]
