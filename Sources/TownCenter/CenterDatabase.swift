@@ -223,6 +223,18 @@ public struct CenterDatabase: Sendable {
                 CREATE INDEX notification_unsigned ON notification(id) WHERE signed_at IS NULL;
                 """)
         }
+        migrator.registerMigration("notification-push") { db in
+            // A department's receiving endpoint and the secret its pushes are signed with, and each
+            // notification's delivery: acknowledged when, attempts, when to try again, the last error.
+            try db.execute(sql: """
+                CREATE TABLE department_endpoint (department TEXT PRIMARY KEY, url TEXT NOT NULL, secret BLOB NOT NULL) WITHOUT ROWID;
+                ALTER TABLE notification ADD COLUMN delivered_at INTEGER;
+                ALTER TABLE notification ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE notification ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE notification ADD COLUMN last_error TEXT;
+                CREATE INDEX notification_pending ON notification(next_attempt_at, id) WHERE delivered_at IS NULL;
+                """)
+        }
         return migrator
     }
 

@@ -106,16 +106,19 @@ extension CenterDatabase {
                     FROM notification \(filter) ORDER BY id DESC LIMIT ?
                     """,
                 arguments: arguments + [limit]
-            ).compactMap { row in
-                guard let department = Department(rawValue: row["department"]), let event = NotificationEvent(rawValue: row["event"]) else {
-                    return nil
-                }
-                return CaseNotification(
-                    id: row["id"], receipt: row["receipt"], matter: row["matter"], department: department, event: event,
-                    staff: row["staff"], detail: row["detail"], createdAt: row["created_at"], signedBy: row["signed_by"],
-                    signedAt: row["signed_at"])
-            }
+            ).compactMap(Self.notification)
         }
+    }
+
+    /// A notification from a row of its columns; nil for a department or event this build does not know.
+    static func notification(_ row: Row) -> CaseNotification? {
+        guard let department = Department(rawValue: row["department"]), let event = NotificationEvent(rawValue: row["event"]) else {
+            return nil
+        }
+        return CaseNotification(
+            id: row["id"], receipt: row["receipt"], matter: row["matter"], department: department, event: event,
+            staff: row["staff"], detail: row["detail"], createdAt: row["created_at"], signedBy: row["signed_by"],
+            signedAt: row["signed_at"])
     }
 
     /// Records that `staff` of `department` signed for the notification `id` at `now`, in the audit trail too.
@@ -140,8 +143,10 @@ extension CenterDatabase {
         try outcome.get()
     }
 
-    /// How many notifications no department has signed for yet.
+    /// How many notifications no department has signed for and no endpoint has acknowledged yet.
     public func queuedNotifications() async throws(CenterError) -> Int {
-        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notification WHERE signed_at IS NULL") ?? 0 }
+        try await read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notification WHERE signed_at IS NULL AND delivered_at IS NULL") ?? 0
+        }
     }
 }

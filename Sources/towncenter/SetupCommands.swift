@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import ArgumentParser
 import Foundation
 import Logging
@@ -151,7 +152,7 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
-                    server, desk,
+                    server, desk, NotificationPusher(center: center, http: .shared, logger: logger),
                     // The watchdog is fed while the database answers, as /health reports.
                     SystemdNotifier(readiness: readiness, status: "serving on port \(port)") { await center.database.answers() },
                 ],
