@@ -122,26 +122,11 @@ extension CenterDatabase {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM case_transition WHERE uuid = ?)", arguments: [uuid]) ?? false
     }
 
-    /// The stored workflow of the case with `receipt`, for a matter of `department` with `timeLimitDays`.
-    static func workflowRecord(
-        receipt: String, department: Department, timeLimitDays: Int, in db: Database
-    ) throws -> CaseWorkflowRecord {
-        guard let row = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT \(summaryColumns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")),
-                    w.state AS workflow_state, w.resubmitted_on, w.supplement_requested_on, w.supplement_items, w.accepted_on,
-                    w.accepted_by_law, w.extension_days, w.extension_reason, w.county_unit, w.decided_on, w.reason AS workflow_reason,
-                    w.go_to, w.delivered_on, w.delivery_method, w.delivery_recipient, w.archive_number
-                FROM submission s LEFT JOIN case_workflow w ON w.uuid = s.uuid WHERE s.receipt = ?
-                """,
-            arguments: [receipt])
-        else { throw CenterError.unknownReceipt(receipt) }
-        let summary = CaseSummary(row: row)
+    /// The case file in `row` (a submission's columns with `workflowColumns`), its suspensions left out.
+    static func caseFile(_ row: Row, receivedAt: Int64, department: Department, timeLimitDays: Int) -> CaseFile {
         func day(_ column: String) -> CalendarDate? { (row[column] as String?).flatMap(CalendarDate.init(iso:)) }
         var file = CaseFile(
-            department: department, timeLimitDays: timeLimitDays,
-            receivedOn: CalendarDate(Date(timeIntervalSince1970: TimeInterval(summary.receivedAt))))
+            department: department, timeLimitDays: timeLimitDays, receivedOn: CalendarDate(Date(timeIntervalSince1970: TimeInterval(receivedAt))))
         file.state = (row["workflow_state"] as String?).flatMap(CaseState.init(rawValue:)) ?? .received
         file.resubmittedOn = day("resubmitted_on")
         file.supplementRequestedOn = day("supplement_requested_on")
@@ -156,13 +141,81 @@ extension CenterDatabase {
         file.reason = row["workflow_reason"]
         file.deliveredOn = day("delivered_on")
         file.archiveNumber = row["archive_number"]
-        file.suspensions = try Row.fetchAll(
-            db, sql: "SELECT kind, reason, from_day, to_day FROM case_suspension WHERE uuid = ? ORDER BY seq",
-            arguments: [summary.uuid.uuidString]
-        ).compactMap { row in
-            guard let kind = SuspensionKind(rawValue: row["kind"]), let from = CalendarDate(iso: row["from_day"]) else { return nil }
-            return CaseSuspension(kind: kind, reason: row["reason"], from: from, to: (row["to_day"] as String?).flatMap(CalendarDate.init(iso:)))
+        return file
+    }
+
+    /// The suspensions of the cases `uuids`, in order, by case.
+    static func suspensions(of uuids: [String], in db: Database) throws -> [String: [CaseSuspension]] {
+        guard !uuids.isEmpty else { return [:] }
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT uuid, kind, reason, from_day, to_day FROM case_suspension
+                WHERE uuid IN (\(Array(repeating: "?", count: uuids.count).joined(separator: ", "))) ORDER BY uuid, seq
+                """,
+            arguments: StatementArguments(uuids))
+        var byCase: [String: [CaseSuspension]] = [:]
+        for row in rows {
+            guard let kind = SuspensionKind(rawValue: row["kind"]), let from = CalendarDate(iso: row["from_day"]) else { continue }
+            byCase[row["uuid"], default: []].append(
+                CaseSuspension(kind: kind, reason: row["reason"], from: from, to: (row["to_day"] as String?).flatMap(CalendarDate.init(iso:))))
         }
+        return byCase
+    }
+
+    /// The columns of `case_workflow w` that `caseFile` reads.
+    static let workflowColumns = """
+        w.state AS workflow_state, w.resubmitted_on, w.supplement_requested_on, w.supplement_items, w.accepted_on,
+        w.accepted_by_law, w.extension_days, w.extension_reason, w.county_unit, w.decided_on, w.reason AS workflow_reason,
+        w.go_to, w.delivered_on, w.delivery_method, w.delivery_recipient, w.archive_number
+        """
+
+    /// The case files of `cases` (by UUID, with each one's receipt time and matter), for pages that list
+    /// many cases: two queries for all of them.
+    public func caseFiles(_ cases: [(uuid: UUID, receivedAt: Int64, matter: Matter)]) async throws(CenterError) -> [UUID: CaseFile] {
+        guard !cases.isEmpty else { return [:] }
+        return try await read { db in
+            let uuids = cases.map(\.uuid.uuidString)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT w.uuid AS case_uuid, \(Self.workflowColumns) FROM case_workflow w
+                    WHERE w.uuid IN (\(Array(repeating: "?", count: uuids.count).joined(separator: ", ")))
+                    """,
+                arguments: StatementArguments(uuids))
+            let stored = Dictionary(rows.map { (($0["case_uuid"] as String), $0) }) { first, _ in first }
+            let suspended = try Self.suspensions(of: uuids, in: db)
+            var files: [UUID: CaseFile] = [:]
+            for item in cases {
+                let key = item.uuid.uuidString
+                var file = stored[key].map {
+                    Self.caseFile($0, receivedAt: item.receivedAt, department: item.matter.department, timeLimitDays: item.matter.timeLimitDays)
+                } ?? CaseFile(
+                    department: item.matter.department, timeLimitDays: item.matter.timeLimitDays,
+                    receivedOn: CalendarDate(Date(timeIntervalSince1970: TimeInterval(item.receivedAt))))
+                file.suspensions = suspended[key] ?? []
+                files[item.uuid] = file
+            }
+            return files
+        }
+    }
+
+    /// The stored workflow of the case with `receipt`, for a matter of `department` with `timeLimitDays`.
+    static func workflowRecord(
+        receipt: String, department: Department, timeLimitDays: Int, in db: Database
+    ) throws -> CaseWorkflowRecord {
+        guard let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT \(summaryColumns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")),
+                    \(workflowColumns)
+                FROM submission s LEFT JOIN case_workflow w ON w.uuid = s.uuid WHERE s.receipt = ?
+                """,
+            arguments: [receipt])
+        else { throw CenterError.unknownReceipt(receipt) }
+        let summary = CaseSummary(row: row)
+        var file = caseFile(row, receivedAt: summary.receivedAt, department: department, timeLimitDays: timeLimitDays)
+        file.suspensions = try suspensions(of: [summary.uuid.uuidString], in: db)[summary.uuid.uuidString] ?? []
         let transitions = try Row.fetchAll(
             db, sql: "SELECT action, from_state, to_state, staff, at, why FROM case_transition WHERE uuid = ? ORDER BY seq",
             arguments: [summary.uuid.uuidString]

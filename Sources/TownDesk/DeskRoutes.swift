@@ -229,12 +229,25 @@ struct DeskRoutes: Sendable {
         let page = try await center.database.inbox(filter, offset: (query.page - 1) * Self.pageSize, limit: Self.pageSize)
         let language = session.language
         let strings = pages.words(language)
+        // Each case's deadline by working days, from its workflow (two queries for the page).
+        let files = try await center.database.caseFiles(page.rows.compactMap { row in
+            matters[row.summary.matter].map { (row.summary.uuid, row.summary.receivedAt, $0) }
+        })
+        let today = CalendarDate(Date(timeIntervalSince1970: TimeInterval(now)))
         let shown = page.rows.map { row -> [String: Any] in
             let summary = row.summary
+            let deadline = files[summary.uuid].flatMap { CaseWorkflow.deadline(of: $0, on: today, calendar: calendar) }
+            let left = deadline.map { deadline in
+                deadline.workingDaysOverdue > 0
+                    ? (strings["workflow_overdue"] ?? "%d").replacingOccurrences(of: "%d", with: String(deadline.workingDaysOverdue))
+                    : (strings["workflow_left"] ?? "%d").replacingOccurrences(of: "%d", with: String(deadline.workingDaysLeft))
+            }
             return [
                 "receipt": summary.receipt, "matter": matters[summary.matter]?.name.text(language) ?? summary.matter,
                 "station": summary.station, "applicant": row.applicantMasked, "received": Self.format(summary.receivedAt),
-                "due": row.dueAt.map(Self.format) ?? "", "link": "/desk/cases/" + summary.receipt,
+                "due": deadline.map { "\($0.due) · \(left ?? "")" } ?? "", "light": deadline?.light.rawValue ?? "none",
+                "link": "/desk/cases/" + summary.receipt,
+                // The row stands out as the overdue filter finds it (calendar days); the light counts working days.
                 "state": strings["state_\(summary.state)"] ?? summary.state, "overdue": row.isOverdue(at: now),
             ]
         }

@@ -169,3 +169,25 @@ struct DeskInboxTests {
         #expect(history.contains("USING INDEX audit_receipt"), "\(history)")
     }
 }
+
+@Suite("Town desk inbox deadlines")
+struct DeskInboxDeadlineTests {
+    @Test("the due column shows each case's deadline in working days with its light, from its workflow")
+    func lights() async throws {
+        try await withRunningDesk { desk in
+            var feeder = try await CaseFeeder(center: desk.center, station: TestStation("XH03"))
+            try await feeder.store("MZ-GG-01", answers: elderAnswers("张三丰"))  // Wednesday 2026-11-18
+            let accepted = try await feeder.store("MZ-GG-01", answers: elderAnswers("王五"))
+            try await desk.center.transition(receipt: accepted, .accept, staff: "li.na", calendar: WorkingDayCalendar(schedules: []))
+            let (window, _) = try await desk.signIn("li.na")
+            let page = try await desk.request("GET", "/desk/inbox", browser: window).body
+            // The supplement window: 5 working days after receipt; the decision: 20 working days after acceptance.
+            #expect(page.contains(#"<td class="light light-green">2026-11-25 · 剩余 5 个工作日</td>"#), "\(page)")
+            #expect(page.contains(#"<td class="light light-green">2026-12-16 · 剩余 20 个工作日</td>"#))
+            desk.clock.advance(by: 6 * 86_400)  // Tuesday 2026-11-24
+            let (again, _) = try await desk.signIn("li.na")
+            let later = try await desk.request("GET", "/desk/inbox", browser: again).body
+            #expect(later.contains(#"<td class="light light-yellow">2026-11-25 · 剩余 1 个工作日</td>"#), "\(later)")
+        }
+    }
+}
