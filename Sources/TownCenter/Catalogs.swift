@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import GRDB
 import KioskConfig
 import KioskCore
@@ -99,8 +100,16 @@ extension Center {
         return matter
     }
 
-    /// The most recently published catalog, its signature checked.
+    /// The most recently published catalog, its signature checked; read from its bundle once per version.
     public func publishedCatalog() async throws(CenterError) -> Catalog {
+        if let cached = catalogs.catalog(version: try await database.currentCatalogVersion()) { return cached }
+        let catalog = try await loadPublishedCatalog()
+        catalogs.keep(catalog)
+        return catalog
+    }
+
+    /// The most recently published catalog, read from its signed bundle.
+    private func loadPublishedCatalog() async throws(CenterError) -> Catalog {
         guard let bundle = try await database.currentCatalog() else { throw .catalog("no catalog has been published") }
         let files: [(path: String, bytes: Data)]
         do {
@@ -125,4 +134,16 @@ extension Center {
             throw .catalog(error.description)
         }
     }
+}
+
+/// The published catalog as last read: reading it again means verifying its bundle, writing its
+/// files out and parsing them, which a desk page or a workflow step should not pay each time.
+final class CatalogCache: Sendable {
+    private let kept = NIOLockedValueBox<Catalog?>(nil)
+
+    /// The kept catalog when it is `version`.
+    func catalog(version: String) -> Catalog? { kept.withLockedValue { $0?.version == version ? $0 : nil } }
+
+    /// Keeps `catalog`.
+    func keep(_ catalog: Catalog) { kept.withLockedValue { $0 = catalog } }
 }

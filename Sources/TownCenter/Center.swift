@@ -16,6 +16,8 @@ public struct Center: Sendable {
     public let clock: any WallClock
     /// Refused requests not yet written to the database.
     public let refusals = RefusalTally()
+    /// The published catalog as last read, for its version.
+    let catalogs = CatalogCache()
 
     /// The current time in Unix seconds.
     public var now: Int64 { Int64(clock.now().timeIntervalSince1970.rounded(.down)) }

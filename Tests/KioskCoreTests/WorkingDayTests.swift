@@ -60,6 +60,35 @@ import TestSupport
     }
 }
 
+@Suite struct WorkingDayCountTests {
+    @Test("the counted working days equal a day-by-day walk, across holidays, worked weekends and years without a schedule")
+    func countEqualsWalk() {
+        func day(_ text: String) -> CalendarDate { CalendarDate(iso: text)! }
+        let calendar = WorkingDayCalendar(schedules: [
+            HolidaySchedule(
+                year: 2026, holidays: Set((1...7).map { day("2026-10-0\($0)") } + [day("2026-01-01"), day("2026-05-02")]),
+                workingWeekendDays: [day("2026-10-10"), day("2026-09-28"), day("2026-02-14")]),
+            HolidaySchedule(year: 2028, holidays: [day("2028-01-03")], workingWeekendDays: [day("2028-01-08")]),
+        ])
+        var random = SeededGenerator.forTest()
+        let base = day("2025-06-01")
+        for _ in 0..<400 {
+            let start = base.adding(days: Int.random(in: 0...1200, using: &random))
+            let end = start.adding(days: Int.random(in: -3...500, using: &random))
+            var walked = 0
+            var missing: Set<Int> = []
+            var date = start
+            while date < end, let next = date.next {
+                date = next
+                if !calendar.hasSchedule(for: date.year) { missing.insert(date.year) }
+                if calendar.isWorkingDay(date) { walked += 1 }
+            }
+            let counted = calendar.workingDays(after: start, through: end)
+            #expect(counted?.days == walked && counted?.estimatedYears == missing.sorted(), "\(start) → \(end)")
+        }
+    }
+}
+
 @Suite struct ChinaTimeTests {
     // Random instants from 1992 on: Asia/Shanghai kept summer time in 1986–1991, China Standard Time did not.
     @Test("minute text is what a formatter in Asia/Shanghai gives, at the edges and for random instants")

@@ -82,15 +82,22 @@ public struct WorkingDayCalendar: Sendable {
     /// or nil when they are more than twice `maximumSpan` calendar days apart.
     public func workingDays(after start: CalendarDate, through end: CalendarDate) -> WorkingDayCount? {
         guard end.ordinal - start.ordinal <= 2 * Self.maximumSpan else { return nil }
-        var date = start
-        var days = 0
-        var missing: Set<Int> = []
-        while date < end, let next = date.next {
-            date = next
-            if !hasSchedule(for: date.year) { missing.insert(date.year) }
-            if isWorkingDay(date) { days += 1 }
+        guard start < end, let first = start.next else { return WorkingDayCount(days: 0, estimatedYears: []) }
+        // Counted, not walked (a desk page counts many cases over months): the weekdays, then each
+        // year's holidays on weekdays out and its worked weekend days in, as `isWorkingDay` decides.
+        func weekdaysBefore(_ ordinal: Int) -> Int { ordinal / 7 * 5 + min(ordinal % 7, 5) }
+        var days = weekdaysBefore(end.ordinal + 1) - weekdaysBefore(first.ordinal)
+        var missing: [Int] = []
+        for year in first.year...end.year {
+            guard let schedule = schedules[year] else {
+                missing.append(year)
+                continue
+            }
+            func inRange(_ date: CalendarDate) -> Bool { date.year == year && first <= date && date <= end }
+            days += schedule.workingWeekendDays.filter { inRange($0) && $0.weekday.isWeekend }.count
+            days -= schedule.holidays.filter { inRange($0) && !$0.weekday.isWeekend && !schedule.workingWeekendDays.contains($0) }.count
         }
-        return WorkingDayCount(days: days, estimatedYears: missing.sorted())
+        return WorkingDayCount(days: days, estimatedYears: missing)
     }
 }
 
