@@ -8,7 +8,7 @@ packages=(
   libgooglepinyin0-dev cups cups-client cups-bsd cups-filters printer-driver-cups-pdf
   zbar-tools poppler-utils qrencode pango1.0-tools tmux dialog python3 python3-fonttools procps fontconfig
   libxlsxwriter-dev python3-openpyxl libespeak-ng-dev espeak-ng-data sox chromium chromium-driver python3-pip python3-venv
-  libsystemd-dev systemd cage foot kmscon curl openssl
+  libsystemd-dev systemd cage foot kmscon curl openssl wrk
 )
 log=${TMPDIR:-/tmp}/bianmin-install-deps.log
 missing=()
