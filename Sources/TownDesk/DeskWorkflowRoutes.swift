@@ -71,16 +71,21 @@ extension DeskRoutes {
         return values
     }
 
+    /// The signed-in window, approver or department account working on the path's case; nil without
+    /// a session, forbidden for the other roles.
+    func caseWorker(_ context: DeskContext) throws -> (session: DeskSession, role: StaffRole, staff: String, receipt: String)? {
+        guard let session = signedIn(context), let role = session.role, let staff = session.staff else { return nil }
+        guard [.window, .approver, .department].contains(role), let receipt = context.parameters.get("receipt") else {
+            throw HTTPError(.forbidden)
+        }
+        return (session, role, staff, receipt)
+    }
+
     /// Takes one workflow step on a case (window, approver, or a department on its county unit's
     /// result; CSRF checked); a step the workflow refuses shows the case page with why.
     func step(_ request: Request, _ context: DeskContext) async throws -> Response {
         let fields = try await form(request, context)
-        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
-            return Response.redirect(to: "/desk/login", type: .normal)
-        }
-        guard [.window, .approver, .department].contains(role), let receipt = context.parameters.get("receipt") else {
-            throw HTTPError(.forbidden)
-        }
+        guard let (session, _, staff, receipt) = try caseWorker(context) else { return Response.redirect(to: "/desk/login", type: .normal) }
         guard let action = Self.action(fields) else { throw HTTPError(.badRequest) }
         do {
             try await center.transition(receipt: receipt, action, staff: staff, calendar: calendar)
@@ -97,12 +102,7 @@ extension DeskRoutes {
     /// with the CUPS job; the case page says which number went to which queue, or why not.
     func printNotice(_ request: Request, _ context: DeskContext) async throws -> Response {
         let fields = try await form(request, context)
-        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
-            return Response.redirect(to: "/desk/login", type: .normal)
-        }
-        guard [.window, .approver, .department].contains(role), let receipt = context.parameters.get("receipt") else {
-            throw HTTPError(.forbidden)
-        }
+        guard let (session, role, staff, receipt) = try caseWorker(context) else { return Response.redirect(to: "/desk/login", type: .normal) }
         guard let noticeIssuer, let formPrinter else { throw HTTPError(.notFound) }
         guard let kind = fields["kind"].flatMap(NoticeKind.init(rawValue:)) else { throw HTTPError(.badRequest) }
         let stored = try await storedCase(receipt)

@@ -33,31 +33,19 @@ struct ReportCommand: ParsableCommand {
             guard let language = KioskLanguage(rawValue: language) else { throw ValidationError("--language must be zh-Hans or en") }
             let center = try center.open()
             let report = try await reporting { () async throws(CenterError) in try await center.report(from: from, through: through) }
-            do {
+            let catalog = try await reporting { () async throws(CenterError) in try await center.publishedCatalog() }
+            try writing(out) {
                 switch format {
                 case .json:
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                     try encoder.encode(ReportJSON(report)).write(to: URL(fileURLWithPath: out), options: .atomic)
                 case .xlsx:
-                    let catalog = try await reporting { () async throws(CenterError) in try await center.publishedCatalog() }
                     let sheets = try ReportExport.sheets(
                         report, language: language, templates: DeskConfiguration.templatesDirectory(explicit: templates)
                     ) { catalog.matter($0)?.name.text(language) }
                     try XLSX.write(sheets, to: out)
                 }
-            } catch let error as DeskError {
-                printError(error.description)
-                throw ExitCode(66)
-            } catch let error as SpreadsheetError {
-                printError("\(out): \(error)")
-                throw ExitCode(74)
-            } catch let error as EncodingError {
-                printError("\(out): \(error)")
-                throw ExitCode(70)
-            } catch {
-                printError("\(out): \(error.localizedDescription)")
-                throw ExitCode(74)
             }
             print("\(out): \(report.total.received) cases received \(from) – \(through)")
         }
@@ -127,19 +115,30 @@ extension ReportCommand {
                     before: ChinaTime.startOfDay(last.adding(days: 1)), limit: 1_000_000)
             }.reversed()
             let catalog = try await reporting { () async throws(CenterError) in try await center.publishedCatalog() }
-            do {
+            try writing(out) {
                 try ResultsExport.write(
                     Array(notifications), format: format, to: out, language: language,
                     templates: DeskConfiguration.templatesDirectory(explicit: templates)) { catalog.matter($0)?.name.text(language) }
-            } catch let error as DeskError {
-                printError(error.description)
-                throw ExitCode(66)
-            } catch {
-                printError("\(out): \(error)")
-                throw ExitCode(74)
             }
             print("\(out): \(notifications.count) results of \(department.rawValue) \(first) – \(last)")
         }
+    }
+}
+
+/// Runs `body`, which writes `out`: missing string tables exit 66, a value JSON cannot hold 70, and a
+/// file that cannot be written 74, each with a message.
+func writing(_ out: String, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as DeskError {
+        printError(error.description)
+        throw ExitCode(66)
+    } catch let error as EncodingError {
+        printError("\(out): \(error)")
+        throw ExitCode(70)
+    } catch {
+        printError("\(out): \(error)")
+        throw ExitCode(74)
     }
 }
 

@@ -12,21 +12,7 @@ struct DeskBrowserTests {
             "chromium-driver is missing: run scripts/install-deps.sh as root")
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
-        let config = directory.appendingPathComponent("kiosk-config")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("kiosk-config"), to: config)
-        let common = ["--config", config.path, "--data", directory.appendingPathComponent("kiosk").path]
-
-        #expect(try run("kiosk", ["init"] + common).status == 0)
-        let enrolled = try run("kiosk", ["enroll", "--center", center.url, "--token", try center.token(for: "XH03")] + common)
-        try #require(enrolled.status == 0, "\(enrolled.stderr)")
-        let example = try run("kiosk", ["answers", "example", "--matter", "MZ-GG-01"] + common)
-        let answers = directory.appendingPathComponent("answers.json")
-        try Data(example.stdout.utf8).write(to: answers)
-        let submitted = try run("kiosk", ["submit", "--matter", "MZ-GG-01", "--answers", answers.path] + common)
-        try #require(submitted.status == 0, "\(submitted.stderr)")
-        let receipt = String(submitted.stdout.split(separator: "\n")[0].dropFirst("receipt ".count))
-        #expect(try run("kiosk", ["forward", "--once"] + common).status == 0)
+        let (center, common, receipt) = try forwardedCase(in: directory)
 
         let password = "柳树湾-窗口-2026\n"
         let added = try run(

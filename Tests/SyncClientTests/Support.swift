@@ -60,6 +60,27 @@ final class CenterProcess: Sendable {
     func open() throws -> Center { try Center.open(dataDirectory: data) }
 }
 
+/// A center process and a kiosk in `directory` (the repository's demo config) enrolled with it, which
+/// submitted one example 80岁以上老年人高龄津贴 application (MZ-GG-01) and forwarded it: the center, the
+/// kiosk commands' common arguments and the receipt number.
+func forwardedCase(in directory: URL) throws -> (center: CenterProcess, common: [String], receipt: String) {
+    let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
+    let config = directory.appendingPathComponent("kiosk-config")
+    try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("kiosk-config"), to: config)
+    let common = ["--config", config.path, "--data", directory.appendingPathComponent("kiosk").path]
+    guard try run("kiosk", ["init"] + common).status == 0 else { throw Failure("kiosk init failed") }
+    let enrolled = try run("kiosk", ["enroll", "--center", center.url, "--token", try center.token(for: "XH03")] + common)
+    guard enrolled.status == 0 else { throw Failure("kiosk enroll failed: \(enrolled.stderr)") }
+    let example = try run("kiosk", ["answers", "example", "--matter", "MZ-GG-01"] + common)
+    let answers = directory.appendingPathComponent("answers.json")
+    try Data(example.stdout.utf8).write(to: answers)
+    let submitted = try run("kiosk", ["submit", "--matter", "MZ-GG-01", "--answers", answers.path] + common)
+    guard submitted.status == 0 else { throw Failure("kiosk submit failed: \(submitted.stderr)") }
+    let receipt = String(submitted.stdout.split(separator: "\n")[0].dropFirst("receipt ".count))
+    guard try run("kiosk", ["forward", "--once"] + common).status == 0 else { throw Failure("kiosk forward failed") }
+    return (center, common, receipt)
+}
+
 /// A test failure with a message.
 struct Failure: Error, CustomStringConvertible {
     let description: String

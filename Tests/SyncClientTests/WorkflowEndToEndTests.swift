@@ -11,10 +11,7 @@ struct WorkflowEndToEndTests {
     func wholeCase() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
-        let config = directory.appendingPathComponent("kiosk-config")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("kiosk-config"), to: config)
-        let common = ["--config", config.path, "--data", directory.appendingPathComponent("kiosk").path]
+        let (center, common, receipt) = try forwardedCase(in: directory)
         let password = "柳树湾-窗口-2026\n"
         for (id, role, department) in [("li.na", "window", nil), ("mz.wang", "department", "民政局")] as [(String, String, String?)] {
             let added = try run(
@@ -24,16 +21,6 @@ struct WorkflowEndToEndTests {
             try #require(added.status == 0, "\(added.stderr)")
         }
 
-        #expect(try run("kiosk", ["init"] + common).status == 0)
-        let enrolled = try run("kiosk", ["enroll", "--center", center.url, "--token", try center.token(for: "XH03")] + common)
-        try #require(enrolled.status == 0, "\(enrolled.stderr)")
-        let example = try run("kiosk", ["answers", "example", "--matter", "MZ-GG-01"] + common)
-        let answers = directory.appendingPathComponent("answers.json")
-        try Data(example.stdout.utf8).write(to: answers)
-        let submitted = try run("kiosk", ["submit", "--matter", "MZ-GG-01", "--answers", answers.path] + common)
-        try #require(submitted.status == 0, "\(submitted.stderr)")
-        let receipt = String(submitted.stdout.split(separator: "\n")[0].dropFirst("receipt ".count))
-        #expect(try run("kiosk", ["forward", "--once"] + common).status == 0)
         func progress() throws -> [String: Any]? {
             #expect(try run("kiosk", ["forward", "--once"] + common).status == 0)
             let shown = try run("kiosk", ["queue", "show", receipt, "--json"] + common)
