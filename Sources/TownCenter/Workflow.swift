@@ -126,7 +126,7 @@ extension CenterDatabase {
     static func caseFile(_ row: Row, receivedAt: Int64, department: Department, timeLimitDays: Int) -> CaseFile {
         func day(_ column: String) -> CalendarDate? { (row[column] as String?).flatMap(CalendarDate.init(iso:)) }
         var file = CaseFile(
-            department: department, timeLimitDays: timeLimitDays, receivedOn: CalendarDate(Date(timeIntervalSince1970: TimeInterval(receivedAt))))
+            department: department, timeLimitDays: timeLimitDays, receivedOn: ChinaTime.day(receivedAt))
         file.state = (row["workflow_state"] as String?).flatMap(CaseState.init(rawValue:)) ?? .received
         file.resubmittedOn = day("resubmitted_on")
         file.supplementRequestedOn = day("supplement_requested_on")
@@ -192,7 +192,7 @@ extension CenterDatabase {
                     Self.caseFile($0, receivedAt: item.receivedAt, department: item.matter.department, timeLimitDays: item.matter.timeLimitDays)
                 } ?? CaseFile(
                     department: item.matter.department, timeLimitDays: item.matter.timeLimitDays,
-                    receivedOn: CalendarDate(Date(timeIntervalSince1970: TimeInterval(item.receivedAt))))
+                    receivedOn: ChinaTime.day(item.receivedAt))
                 file.suspensions = suspended[key] ?? []
                 files[item.uuid] = file
             }
@@ -314,7 +314,7 @@ extension Center {
         let actor = CaseActor(id: account.id, role: account.role, department: account.department)
         let matter = try await publishedMatter(try await database.submission(receipt: receipt).summary.matter)
         let now = self.now
-        let today = CalendarDate(Date(timeIntervalSince1970: TimeInterval(now)))
+        let today = ChinaTime.day(now)
         return try await database.write { db in
             var record = try CenterDatabase.workflowRecord(
                 receipt: receipt, department: matter.department, timeLimitDays: matter.timeLimitDays, in: db)

@@ -20,9 +20,9 @@ extension DeskRoutes {
         let notifications = try await center.database.notifications(department: department, unsignedOnly: unsignedOnly, limit: 200)
         let language = session.language
         let strings = pages.words(language)
-        let today = CalendarDate(Date(timeIntervalSince1970: TimeInterval(now)))
+        let today = ChinaTime.day(now)
         let rows = notifications.map { notification -> [String: Any] in
-            let created = CalendarDate(Date(timeIntervalSince1970: TimeInterval(notification.createdAt)))
+            let created = ChinaTime.day(notification.createdAt)
             let waited = calendar.workingDays(after: created, through: today)?.days ?? 0
             let detail = notification.event == .delivered
                 ? notification.detail.map { strings["delivery_\($0)"] ?? $0 } ?? "" : notification.detail ?? ""

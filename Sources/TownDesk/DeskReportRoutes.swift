@@ -20,7 +20,7 @@ extension DeskRoutes {
     /// department account sees its department's matters only.
     func report(_ request: Request, _ context: DeskContext) async throws -> (session: DeskSession, period: String, report: CaseReport)? {
         guard let session = try session(context, roles: Set(StaffRole.allCases)) else { return nil }
-        let today = CalendarDate(Date(timeIntervalSince1970: TimeInterval(now)))
+        let today = ChinaTime.day(now)
         let text = request.uri.queryParameters.get("period").map { String($0) } ?? String(format: "%04d-%02d", today.year, today.month)
         guard text.count <= 7, let (from, through) = Self.period(text) else { throw HTTPError(.badRequest) }
         let report = try await center.report(from: from, through: through, department: session.role == .department ? session.department : nil)

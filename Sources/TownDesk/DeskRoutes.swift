@@ -233,7 +233,7 @@ struct DeskRoutes: Sendable {
         let files = try await center.database.caseFiles(page.rows.compactMap { row in
             matters[row.summary.matter].map { (row.summary.uuid, row.summary.receivedAt, $0) }
         })
-        let today = CalendarDate(Date(timeIntervalSince1970: TimeInterval(now)))
+        let today = ChinaTime.day(now)
         let shown = page.rows.map { row -> [String: Any] in
             let summary = row.summary
             let deadline = files[summary.uuid].flatMap { CaseWorkflow.deadline(of: $0, on: today, calendar: calendar) }

@@ -17,7 +17,7 @@ extension DeskRoutes {
     {
         let record = try await center.workflow(receipt: receipt)
         let file = record.file
-        let today = CalendarDate(Date(timeIntervalSince1970: TimeInterval(now)))
+        let today = ChinaTime.day(now)
         let publicService = matter?.category == .publicService
         func state(_ state: CaseState) -> String {
             let key = "workflow_state_\(state.rawValue)"

@@ -93,7 +93,7 @@ public struct NoticeIssuer: Sendable {
         } catch {
             throw .unreadable("the opened answers of \(receipt) are not readable: \(error.message)")
         }
-        let today = CalendarDate(Date(timeIntervalSince1970: TimeInterval(center.now)))
+        let today = ChinaTime.day(center.now)
         let deadline = CaseWorkflow.deadline(of: record.file, on: today, calendar: calendar)
         let issued: IssuedNotice
         do {

@@ -180,7 +180,7 @@ extension SubmissionsCommand {
             let center = try options.open()
             let (_, workingDays) = try calendar.load()
             let record = try await reporting { () async throws(CenterError) in try await center.workflow(receipt: receipt) }
-            let today = CalendarDate(Date(timeIntervalSince1970: TimeInterval(center.now)))
+            let today = ChinaTime.day(center.now)
             let deadline = CaseWorkflow.deadline(of: record.file, on: today, calendar: workingDays)
             let output = Output(
                 receipt: receipt, state: record.file.state, due: deadline?.due.description, deadline: deadline?.kind.rawValue,

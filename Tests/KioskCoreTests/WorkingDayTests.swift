@@ -91,7 +91,7 @@ import TestSupport
 
 @Suite struct ChinaTimeTests {
     // Random instants from 1992 on: Asia/Shanghai kept summer time in 1986–1991, China Standard Time did not.
-    @Test("minute text is what a formatter in Asia/Shanghai gives, at the edges and for random instants")
+    @Test("minute text and day are what a formatter and a calendar in Asia/Shanghai give, at the edges and for random instants")
     func matchesAFormatter() {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -102,6 +102,10 @@ import TestSupport
         for seconds in edges + (0..<2000).map({ _ in Int64.random(in: 694_224_000...4_102_444_799, using: &random) }) {
             #expect(ChinaTime.minuteText(seconds) == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))), "\(seconds)")
         }
+        for seconds in edges + (0..<500).map({ _ in Int64.random(in: 694_224_000...4_102_444_799, using: &random) }) {
+            #expect(ChinaTime.day(seconds) == CalendarDate(Date(timeIntervalSince1970: TimeInterval(seconds))), "\(seconds)")
+        }
+        #expect(ChinaTime.day(-5) == CalendarDate(year: 1970, month: 1, day: 1) && ChinaTime.day(.max) == CalendarDate(year: 2100, month: 1, day: 1))
         #expect(ChinaTime.minuteText(-1) == "-1")
         #expect(ChinaTime.minuteText(.max) == String(Int64.max))
     }
