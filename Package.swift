@@ -50,6 +50,9 @@ let package = Package(
             name: "CEspeakNG", path: "Sources/C/CEspeakNG", pkgConfig: "espeak-ng",
             providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(
+            name: "CAlsa", path: "Sources/C/CAlsa", pkgConfig: "alsa",
+            providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(
             name: "CSystemd", path: "Sources/C/CSystemd", pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/C/CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -133,7 +136,8 @@ let package = Package(
         .target(name: "QRCode", dependencies: ["CQRencode"], swiftSettings: swiftSettings),
         .target(name: "Documents", dependencies: ["CPangoCairo", "QRCode"], swiftSettings: swiftSettings),
         .target(name: "Spreadsheets", dependencies: ["CXlsxwriter", "FileSystem", "KioskCore"], swiftSettings: swiftSettings),
-        .target(name: "Speech", dependencies: ["CEspeakNG"], swiftSettings: swiftSettings),
+        // Spoken prompts: espeak-ng synthesis streamed into ALSA.
+        .target(name: "Speech", dependencies: ["CEspeakNG", "CAlsa"], swiftSettings: swiftSettings),
         // Readiness, watchdog and stopping told to systemd (sd_notify through libsystemd).
         .target(
             name: "ServiceManager",
@@ -159,14 +163,14 @@ let package = Package(
         // The kiosk's effect runtime: the only place where the screen layer meets the store, printing and sync.
         .target(
             name: "KioskRuntime",
-            dependencies: ["KioskCore", "KioskStore", "KioskReceipts", "KioskUI", "QRCode", "Terminal", "Executors"],
+            dependencies: ["KioskCore", "KioskStore", "KioskReceipts", "KioskUI", "QRCode", "Terminal", "Executors", "Speech"],
             swiftSettings: swiftSettings),
 
         // MARK: Executables (thin)
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient", "KioskUI", "KioskRuntime", "Terminal", "Pinyin", "Backups", "ServiceManager", "Printing", "Executors", "SyncProtocol",
+                "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "KioskReceipts", "SyncClient", "KioskUI", "KioskRuntime", "Terminal", "Pinyin", "Backups", "ServiceManager", "Printing", "Executors", "SyncProtocol", "Speech",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -186,7 +190,7 @@ let package = Package(
             name: "bianmin-bench",
             dependencies: [
                 "KioskCore", "KioskConfig", "KioskSecurity", "KioskStore", "SyncClient", "SyncProtocol", "TownCenter",
-                "KioskReceipts", "Documents", "QRCode", "KioskUI", "KioskRuntime", "Terminal", "TownDesk", "Spreadsheets",
+                "KioskReceipts", "Documents", "QRCode", "KioskUI", "KioskRuntime", "Terminal", "TownDesk", "Spreadsheets", "Speech",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -7,7 +7,7 @@ packages=(
   pkg-config zlib1g-dev libsqlite3-dev libqrencode-dev libcups2-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
   libgooglepinyin0-dev cups cups-client cups-bsd cups-filters printer-driver-cups-pdf
   zbar-tools poppler-utils qrencode pango1.0-tools tmux dialog python3 python3-fonttools procps fontconfig
-  libxlsxwriter-dev python3-openpyxl libespeak-ng-dev espeak-ng-data sox chromium chromium-driver python3-pip python3-venv
+  libxlsxwriter-dev python3-openpyxl libespeak-ng-dev espeak-ng-data espeak-ng libasound2-dev alsa-utils sox chromium chromium-driver python3-pip python3-venv
   libsystemd-dev systemd cage foot kmscon curl openssl wrk
 )
 log=${TMPDIR:-/tmp}/bianmin-install-deps.log

@@ -56,7 +56,7 @@ public enum ConfigurationLoader {
         guard let text = CatalogLoader.readText(url, diagnostics: diagnostics), let node = diagnostics.compose(text, path: path),
             let r = MappingReader(node, path: path, diagnostics: diagnostics, what: "kiosk.yaml")
         else { return nil }
-        r.rejectUnknownKeys(allowed: ["station", "data_dir", "town_center", "printers", "locale", "idle_timeout_seconds", "retention_days"])
+        r.rejectUnknownKeys(allowed: ["station", "data_dir", "town_center", "printers", "locale", "idle_timeout_seconds", "retention_days", "voice"])
         let before = diagnostics.issues.count
 
         var station: StationConfig.Station?
@@ -99,10 +99,18 @@ public enum ConfigurationLoader {
         }
         let idle = r.int("idle_timeout_seconds", required: false, range: 15...3600) ?? 120
         let retention = r.int("retention_days", required: false, range: 1...3650) ?? 90
+        var voice = VoiceSettings()
+        if let node = r.optional("voice"), let v = MappingReader(node, path: path, diagnostics: diagnostics, what: "'voice'") {
+            v.rejectUnknownKeys(allowed: ["enabled", "volume", "rate", "device"])
+            voice.enabled = v.bool("enabled", required: false) ?? voice.enabled
+            voice.volume = v.int("volume", required: false, range: 0...200) ?? voice.volume
+            voice.rate = v.int("rate", required: false, range: 80...450) ?? voice.rate
+            voice.device = v.string("device", required: false) ?? voice.device
+        }
         guard diagnostics.issues.count == before, let station, let dataDir, let centerURL else { return nil }
         return StationConfig(
             station: station, dataDirectory: dataDir, townCenterURL: centerURL, centerPublicKeyPath: centerKey,
-            formsPrinter: forms, receiptsPrinter: receipts, language: language, idleTimeoutSeconds: idle, retentionDays: retention)
+            formsPrinter: forms, receiptsPrinter: receipts, language: language, idleTimeoutSeconds: idle, retentionDays: retention, voice: voice)
     }
 
     static func resolve(_ path: String, against directory: URL) -> String {

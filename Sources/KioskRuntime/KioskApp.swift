@@ -4,6 +4,7 @@ import KioskCore
 import KioskStore
 import KioskUI
 import QRCode
+import Speech
 import Terminal
 
 /// Prints receipts, application forms and service guides (`CupsPrinter` on the station's CUPS queues).
@@ -53,10 +54,12 @@ public struct KioskApp: Sendable {
     public let sync: any QueueSyncing
     /// The time events carry.
     public let clock: any WallClock
+    /// Says the screens' prompts (nil: the kiosk is silent).
+    public let voice: VoicePlayer?
 
     public init(
         environment: KioskEnvironment, submitter: Submitter, assistants: Assistants, printer: any KioskPrinting = NoPrinter(),
-        sync: any QueueSyncing = NoSync(), clock: any WallClock = SystemClock()
+        sync: any QueueSyncing = NoSync(), clock: any WallClock = SystemClock(), voice: VoicePlayer? = nil
     ) {
         self.environment = environment
         self.submitter = submitter
@@ -64,6 +67,7 @@ public struct KioskApp: Sendable {
         self.printer = printer
         self.sync = sync
         self.clock = clock
+        self.voice = voice
     }
 
     /// Runs the kiosk on `session` until the terminal goes away, a termination signal arrives or the
@@ -89,9 +93,12 @@ public struct KioskApp: Sendable {
             let (width, height) = session.size
             state.layout = Layout(width: width, height: height)
             session.draw(KioskView.render(state))
+            for effect in state.openingEffects { speak(effect) }
             for await event in events {
                 guard let event else { break }
                 for effect in state.handle(event) {
+                    // Speech only hands the text to the voice's own thread: done here, it never waits for a task.
+                    if speak(effect) { continue }
                     let executor = BlockingWorkExecutor(label: "bianmin.kiosk.effect")
                     group.addTask(executorPreference: executor) {
                         if let result = await perform(effect) { sink.yield(result) }
@@ -105,10 +112,24 @@ public struct KioskApp: Sendable {
         }
     }
 
+    /// Performs a speech effect (false: `effect` is another kind); returns at once.
+    @discardableResult
+    public func speak(_ effect: Effect) -> Bool {
+        switch effect {
+        case .speak(let utterance): voice?.say(utterance.text, voice: utterance.language == .en ? .english : .mandarin)
+        case .silence: voice?.stop()
+        default: return false
+        }
+        return true
+    }
+
     /// Performs one effect and returns the event that reports its outcome (nil: nothing to report).
     public func perform(_ effect: Effect) async -> KioskEvent? {
         let now = clock.now()
         switch effect {
+        case .speak, .silence:
+            speak(effect)
+            return nil
         case .submit(let code, let answers, let channel):
             guard let matter = environment.catalog.matter(code) else {
                 return .submitted(.failure(.reason(.unknownMatter)))

@@ -118,4 +118,8 @@ public enum Effect: Sendable, Equatable {
     case loadQueue
     /// Forward the queue to the town center now.
     case syncNow
+    /// Say this aloud, stopping whatever is being said.
+    case speak(Utterance)
+    /// Stop what is being said.
+    case silence
 }

@@ -24,11 +24,14 @@ public struct KioskState: Sendable {
     public var pending = 0
     /// The terminal's size.
     public var layout = Layout(width: 80, height: 24)
+    /// Whether screens speak their prompts (the station's default; F5 turns it on and off).
+    public var voiceOn: Bool
 
     /// The start state at `now`.
     public init(environment: KioskEnvironment, now: Date) {
         self.environment = environment
         language = environment.station.language
+        voiceOn = environment.station.voice.enabled
         self.now = now
         lastInput = now
     }

@@ -16,9 +16,17 @@ extension KioskState {
     /// Switches between Chinese and English on any screen.
     public static let languageKey = KeyEvent.function(3)
 
-    /// Applies one event in place; returns the effects to perform.
+    /// Applies one event in place; returns the effects to perform, what is to be said last.
     @discardableResult
     public mutating func handle(_ event: KioskEvent) -> [Effect] {
+        let before = spokenScreen
+        let effects = apply(event)
+        // The repeat and voice keys say what they mean themselves.
+        if case .key(let key) = event, key == Self.repeatKey || key == Self.voiceKey { return effects }
+        return effects + speech(from: before, after: event)
+    }
+
+    private mutating func apply(_ event: KioskEvent) -> [Effect] {
         switch event {
         case .tick(let date):
             now = date
@@ -45,6 +53,7 @@ extension KioskState {
                 language = language == .zhHans ? .en : .zhHans
                 return []
             }
+            if let effects = voiceKeyEffects(key) { return effects }
             return handleKey(key)
         default:
             pending = max(0, pending - 1)
@@ -147,9 +156,9 @@ extension KioskState {
 
     /// Back to the start screen: everything entered is dropped; the assistant stays logged in.
     mutating func goHome() {
-        let kept = (assistant, language, layout)
+        let kept = (assistant, language, layout, voiceOn)
         self = KioskState(environment: environment, now: now)
-        (assistant, language, layout) = kept
+        (assistant, language, layout, voiceOn) = kept
     }
 
     mutating func show(error: String) {

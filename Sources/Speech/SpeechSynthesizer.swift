@@ -9,6 +9,25 @@ public enum SpeechVoice: String, Sendable, CaseIterable {
     case english = "en"
 }
 
+extension SpeechVoice {
+    /// `text` cut into the runs each voice says: English text keeps Chinese names (a department, a
+    /// catalog entry with no English) in the Mandarin voice, which can say them; Mandarin says it all.
+    func runs(of text: String) -> [(String, SpeechVoice)] {
+        guard self == .english else { return [(text, self)] }
+        var runs: [(String, SpeechVoice)] = []
+        for character in text {
+            let han = character.unicodeScalars.contains { $0.properties.isIdeographic }
+            let voice: SpeechVoice = han ? .mandarin : (runs.last?.1 == .mandarin && !character.isLetter && !character.isNumber ? .mandarin : .english)
+            if let last = runs.indices.last, runs[last].1 == voice {
+                runs[last].0.append(character)
+            } else {
+                runs.append((String(character), voice))
+            }
+        }
+        return runs
+    }
+}
+
 /// Mono 16-bit audio.
 public struct SpeechAudio: Sendable, Equatable {
     /// The samples.
@@ -62,11 +81,13 @@ public enum SpeechError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Collects one synthesis's samples; the C callback finds it through the events' user data.
+/// Receives one synthesis's samples; the C callback finds it through the events' user data.
 private final class SampleSink: @unchecked Sendable {
-    var samples: [Int16] = []
+    /// Takes each chunk as it is made; false stops the synthesis.
+    let take: (UnsafeBufferPointer<Int16>) -> Bool
     private let lock = NSLock()
     private var stopped = false
+    init(take: @escaping (UnsafeBufferPointer<Int16>) -> Bool) { self.take = take }
     var isCancelled: Bool { lock.withLock { stopped } }
     func cancel() { lock.withLock { stopped = true } }
 }
@@ -88,7 +109,9 @@ public final class SpeechSynthesizer: @unchecked Sendable {
         queue.sync {
             espeak_SetSynthCallback { samples, count, events in
                 guard let sink = events?.pointee.user_data.map({ Unmanaged<SampleSink>.fromOpaque($0).takeUnretainedValue() }) else { return 0 }
-                if let samples, count > 0 { sink.samples.append(contentsOf: UnsafeBufferPointer(start: samples, count: Int(count))) }
+                if let samples, count > 0, !sink.isCancelled, !sink.take(UnsafeBufferPointer(start: samples, count: Int(count))) {
+                    sink.cancel()
+                }
                 return sink.isCancelled ? 1 : 0
             }
         }
@@ -97,36 +120,61 @@ public final class SpeechSynthesizer: @unchecked Sendable {
     /// Speaks `text` in `voice`: `rate` in words per minute (80–450), `volume` 0–200 (100 is normal).
     /// A call to `cancel()` meanwhile stops it with `.cancelled`.
     public func synthesize(_ text: String, voice: SpeechVoice, rate: Int = 150, volume: Int = 100) async throws(SpeechError) -> SpeechAudio {
-        let sink = SampleSink()
+        let collected = SampleBuffer()
+        let sink = SampleSink { chunk in
+            collected.samples.append(contentsOf: chunk)
+            return true
+        }
+        let result: Result<Void, SpeechError> = await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: self.render(text, voice: voice, rate: rate, volume: volume, sink: sink)) }
+        }
+        try result.get()
+        return SpeechAudio(samples: collected.samples, sampleRate: sampleRate)
+    }
+
+    /// Speaks `text`, handing each chunk of samples to `take` as soon as it is made (false from `take`
+    /// stops); returns when the text is spoken. Blocks: call it from a thread of its own, never from
+    /// Swift's cooperative pool. `cancel()` stops it with `.cancelled`.
+    public func stream(
+        _ text: String, voice: SpeechVoice, rate: Int = 150, volume: Int = 100, to take: @escaping (UnsafeBufferPointer<Int16>) -> Bool
+    ) throws(SpeechError) {
+        let sink = SampleSink(take: take)
+        try queue.sync { render(text, voice: voice, rate: rate, volume: volume, sink: sink) }.get()
+    }
+
+    /// Runs one synthesis on the queue.
+    private func render(_ text: String, voice: SpeechVoice, rate: Int, volume: Int, sink: SampleSink) -> Result<Void, SpeechError> {
+        dispatchPrecondition(condition: .onQueue(queue))
         lock.withLock {
             current?.cancel()
             current = sink
         }
-        let sampleRate = sampleRate
-        let result: Result<SpeechAudio, SpeechError> = await withCheckedContinuation { continuation in
-            queue.async {
-                guard !sink.isCancelled else { return continuation.resume(returning: .failure(.cancelled)) }
-                guard espeak_SetVoiceByName(voice.rawValue) == EE_OK else { return continuation.resume(returning: .failure(.noVoice(voice))) }
-                espeak_SetParameter(espeakRATE, Int32(min(max(rate, 80), 450)), 0)
-                espeak_SetParameter(espeakVOLUME, Int32(min(max(volume, 0), 200)), 0)
-                let bytes = Array(text.utf8) + [0]
-                let status = withExtendedLifetime(sink) {
-                    espeak_Synth(bytes, bytes.count, 0, POS_CHARACTER, 0, UInt32(espeakCHARS_UTF8), nil, Unmanaged.passUnretained(sink).toOpaque())
-                }
-                if sink.isCancelled { return continuation.resume(returning: .failure(.cancelled)) }
-                guard status == EE_OK else { return continuation.resume(returning: .failure(.synthesisFailed)) }
-                continuation.resume(returning: .success(SpeechAudio(samples: sink.samples, sampleRate: sampleRate)))
+        defer { lock.withLock { if current === sink { current = nil } } }
+        for (run, runVoice) in voice.runs(of: text) {
+            guard !sink.isCancelled else { return .failure(.cancelled) }
+            guard espeak_SetVoiceByName(runVoice.rawValue) == EE_OK else { return .failure(.noVoice(runVoice)) }
+            espeak_SetParameter(espeakRATE, Int32(min(max(rate, 80), 450)), 0)
+            espeak_SetParameter(espeakVOLUME, Int32(min(max(volume, 0), 200)), 0)
+            let bytes = Array(run.utf8) + [0]
+            let status = withExtendedLifetime(sink) {
+                espeak_Synth(bytes, bytes.count, 0, POS_CHARACTER, 0, UInt32(espeakCHARS_UTF8), nil, Unmanaged.passUnretained(sink).toOpaque())
             }
+            if sink.isCancelled { return .failure(.cancelled) }
+            guard status == EE_OK else { return .failure(.synthesisFailed) }
         }
-        lock.withLock { if current === sink { current = nil } }
-        return try result.get()
+        return .success(())
     }
 
-    /// Whether a `synthesize` call is under way.
+    /// Whether a synthesis is under way.
     public var isSpeaking: Bool { lock.withLock { current != nil } }
 
     /// Stops the speech being made, at once (a key was pressed).
     public func cancel() {
         lock.withLock { current?.cancel() }
     }
+}
+
+/// The samples of one synthesis, filled on the synthesizer's thread and read after it finished.
+private final class SampleBuffer: @unchecked Sendable {
+    var samples: [Int16] = []
 }

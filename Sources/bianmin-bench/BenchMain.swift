@@ -17,10 +17,10 @@ struct BenchMain {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.contains("--help") {
             print("""
-                usage: bianmin-bench [queue] [receipts] [ui] [sync] [desk] [report] [--dir DIR] [--submissions N] [--queue-size N]
+                usage: bianmin-bench [queue] [receipts] [ui] [sync] [desk] [report] [voice] [--dir DIR] [--submissions N] [--queue-size N]
                                      [--receipts N] [--frames N] [--backlog N] [--stations N] [--per-station N]
                                      [--ingest-rounds N] [--keys N] [--cases N] [--seconds N] [--connections N]
-                                     [--report-cases N]
+                                     [--report-cases N] [--voice-rounds N]
                 Benchmarks Bianmin and prints each figure beside its baseline (same run, same machine).
                   queue   submit latency vs write+fdatasync; queue list/stats over a large queue
                   receipts  receipt PDF + QR in process vs qrencode + pango-view
@@ -32,13 +32,15 @@ struct BenchMain {
                   desk    wrk against a signed-in inbox page and a case page with --cases cases (default 100000),
                           --connections (default 16) for --seconds (default 10) each, vs a fixed Hummingbird page
                   report  the yearly report over --report-cases cases (default 1000000) vs a plain COUNT(*) GROUP BY
+                  voice   keypress to the first audio sample of the next screen's prompt (4 keys x --voice-rounds,
+                          default 25) vs espeak-ng -v cmn --stdout for the same texts
                   --dir   where to put scratch files (default: the current directory)
                 Run it from the repository root: it reads kiosk-config/ (or /etc/bianmin/kiosk).
                 """)
             return
         }
         func value(_ flag: String) -> String? { arguments.firstIndex(of: flag).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil } }
-        let sections = arguments.filter { !$0.hasPrefix("--") && !Set(["--dir", "--submissions", "--queue-size", "--receipts", "--frames", "--backlog", "--stations", "--per-station", "--ingest-rounds", "--keys", "--cases", "--seconds", "--connections", "--report-cases"].compactMap(value)).contains($0) }
+        let sections = arguments.filter { !$0.hasPrefix("--") && !Set(["--dir", "--submissions", "--queue-size", "--receipts", "--frames", "--backlog", "--stations", "--per-station", "--ingest-rounds", "--keys", "--cases", "--seconds", "--connections", "--report-cases", "--voice-rounds"].compactMap(value)).contains($0) }
         let directory = value("--dir") ?? FileManager.default.currentDirectoryPath
         let configuration = try ConfigurationLoader.load(directory: ConfigurationLoader.locate(nil))
         if sections.isEmpty || sections.contains("queue") {
@@ -66,6 +68,9 @@ struct BenchMain {
         }
         if sections.isEmpty || sections.contains("report") {
             try await ReportBenchmarks.run(directory: directory, cases: max(1, Int(value("--report-cases") ?? "") ?? 1_000_000), rounds: 3)
+        }
+        if sections.isEmpty || sections.contains("voice") {
+            try VoiceBenchmarks.run(configuration: configuration, rounds: max(1, Int(value("--voice-rounds") ?? "") ?? 25))
         }
     }
 }

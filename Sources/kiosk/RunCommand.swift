@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import KioskConfig
 import KioskCore
 import KioskStore
@@ -8,6 +9,7 @@ import KioskUI
 import SyncClient
 import Pinyin
 import ServiceManager
+import Speech
 import Terminal
 
 /// `kiosk run`: the text-mode kiosk on this terminal.
@@ -41,9 +43,9 @@ struct RunCommand: AsyncParsableCommand {
         let (width, height) = session.size
         session.draw(KioskView.home(station: station, strings: strings, width: width, height: height))
         let app: KioskApp
-        var warnings: [String] = []
+        let log = RunLog()
         do {
-            app = try makeApp(station: station, strings: strings, warnings: &warnings)
+            app = try makeApp(station: station, strings: strings, log: log)
         } catch {
             session.restore()
             throw error.report()
@@ -56,18 +58,18 @@ struct RunCommand: AsyncParsableCommand {
             await app.run(on: session)
             group.cancelAll()
         }
-        warnings.forEach(printError)
+        log.flush()
     }
 
-    /// Loads what the kiosk needs beyond its first frame; problems that leave it usable go to `warnings`.
-    private func makeApp(station: StationConfig, strings: UIStrings, warnings: inout [String]) throws(CommandFailure) -> KioskApp {
+    /// Loads what the kiosk needs beyond its first frame; problems that leave it usable go to `log`.
+    private func makeApp(station: StationConfig, strings: UIStrings, log: RunLog) throws(CommandFailure) -> KioskApp {
         let configuration = try options.loadQuietly(station: station)
         let submitter = try options.submitterQuietly(configuration)
         let candidates: PinyinEngine?
         do {
             candidates = try PinyinEngine(dictionaryPath: pinyinDictionary)
         } catch {
-            warnings.append("\(error.description); Chinese input is off")
+            log.warn("\(error.description); Chinese input is off")
             candidates = nil
         }
         let search: MatterSearch
@@ -78,9 +80,39 @@ struct RunCommand: AsyncParsableCommand {
         }
         let environment = KioskEnvironment(
             station: configuration.station, catalog: configuration.catalog, strings: strings, search: search, candidates: candidates)
+        let voice: VoicePlayer?
+        do {
+            let settings = configuration.station.voice
+            voice = VoicePlayer(
+                synthesizer: try SpeechSynthesizer(), device: settings.device, rate: settings.rate, volume: settings.volume,
+                report: { log.warn($0) })
+        } catch {
+            log.warn("\(error): the kiosk works silently")
+            voice = nil
+        }
         return KioskApp(
             environment: environment, submitter: submitter, assistants: Assistants(submitter.queue.database),
-            printer: CupsPrinter(station: configuration.station), sync: ForwarderSync(station: configuration.station))
+            printer: CupsPrinter(station: configuration.station), sync: ForwarderSync(station: configuration.station), voice: voice)
+    }
+}
+
+/// What goes wrong while the kiosk runs and leaves it usable: written to standard error at once when that
+/// is not the kiosk's screen (systemd's journal, a file), else kept until the kiosk ends.
+final class RunLog: Sendable {
+    private let immediate = isatty(STDERR_FILENO) == 0
+    private let held = Mutex<[String]>([])
+
+    /// Reports `message`.
+    func warn(_ message: String) {
+        if immediate { printError(message) } else { held.withLock { $0.append(message) } }
+    }
+
+    /// Writes what was kept.
+    func flush() {
+        held.withLock { messages in
+            messages.forEach(printError)
+            messages = []
+        }
     }
 }
 

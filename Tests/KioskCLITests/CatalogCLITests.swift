@@ -14,7 +14,7 @@ import TestSupport
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 14)
-        #expect(lines.first == "Tests/KioskConfigTests/Fixtures/broken/kiosk.yaml:11:1: unknown key 'printer' (expected one of: station, data_dir, town_center, printers, locale, idle_timeout_seconds, retention_days)")
+        #expect(lines.first == "Tests/KioskConfigTests/Fixtures/broken/kiosk.yaml:11:1: unknown key 'printer' (expected one of: station, data_dir, town_center, printers, locale, idle_timeout_seconds, retention_days, voice)")
         #expect(lines.contains("Tests/KioskConfigTests/Fixtures/broken/catalog/matters/A-04.yaml:22:18: calculation/relevance cycle: a -> b -> a"))
         #expect(lines.contains("Tests/KioskConfigTests/Fixtures/broken/catalog/matters/A-08.yaml:22:25: calculation/relevance cycle: area -> area"))
         #expect(lines.last == "13 problem(s) found")

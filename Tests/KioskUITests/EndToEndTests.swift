@@ -249,4 +249,28 @@ extension TmuxKiosk {
         let cursorShown = try runTool("tmux", ["-L", kiosk.socket, "display-message", "-p", "-t", "kiosk", "#{cursor_flag}"]).output
         #expect(cursorShown.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
+
+    /// Issue 22: a station without a sound card (every CI machine) runs as before, and its log says so once.
+    @Test func withNoAudioDeviceTheKioskWorksSilentlyAndSaysSoOnce() throws {
+        let kiosk = try TmuxKiosk()
+        let config = kiosk.data.path + "/config"
+        try FileManager.default.copyItem(atPath: kiosk.config, toPath: config)
+        let yaml = config + "/kiosk.yaml"
+        let text = try String(contentsOfFile: yaml, encoding: .utf8)
+        try text.replacingOccurrences(of: "voice:\n", with: "voice:\n  device: bianmin-no-such-card\n")
+            .write(toFile: yaml, atomically: true, encoding: .utf8)
+        let log = kiosk.data.path + "/kiosk.log"
+        try kiosk.start("LANG=C.UTF-8 \(kiosk.binary) run --config \(config) --data \(kiosk.data.path) 2>\(log); sleep 60")
+        try kiosk.waitFor("欢迎使用村便民服务站")
+        try kiosk.send("1")
+        try kiosk.waitFor("按部门查找")
+        try kiosk.send("F4", "Escape", "6")
+        try kiosk.waitFor("帮助")
+        try kiosk.send("0", "2")
+        try kiosk.waitFor("请输入回执编号")
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1, "\(lines)")
+        #expect(lines.first?.contains("no audio device 'bianmin-no-such-card'") == true)
+        #expect(lines.first?.contains("the kiosk works silently") == true)
+    }
 }

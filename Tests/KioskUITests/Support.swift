@@ -32,10 +32,12 @@ let pinyinEngine: PinyinEngine = {
 /// 2026-03-02 10:00 in China: a fixed "now" so screens and ages never depend on the real date.
 let start = Date(timeIntervalSince1970: 1_772_416_800)
 
-/// The kiosk environment on the demo station, with the demo catalog unless another is given.
-func environment(idleTimeout: Int = 120, catalog: Catalog = demo.catalog) throws -> KioskEnvironment {
+/// The kiosk environment on the demo station, with the demo catalog unless another is given; silent
+/// unless `voice` (the spoken prompts have tests of their own).
+func environment(idleTimeout: Int = 120, catalog: Catalog = demo.catalog, voice: Bool = false) throws -> KioskEnvironment {
     var station = demo.station
     station.idleTimeoutSeconds = idleTimeout
+    station.voice.enabled = voice
     return KioskEnvironment(
         station: station, catalog: catalog, strings: try UIStrings.bundled(), search: try MatterSearch.bundled(), candidates: pinyinEngine)
 }

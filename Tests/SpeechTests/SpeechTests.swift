@@ -61,3 +61,37 @@ struct SpeechTests {
         #expect(after.duration > 0.1)
     }
 }
+
+/// `kiosk voice say` for every screen in both languages, measured with sox (issue 22).
+@Suite("every screen's prompt rendered to WAV by the kiosk command")
+struct ScreenSpeechTests {
+    static let screens = ["home", "help", "find", "departments", "categories", "matters", "search", "matter", "guide", "form",
+                          "materials", "review", "confirm", "saving", "receipt", "receiptQR", "failed", "progress",
+                          "progressResult", "login", "assistant", "queue"]
+
+    @Test("audible, and as long as its text (Mandarin by syllable, English by word)", arguments: ["zh-Hans", "en"])
+    func everyScreenRenders(language: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for screen in Self.screens {
+            let path = directory.file("\(screen)-\(language).wav")
+            let result = try run("kiosk", ["voice", "say", "--screen", screen, "--language", language, "--out", path])
+            try #require(result.status == 0, "\(screen): \(result.stderr)")
+            let text = try #require(result.stdout.split(separator: "\n").first.map(String.init))
+            let stat = try soxStat(path)
+            let length = try #require(stat["Length (seconds)"])
+            #expect(try #require(stat["RMS     amplitude"]) > 0.02, "\(screen) \(language) is too quiet")
+            #expect(try #require(stat["Maximum amplitude"]) > 0.3, "\(screen) \(language) is too quiet")
+            // Speaking units: a Han character is a syllable (English text keeps Chinese names, said in Mandarin); in
+            // Mandarin a digit or letter said alone is one too, and English is counted in words.
+            let han = text.unicodeScalars.filter { $0.properties.isIdeographic }.count
+            let latin = String(text.unicodeScalars.filter { !$0.properties.isIdeographic })
+            let units = han + (language == "en"
+                ? latin.split { !$0.isLetter && !$0.isNumber }.count
+                : latin.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.count)
+            let perUnit = length / Double(units)
+            let bounds = language == "en" ? 0.2...0.7 : 0.15...0.5
+            #expect(bounds.contains(perUnit), "\(screen) \(language): \(length) s for \(units) units (\(perUnit) s each)")
+        }
+    }
+}

@@ -35,11 +35,14 @@ public struct StationConfig: Sendable {
     public var idleTimeoutSeconds: Int
     /// Days after acknowledgement before sealed answers are purged.
     public var retentionDays: Int
+    /// Spoken prompts.
+    public var voice: VoiceSettings
 
     public init(
         station: Station, dataDirectory: String, townCenterURL: String, centerPublicKeyPath: String?,
         formsPrinter: String = "bianmin-a4", receiptsPrinter: String = "bianmin-receipt",
-        language: KioskLanguage = .zhHans, idleTimeoutSeconds: Int = 120, retentionDays: Int = 90
+        language: KioskLanguage = .zhHans, idleTimeoutSeconds: Int = 120, retentionDays: Int = 90,
+        voice: VoiceSettings = VoiceSettings()
     ) {
         self.station = station
         self.dataDirectory = dataDirectory
@@ -50,5 +53,25 @@ public struct StationConfig: Sendable {
         self.language = language
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.retentionDays = retentionDays
+        self.voice = voice
+    }
+}
+
+/// The kiosk's spoken prompts (`voice:` in kiosk.yaml).
+public struct VoiceSettings: Sendable, Hashable {
+    /// Whether the kiosk speaks when it starts (a key turns it on and off).
+    public var enabled: Bool
+    /// Loudness, 0–200 (100 is normal).
+    public var volume: Int
+    /// Speed in words per minute, 80–450.
+    public var rate: Int
+    /// The ALSA playback device.
+    public var device: String
+
+    public init(enabled: Bool = true, volume: Int = 100, rate: Int = 150, device: String = "default") {
+        self.enabled = enabled
+        self.volume = volume
+        self.rate = rate
+        self.device = device
     }
 }
