@@ -116,3 +116,13 @@ extension KioskConfiguration {
         return matter
     }
 }
+
+/// The kiosk's word tables; a broken installation is printed and exits 78 (EX_CONFIG).
+func kioskStrings() throws -> UIStrings {
+    do {
+        return try UIStrings.bundled()
+    } catch {
+        printError("\(error)")
+        throw ExitCode(78)
+    }
+}

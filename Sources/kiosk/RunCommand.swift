@@ -24,13 +24,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         setlocale(LC_ALL, "C.UTF-8")
         let station = try options.loadStation()
-        let strings: UIStrings
-        do {
-            strings = try UIStrings.bundled()
-        } catch {
-            printError("\(error)")
-            throw ExitCode(78)
-        }
+        let strings = try kioskStrings()
         let session: TerminalSession
         do {
             session = try TerminalSession(options: TerminalSession.Options(residentMode: true))

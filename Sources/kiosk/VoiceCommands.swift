@@ -31,13 +31,7 @@ struct VoiceCommand: AsyncParsableCommand {
                 printError("no matter \(matter) in the catalog")
                 throw ExitCode(64)
             }
-            let strings: UIStrings
-            do {
-                strings = try UIStrings.bundled()
-            } catch {
-                printError("\(error)")
-                throw ExitCode(78)
-            }
+            let strings = try kioskStrings()
             let environment = KioskEnvironment(
                 station: configuration.station, catalog: configuration.catalog, strings: strings, search: MatterSearch(readings: [:]),
                 candidates: nil)
