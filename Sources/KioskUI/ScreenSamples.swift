@@ -52,7 +52,7 @@ extension KioskState {
             application.map { state.current = .saving($0) }
             state.handle(.submitted(.success(StoredReceipt(summary: sample, qr: ReceiptQR(lines: [], compactLines: [])))))
             state.handle(.printed(.printed))
-            if screen == .receiptQR { state.current = .receiptQR(ReceiptScreen(stored: StoredReceipt(summary: sample, qr: ReceiptQR(lines: [], compactLines: [])))) }
+            if screen == .receiptQR, case .receipt(let receipt) = state.current { state.current = .receiptQR(receipt) }
         case .failed: state.push(.submitFailed(message: state.t(FailureReason.stationNotReady.key)))
         case .progress: press("2")
         case .progressResult: state.push(.progressResult(query: sample.receipt, sample))

@@ -30,8 +30,10 @@ extension KioskState {
 
     /// What the screen shown says in full: a message on it, then its prompt (nil: nothing to say).
     /// Never an answer: labels, hints and choices come from the catalog and the string tables.
-    public var spokenPrompt: Utterance? {
-        let spoken = spokenScreen
+    public var spokenPrompt: Utterance? { utterance(spokenScreen) }
+
+    /// What `spoken` says in full: its message, then its prompt.
+    private func utterance(_ spoken: SpokenScreen) -> Utterance? {
         let text = [spoken.alert, spoken.prompt].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
         return text.isEmpty ? nil : Utterance(text: text, language: language)
     }
@@ -43,12 +45,13 @@ extension KioskState {
     }
 
     /// The speech that follows an event: a screen whose prompt changed says it (with its message), a
-    /// new message alone is said alone, and any other key silences what is being said.
-    func speech(from before: SpokenScreen, after event: KioskEvent) -> [Effect] {
-        guard voiceOn else { return [] }
+    /// new message alone is said alone, and any other key silences what is being said. `before` is nil
+    /// when the voice was off before the event (nothing is said then).
+    func speech(from before: SpokenScreen?, after event: KioskEvent) -> [Effect] {
+        guard voiceOn, let before else { return [] }
         let after = spokenScreen
         if after.prompt != before.prompt || (after.alert != nil && after.alert != before.alert) {
-            let said = after.prompt != before.prompt ? spokenPrompt : after.alert.map { Utterance(text: $0, language: language) }
+            let said = after.prompt != before.prompt ? utterance(after) : after.alert.map { Utterance(text: $0, language: language) }
             return [said.map(Effect.speak) ?? .silence]
         }
         if case .key = event { return [.silence] }

@@ -19,7 +19,8 @@ extension KioskState {
     /// Applies one event in place; returns the effects to perform, what is to be said last.
     @discardableResult
     public mutating func handle(_ event: KioskEvent) -> [Effect] {
-        let before = spokenScreen
+        // A silent kiosk does not work out what a screen would say.
+        let before = voiceOn ? spokenScreen : nil
         let effects = apply(event)
         // The repeat and voice keys say what they mean themselves.
         if case .key(let key) = event, key == Self.repeatKey || key == Self.voiceKey { return effects }
