@@ -50,6 +50,20 @@ public struct Layout: Sendable, Hashable {
     public static func listPageCount(_ count: Int) -> Int {
         max(1, (count + listPageSize - 1) / listPageSize)
     }
+
+    /// Page `page` of a numbered list (the last one when past it), with its number and the page count.
+    static func listPage<Item>(_ items: [Item], page: Int) -> (items: ArraySlice<Item>, page: Int, pages: Int) {
+        let pages = listPageCount(items.count)
+        let page = min(page, pages - 1)
+        return (items.dropFirst(page * listPageSize).prefix(listPageSize), page, pages)
+    }
+
+    /// Page `page` of paged text (the last one when past it), with its number and the page count.
+    func textPage(_ lines: [String], page: Int) -> (lines: ArraySlice<String>, page: Int, pages: Int) {
+        let pages = pageCount(lines: lines.count)
+        let page = min(page, pages - 1)
+        return (lines.dropFirst(page * linesPerPage).prefix(linesPerPage), page, pages)
+    }
 }
 
 extension KioskState {

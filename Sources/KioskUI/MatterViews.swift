@@ -72,10 +72,8 @@ extension KioskView {
 
     /// Draws one page of `lines` (the last body row holds the page count); returns the paging hint.
     static func drawPaged(_ lines: [String], page: Int, _ screen: inout Screen, _ layout: Layout, state: KioskState) -> String {
-        let perPage = layout.linesPerPage
-        let pages = layout.pageCount(lines: lines.count)
-        let page = min(page, pages - 1)
-        for (offset, line) in lines.dropFirst(page * perPage).prefix(perPage).enumerated() {
+        let (shown, page, pages) = layout.textPage(lines, page: page)
+        for (offset, line) in shown.enumerated() {
             screen.put(text: line, row: layout.bodyTop + offset, col: layout.bodyCol, clipTo: layout.bodyCol + layout.bodyWidth)
         }
         guard pages > 1 else { return "" }

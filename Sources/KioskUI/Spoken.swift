@@ -89,9 +89,7 @@ extension KioskState {
 
     /// A numbered list's page as choices, with the page keys and the way back.
     private func listChoices(_ items: [String], page: Int) -> String {
-        let pages = Layout.listPageCount(items.count)
-        let page = min(page, pages - 1)
-        let shown = items.dropFirst(page * Layout.listPageSize).prefix(Layout.listPageSize)
+        let (shown, page, pages) = Layout.listPage(items, page: page)
         var said = choices(shown.enumerated().map { (String($0.offset + 1), $0.element) })
         if pages > 1 { said += " " + t("voice.page", String(page + 1), String(pages)) }
         if page + 1 < pages { said += " " + t("voice.nextPage") }
@@ -142,10 +140,8 @@ extension KioskState {
                 + " " + t("voice.back")
         case .guide(let code, let page):
             guard let matter = environment.catalog.matter(code) else { return "" }
-            let lines = guideLines(matter)
-            let pages = layout.pageCount(lines: lines.count)
-            let page = min(page, pages - 1)
-            let text = lines.dropFirst(page * layout.linesPerPage).prefix(layout.linesPerPage)
+            let (lines, page, pages) = layout.textPage(guideLines(matter), page: page)
+            let text = lines
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
             var said = (page == 0 ? t("guide.title", matter.name.text(language)) + " " : "") + text
             if pages > 1 { said += " " + t("voice.page", String(page + 1), String(pages)) }

@@ -84,9 +84,7 @@ public enum KioskView {
 
     /// Draws one page of a numbered list (1-7) with the page count in the title's corner.
     static func list(_ items: [String], page: Int, _ screen: inout Screen, _ layout: Layout, top: Int, state: KioskState) -> String {
-        let pages = Layout.listPageCount(items.count)
-        let page = min(page, pages - 1)
-        let shown = items.dropFirst(page * Layout.listPageSize).prefix(Layout.listPageSize)
+        let (shown, page, pages) = Layout.listPage(items, page: page)
         let spacing = layout.bodyRows >= top - layout.bodyTop + 2 * Layout.listPageSize ? 2 : 1
         for (offset, item) in shown.enumerated() {
             let row = top + offset * spacing
