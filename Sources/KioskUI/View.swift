@@ -147,13 +147,13 @@ public enum KioskView {
         case .review(let application, let review):
             title(state.t("review.title"), &screen, layout, right: state.t(review.revealed ? "review.revealed" : "review.masked"))
             let lines = state.reviewLines(application, revealed: review.revealed)
-            let pages = layout.pageCount(lines: lines.count)
-            for (offset, line) in lines.dropFirst(min(review.page, pages - 1) * layout.linesPerPage).prefix(layout.linesPerPage).enumerated() {
+            let (shown, page, pages) = layout.textPage(lines, page: review.page)
+            for (offset, line) in shown.enumerated() {
                 screen.put(text: line, row: top + offset, col: layout.bodyCol, clipTo: layout.bodyCol + layout.bodyWidth)
             }
             if pages > 1 {
                 screen.put(
-                    text: state.t("list.page", String(min(review.page, pages - 1) + 1), String(pages)) + "   " + state.t("keys.review.pages"),
+                    text: state.t("list.page", String(page + 1), String(pages)) + "   " + state.t("keys.review.pages"),
                     row: layout.noticeRow - 1, col: layout.bodyCol)
             }
             if !review.number.isEmpty, state.notice == nil {
