@@ -95,7 +95,9 @@ private final class SampleSink: @unchecked Sendable {
 /// Text to speech on the terminal itself (no network), through espeak-ng. espeak-ng keeps global state
 /// and blocks while it synthesises, so every call runs, one at a time, on a thread of its own.
 public final class SpeechSynthesizer: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "bianmin.speech")
+    /// espeak-ng's state is global: every synthesizer of the process runs on this one thread.
+    private static let queue = DispatchQueue(label: "bianmin.speech")
+    private var queue: DispatchQueue { Self.queue }
     private let lock = NSLock()
     private var current: SampleSink?
     /// Samples per second of what `synthesize` returns.
@@ -103,7 +105,7 @@ public final class SpeechSynthesizer: @unchecked Sendable {
 
     /// Starts espeak-ng; throws when it cannot (no data files).
     public init() throws(SpeechError) {
-        let rate = queue.sync { espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nil, 0) }
+        let rate = Self.queue.sync { espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nil, 0) }
         guard rate > 0 else { throw .unavailable }
         sampleRate = Int(rate)
         queue.sync {
