@@ -103,20 +103,27 @@ public final class SpeechSynthesizer: @unchecked Sendable {
     /// Samples per second of what `synthesize` returns.
     public let sampleRate: Int
 
-    /// Starts espeak-ng; throws when it cannot (no data files).
+    /// espeak-ng started once for the process, with the callback that hands samples to each synthesis's
+    /// sink (a second `espeak_Initialize` would clear the callback under a synthesis already queued):
+    /// its sample rate, or 0 when it could not start.
+    private static let started: Int32 = queue.sync {
+        let rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nil, 0)
+        guard rate > 0 else { return rate }
+        espeak_SetSynthCallback { samples, count, events in
+            guard let sink = events?.pointee.user_data.map({ Unmanaged<SampleSink>.fromOpaque($0).takeUnretainedValue() }) else { return 0 }
+            if let samples, count > 0, !sink.isCancelled, !sink.take(UnsafeBufferPointer(start: samples, count: Int(count))) {
+                sink.cancel()
+            }
+            return sink.isCancelled ? 1 : 0
+        }
+        return rate
+    }
+
+    /// Starts espeak-ng (once per process); throws when it cannot (no data files).
     public init() throws(SpeechError) {
-        let rate = Self.queue.sync { espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nil, 0) }
+        let rate = Self.started
         guard rate > 0 else { throw .unavailable }
         sampleRate = Int(rate)
-        queue.sync {
-            espeak_SetSynthCallback { samples, count, events in
-                guard let sink = events?.pointee.user_data.map({ Unmanaged<SampleSink>.fromOpaque($0).takeUnretainedValue() }) else { return 0 }
-                if let samples, count > 0, !sink.isCancelled, !sink.take(UnsafeBufferPointer(start: samples, count: Int(count))) {
-                    sink.cancel()
-                }
-                return sink.isCancelled ? 1 : 0
-            }
-        }
     }
 
     /// Speaks `text` in `voice`: `rate` in words per minute (80–450), `volume` 0–200 (100 is normal).
