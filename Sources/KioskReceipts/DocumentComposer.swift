@@ -19,6 +19,24 @@ public enum DocumentComposer {
             formNotPrintedNote: formMissing ? "申请表未能在村里打印,请到\(station.town)为民服务中心签字确认,工作人员会为您打印。" : nil)
     }
 
+    /// The 80 mm receipt the town center prints for one of its cases: a walk-in application taken at
+    /// its window, or a station's case reprinted; `place` is where it was registered (the center, or
+    /// the station's name) and `applicantMasked` the masked name, ID number and phone.
+    public static func centerReceipt(
+        receipt: String, qrText: String, createdAt: Date, applicantMasked: String, matter: Matter, place: String,
+        authority: String, county: String
+    ) -> ReceiptDocument {
+        let bring = matter.materials.filter(\.bring).map { "\($0.name.zh)(\($0.kind.label.zh))" }
+        return ReceiptDocument(
+            authorityName: authority, matterName: matter.name.zh, receiptNumber: receipt, issuedAt: issuedAt(createdAt),
+            maskedApplicant: applicantMasked,
+            nextSteps: "本申请已在\(place)登记,由\(authority)审核受理,由\(matter.completingUnit.zh)办结;结果\(matter.delivery.zh)。",
+            timeLimitWorkingDays: matter.timeLimitDays, materialsToBring: bring,
+            statusCheck: "凭本回执(回执号或二维码)可在为民服务中心窗口查询办理进度,也可拨打咨询电话。",
+            consultationPhone: matter.phone, appealRights: AppealRights.text(county: county).zh, qrText: qrText,
+            formNotPrintedNote: nil)
+    }
+
     /// The A4 application form with the answers, repeat groups as tables, the materials checklist and signature lines.
     /// `receipt` and `qrText` identify the submission; `assistantID` is set for an assisted one.
     public static func applicationForm(

@@ -29,6 +29,8 @@ public enum SubmissionChannel: String, Codable, Sendable, Hashable {
     case selfService = "self"
     /// A village assistant helped (the item names the assistant).
     case assisted
+    /// Taken at the town center's window (一窗受理); never forwarded by a station.
+    case window
 }
 
 /// One sealed submission as the kiosk forwards it.

@@ -126,12 +126,18 @@ public struct Center: Sendable {
         }
     }
 
-    /// Verifies a receipt's QR text against the enrolled stations' keys; returns the record
-    /// and the stored submission's summary when the center has it.
+    /// Verifies a receipt's QR text against the enrolled stations' keys, and the center's own key
+    /// for its window's series; returns the record and the stored submission's summary when the
+    /// center has it.
     public func verifyReceipt(
         qrText: String
     ) async throws(CenterError) -> Result<(record: ReceiptRecord, stored: CaseSummary?), ReceiptVerificationError> {
-        let verifier = ReceiptVerifier(trusting: try await database.stationKeys())
+        var trusted = try await database.stationKeys()
+        if let station = try? SignedReceipt(qrText: qrText).record.stationID, !trusted.contains(where: { $0.stationID == station }),
+           try await isWindowSeries(station) {
+            trusted.append(StationPublicKey(stationID: station, key: keys.signer.key.publicKey))
+        }
+        let verifier = ReceiptVerifier(trusting: trusted)
         let record: ReceiptRecord
         do {
             record = try verifier.verify(qrText: qrText)

@@ -55,6 +55,8 @@ public enum CenterError: Error, Equatable, Sendable, CustomStringConvertible {
     case workflow(receipt: String, WorkflowError)
     /// The case moved on through the workflow; the four-state decision no longer applies to it.
     case followsWorkflow(receipt: String)
+    /// The code is the receipt series of the center's own window, so no station may take it.
+    case windowSeries(String)
 
     public var description: String {
         switch self {
@@ -90,6 +92,7 @@ public enum CenterError: Error, Equatable, Sendable, CustomStringConvertible {
         case .workflow(let receipt, let error): "\(receipt): \(error.description)"
         case .followsWorkflow(let receipt):
             "\(receipt) follows the case workflow; use `towncenter submissions accept|refuse|supplement|…` instead"
+        case .windowSeries(let station): "\(station) is the receipt series of this center's window; give the station another code"
         }
     }
 }

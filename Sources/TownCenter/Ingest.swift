@@ -108,6 +108,7 @@ public struct SubmissionChecker: Sendable {
         switch (item.channel, item.assistant) {
         case (.selfService, nil): break
         case (.assisted, let id?) where Channel.isValidAssistantID(id): break
+        case (.window, _): return reject(.badAssistant, "a station cannot forward a window item: the window channel is the center's own")
         default: return reject(.badAssistant, "a \(item.channel.rawValue) item with assistant \(item.assistant.map { "'\($0.prefix(20))'" } ?? "none")")
         }
         let context = SealContext(uuid: item.uuid, station: station.stationID, matter: item.matter)
@@ -168,7 +169,7 @@ extension CenterDatabase {
         return results
     }
 
-    private static func store(
+    static func store(
         _ checked: CheckedItem, station: String, now: Int64, in db: Database, audit events: inout [AuditEvent]
     ) throws -> ItemResult {
         let item = checked.item

@@ -55,6 +55,10 @@ struct DeskRoutes: Sendable {
     let calendar: WorkingDayCalendar
     /// Issues notices to print on the form printer's queue; nil when the desk prints none.
     let noticeIssuer: NoticeIssuer?
+    /// Prints receipts on the center's receipt queue; nil when none is configured.
+    let receiptPrinter: CaseReceiptPrinter?
+    /// The station code that numbers walk-in applications' receipts.
+    let windowSeries: String
 
     func router() -> Router<DeskContext> {
         let router = Router(context: DeskContext.self)
@@ -65,11 +69,16 @@ struct DeskRoutes: Sendable {
                 sessionCookieParameters: SessionCookieParameters(
                     name: "desk_session", path: "/desk", secure: secureCookies, sameSite: .strict),
                 defaultSessionExpiration: .seconds(Self.absoluteSeconds))))
-        let stylesheet = pages.stylesheet
+        let stylesheet = pages.stylesheet, script = pages.script
         router.get("/desk/desk.css") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: stylesheet)))
+        }
+        router.get("/desk/desk.js") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/javascript; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: script)))
         }
         router.get("/desk/login") { _, context in loginPage(context, message: nil) }
         router.post("/desk/login") { request, context in try await login(request, context) }
@@ -85,6 +94,10 @@ struct DeskRoutes: Sendable {
         router.post("/desk/cases/:receipt/notice") { request, context in try await printNotice(request, context) }
         router.post("/desk/cases/:receipt/materials") { request, context in try await tickMaterials(request, context) }
         router.post("/desk/cases/:receipt/print-form") { request, context in try await printForm(request, context) }
+        router.post("/desk/cases/:receipt/print-receipt") { request, context in try await printReceipt(request, context) }
+        router.get("/desk/walk-in") { _, context in try await walkInPicker(context) }
+        router.get("/desk/walk-in/:matter") { _, context in try await walkInPage(context) }
+        router.post("/desk/walk-in/:matter") { request, context in try await postWalkIn(request, context) }
         router.post("/desk/language") { request, context in try await switchLanguage(request, context) }
         router.get("/desk/check") { request, context in try await checkReceipt(request, context) }
         router.get("/desk/stations") { _, context in try await stationsPage(context) }
@@ -269,13 +282,14 @@ struct DeskRoutes: Sendable {
             "departments": Department.allCases.map {
                 ["value": $0.rawValue, "label": strings["department_\($0.rawValue)"] ?? $0.rawValue, "selected": query.department == $0]
             },
-            "channels": [SubmissionChannel.selfService, .assisted].map {
+            "channels": [SubmissionChannel.selfService, .assisted, .window].map {
                 ["value": $0.rawValue, "label": strings["channel_\($0.rawValue)"] ?? $0.rawValue, "selected": query.channel == $0]
             },
             "station": query.station ?? "", "from": query.from?.description ?? "", "to": query.to?.description ?? "",
             "overdue": query.overdue, "q": query.search ?? "", "names": Self.readsAnswersInFull(role),
             "back": "/desk/inbox?" + query.queryString(page: query.page),
             "export": "/desk/export?" + query.queryString(), "auditor": role == .auditor,
+            "walk_in": Self.readsAnswersInFull(role),
         ]
         return html(pages.render("inbox", values, language: language), noStore: true)
     }
@@ -338,8 +352,11 @@ struct DeskRoutes: Sendable {
         if full {
             values["tick"] = "/desk/cases/\(receipt)/materials"
             if let formPrinter { values["print_form"] = ["action": "/desk/cases/\(receipt)/print-form", "queue": formPrinter.destination] }
+            if let receiptPrinter {
+                values["print_receipt"] = ["action": "/desk/cases/\(receipt)/print-receipt", "queue": receiptPrinter.destination]
+            }
         }
-        if let message { values["message"] = message }
+        if let message = message ?? takeFlash(context) { values["message"] = message }
         return html(pages.render(print ? "case-print" : "case", values, language: language), status: status, noStore: true)
     }
 
@@ -479,7 +496,7 @@ struct SecurityHeaders: RouterMiddleware {
             response = Response(status: error.status)
         }
         response.headers[.contentSecurityPolicy] =
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
         response.headers[.xContentTypeOptions] = "nosniff"
         return response
     }

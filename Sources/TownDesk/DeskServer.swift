@@ -24,12 +24,16 @@ public struct DeskConfiguration: Sendable {
     public var tls: (certificate: String, key: String)?
     /// The working-day calendar deadlines on the desk's pages count with.
     public var calendar: WorkingDayCalendar
+    /// The station code that numbers walk-in applications' receipts (no station may hold it).
+    public var windowSeries: String
 
-    /// Settings; the default address is 127.0.0.1:8631, a station is silent after 3 hours, and
-    /// working days are counted on weekends alone unless a holiday calendar is given.
+    /// Settings; the default address is 127.0.0.1:8631, a station is silent after 3 hours,
+    /// working days are counted on weekends alone unless a holiday calendar is given, and walk-in
+    /// receipts are numbered `ZX-…`.
     public init(
         host: String = "127.0.0.1", port: Int = 8631, templates: String, insecureLAN: Bool = false, silentAfter: Int64 = 3 * 3600,
-        tls: (certificate: String, key: String)? = nil, calendar: WorkingDayCalendar = WorkingDayCalendar(schedules: [])
+        tls: (certificate: String, key: String)? = nil, calendar: WorkingDayCalendar = WorkingDayCalendar(schedules: []),
+        windowSeries: String = "ZX"
     ) {
         self.host = host
         self.port = port
@@ -38,6 +42,7 @@ public struct DeskConfiguration: Sendable {
         self.silentAfter = silentAfter
         self.tls = tls
         self.calendar = calendar
+        self.windowSeries = windowSeries
     }
 
     /// The templates folder: `explicit`, else `./Resources/desk`, else `/usr/share/bianmin/desk`.
@@ -47,8 +52,10 @@ public struct DeskConfiguration: Sendable {
         return FileManager.default.fileExists(atPath: local + "/login.mustache") ? local : "/usr/share/bianmin/desk"
     }
 
-    /// Throws unless the address is loopback, TLS is configured, or the insecure LAN flag is set.
+    /// Throws unless the address is loopback, TLS is configured, or the insecure LAN flag is set,
+    /// and unless the window series is a station code.
     public func check() throws(DeskError) {
+        guard ReceiptNumber.isValidStationCode(windowSeries) else { throw .windowSeries(windowSeries) }
         let loopback = host == "127.0.0.1" || host == "::1" || host == "localhost"
         if !loopback && tls == nil && !insecureLAN { throw .insecureAddress(host) }
     }
@@ -79,6 +86,8 @@ public enum DeskError: Error, Equatable, Sendable, CustomStringConvertible {
     case center(CenterError)
     /// The TLS certificate or key could not be read.
     case tls(detail: String)
+    /// The window's receipt series is not a station code.
+    case windowSeries(String)
 
     public var description: String {
         switch self {
@@ -87,6 +96,7 @@ public enum DeskError: Error, Equatable, Sendable, CustomStringConvertible {
         case .templates(let path, let detail): "desk templates in \(path): \(detail); pass --desk-templates DIR"
         case .center(let error): error.description
         case .tls(let detail): "the desk's TLS certificate or key cannot be used: \(detail)"
+        case .windowSeries(let series): "--window-series \(series) is not a station code (2-8 of A-Z and 0-9)"
         }
     }
 }
@@ -101,10 +111,12 @@ public struct DeskServer: Service {
 
     /// A desk for `center`: loads the templates and the published matters, and checks the address;
     /// with `formPrinter`, window and approver staff print application forms from the case page, and
-    /// with `noticeIssuer` too, the case's notices on the same queue.
+    /// with `noticeIssuer` too, the case's notices on the same queue; with `receiptPrinter`, walk-in
+    /// applications' receipts and any case's receipt again.
     public init(
         center: Center, configuration: DeskConfiguration, logger: Logger, formPrinter: CaseFormPrinter? = nil,
-        noticeIssuer: NoticeIssuer? = nil, onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+        noticeIssuer: NoticeIssuer? = nil, receiptPrinter: CaseReceiptPrinter? = nil,
+        onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) async throws(DeskError) {
         try configuration.check()
         tls = try configuration.tlsConfiguration()
@@ -122,7 +134,7 @@ public struct DeskServer: Service {
         routes = DeskRoutes(
             center: center, pages: pages, matters: matters, throttle: AddressThrottle(), silentAfter: configuration.silentAfter,
             secureCookies: configuration.tls != nil, formPrinter: formPrinter, calendar: configuration.calendar,
-            noticeIssuer: formPrinter == nil ? nil : noticeIssuer)
+            noticeIssuer: formPrinter == nil ? nil : noticeIssuer, receiptPrinter: receiptPrinter, windowSeries: configuration.windowSeries)
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
@@ -148,6 +160,8 @@ struct DeskPages: Sendable {
     let directory: String
     let library: MustacheLibrary
     let stylesheet: String
+    /// The little script that redraws the walk-in form when an answer others depend on changes.
+    let script: String
     /// The words of the pages, by language; every table has the same keys.
     let strings: [KioskLanguage: [String: String]]
 
@@ -155,6 +169,7 @@ struct DeskPages: Sendable {
         do {
             let library = try await MustacheLibrary(directory: directory)
             let stylesheet = try String(contentsOfFile: directory + "/desk.css", encoding: .utf8)
+            let script = try String(contentsOfFile: directory + "/desk.js", encoding: .utf8)
             var strings: [KioskLanguage: [String: String]] = [:]
             for language in KioskLanguage.allCases {
                 strings[language] = try loadWords(directory: directory, language: language)
@@ -167,7 +182,7 @@ struct DeskPages: Sendable {
             guard library.getTemplate(named: "login") != nil, library.getTemplate(named: "inbox") != nil else {
                 throw DeskError.templates(path: directory, detail: "login.mustache or inbox.mustache is missing")
             }
-            return DeskPages(directory: directory, library: library, stylesheet: stylesheet, strings: strings)
+            return DeskPages(directory: directory, library: library, stylesheet: stylesheet, script: script, strings: strings)
         } catch let error as DeskError {
             throw error
         } catch {
@@ -214,6 +229,8 @@ public struct DeskSession: Codable, Sendable {
     var lastSeen: Int64
     /// The language the pages speak (Chinese unless switched).
     var language: KioskLanguage = .zhHans
+    /// A message for the next page shown (e.g. the receipt number of a walk-in just stored).
+    var flash: String?
 }
 
 /// The request context of the desk: sessions and the client's address.

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ArgumentParser
 import Foundation
+import KioskCore
 import Logging
 import ServiceLifecycle
 import ServiceManager
@@ -68,6 +69,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The CUPS queue on which desk staff print application forms (with --authority; none: no print button).")
     var formPrinter: String?
 
+    @Option(name: .long, help: "The CUPS queue on which desk staff print 80 mm receipts of walk-in applications and cases (with --authority and --county).")
+    var receiptPrinter: String?
+
+    @Option(name: .long, help: "The station code that numbers walk-in applications' receipts (SERIES-YYMMDD-NNNN-C); no station may hold it.")
+    var windowSeries = "ZX"
+
     @Option(name: .long, help: "The accepting authority's full name printed on forms, e.g. XX县新河镇人民政府.")
     var authority: String?
 
@@ -101,6 +108,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...24 * 365).contains(silentAfterHours) else { throw ValidationError("--silent-after-hours must be 1–8760") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard formPrinter == nil || authority != nil else { throw ValidationError("--form-printer needs --authority") }
+        guard receiptPrinter == nil || (authority != nil && county != nil) else {
+            throw ValidationError("--receipt-printer needs --authority and --county")
+        }
+        guard ReceiptNumber.isValidStationCode(windowSeries) else { throw ValidationError("--window-series must be 2-8 of A-Z and 0-9") }
     }
 
     func run() async throws {
@@ -137,10 +148,14 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: DeskConfiguration(
                     host: deskHost, port: deskPort, templates: DeskConfiguration.templatesDirectory(explicit: deskTemplates),
                     insecureLAN: deskInsecureLan, silentAfter: Int64(silentAfterHours) * 3600,
-                    tls: tlsCert.flatMap { certificate in tlsKey.map { (certificate, $0) } }, calendar: workingDays),
+                    tls: tlsCert.flatMap { certificate in tlsKey.map { (certificate, $0) } }, calendar: workingDays,
+                    windowSeries: windowSeries),
                 logger: logger,
                 formPrinter: formPrinter.flatMap { queue in authority.map { CaseFormPrinter(center: center, destination: queue, authority: $0) } },
                 noticeIssuer: county.flatMap { county in authority.map { NoticeIssuer(center: center, authority: $0, county: county, town: town) } },
+                receiptPrinter: receiptPrinter.flatMap { queue in
+                    authority.flatMap { authority in county.map { CaseReceiptPrinter(center: center, destination: queue, authority: authority, county: $0) } }
+                },
                 onListening: { port in
                     printNow("desk listening on \(scheme)://\(deskHost):\(port)")
                     readiness.partReady()

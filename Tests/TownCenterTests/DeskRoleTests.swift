@@ -7,17 +7,19 @@ import TownCenter
 @Suite("Town desk roles and languages over HTTP")
 struct DeskRoleTests {
     /// What each role gets from each page and action on a 民政局 case (303: done, then redirected).
-    static let matrix: [(id: String, inbox: Int, page: Int, print: Int, materials: Int, decide: Int)] = [
-        ("li.na", 200, 200, 200, 303, 303),       // window
-        ("sp.zhao", 200, 200, 200, 303, 303),     // approver
-        ("mz.wang", 200, 200, 200, 403, 409),     // department, its own matter (only the county unit's result)
-        ("rs.sun", 200, 403, 403, 403, 403),      // department, another department's matter
-        ("cx.qian", 200, 200, 200, 403, 403),     // auditor
-        ("root.admin", 403, 403, 403, 403, 403),  // admin
+    static let matrix: [Row] = [
+        ("li.na", 200, 200, 200, 303, 303, 200, 422),       // window
+        ("sp.zhao", 200, 200, 200, 303, 303, 200, 422),     // approver
+        ("mz.wang", 200, 200, 200, 403, 409, 403, 403),     // department, its own matter (only the county unit's result)
+        ("rs.sun", 200, 403, 403, 403, 403, 403, 403),      // department, another department's matter
+        ("cx.qian", 200, 200, 200, 403, 403, 403, 403),     // auditor
+        ("root.admin", 403, 403, 403, 403, 403, 403, 403),  // admin
     ]
+    /// `walkIn` is the walk-in form's page, `takeWalkIn` an (empty, so refused with 422) application posted to it.
+    typealias Row = (id: String, inbox: Int, page: Int, print: Int, materials: Int, decide: Int, walkIn: Int, takeWalkIn: Int)
 
     @Test("every role tries every page and action, and gets what its role allows", arguments: matrix)
-    func roleMatrix(_ row: (id: String, inbox: Int, page: Int, print: Int, materials: Int, decide: Int)) async throws {
+    func roleMatrix(_ row: Row) async throws {
         try await withRunningDesk { desk in
             var feeder = try await CaseFeeder(center: desk.center, station: TestStation("XH03"))
             let receipt = try await feeder.store("MZ-GG-01", answers: elderAnswers("张三"))
@@ -39,6 +41,11 @@ struct DeskRoleTests {
                 "accept")
             let state = try await desk.center.database.submission(receipt: receipt).summary.state
             #expect(state == (row.decide == 303 ? "accepted" : "received"))
+            #expect(try await desk.request("GET", "/desk/walk-in/MZ-GG-01", browser: browser).status == row.walkIn, "walk-in form")
+            #expect(try await desk.request(
+                "POST", "/desk/walk-in/MZ-GG-01", form: ["csrf": csrf, "action": "submit"], browser: browser).status == row.takeWalkIn,
+                "walk-in application")
+            #expect(try await desk.center.database.submissionCount() == 1)
         }
     }
 

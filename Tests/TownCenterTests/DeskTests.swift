@@ -61,7 +61,10 @@ func withRunningDesk(
         configuration: DeskConfiguration(port: 0, templates: packageRoot.appendingPathComponent("Resources/desk").path, silentAfter: silentAfter),
         logger: logger,
         formPrinter: cups.map { CaseFormPrinter(center: center, destination: "bianmin-a4", server: $0.server, authority: "XX县新河镇人民政府") },
-        noticeIssuer: NoticeIssuer(center: center, authority: "XX县新河镇人民政府", county: "XX县", town: "新河")
+        noticeIssuer: NoticeIssuer(center: center, authority: "XX县新河镇人民政府", county: "XX县", town: "新河"),
+        receiptPrinter: cups.map {
+            CaseReceiptPrinter(center: center, destination: "bianmin-receipt", server: $0.server, authority: "XX县新河镇人民政府", county: "XX县")
+        }
     ) { continuation.yield($0) }
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await offThePool("test-desk") { try await server.run() } }
@@ -82,7 +85,7 @@ func withRunningDesk(
 
 @Suite("Town desk over HTTP")
 struct DeskTests {
-    static let csp = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
+    static let csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
 
     @Test("without a session every page redirects to the login form, which carries a CSRF token and strict headers")
     func unauthenticated() async throws {
