@@ -2,9 +2,13 @@
 """Drives the town desk in real headless Chromium (Debian chromium + chromium-driver, Selenium from PyPI).
 
 Signs in with the keyboard, filters the inbox by matter and state, opens the case RECEIPT, ticks its
-first material, refuses it (不予受理) with REASON and where to go instead, signs out, and checks that the inbox is closed again. Saves
-screenshots of the inbox and the case page in SCREENSHOTS. Bounded: the whole run stops after
---timeout seconds. Exits 0 and prints "desk browser test: N steps passed" when every step passed.
+first material, refuses it (不予受理) with REASON and where to go instead, takes a walk-in application
+for ZJ-GG-01 (public rental housing) by the keyboard: a migrant worker, so the relevant "years of work"
+field appears, with a second household member added to the repeat group; prints "walk-in receipt
+NUMBER" once it is stored (and its receipt printed); signs out, and checks that the inbox is closed
+again. Saves screenshots of the inbox, the case page and the walk-in form in SCREENSHOTS. Bounded:
+the whole run stops after --timeout seconds. Exits 0 and prints "desk browser test: N steps passed"
+when every step passed.
 
   desk-browser-test.py --url http://127.0.0.1:8631 --user li.na --matter MZ-GG-01 \
       --receipt XH03-261127-0001-K --reason 材料不全 --screenshots DIR < password
@@ -107,7 +111,44 @@ def main():
         check("不予受理" in main_text and args.reason in main_text, "rejection not shown")
         steps += 1
 
-        # 6. Sign out; the inbox is closed again.
+        # 6. A walk-in application, by the keyboard: the matter from the list, the applicant, the
+        # category that makes "years of work" relevant (the page redraws itself), a second household
+        # member, then submit; the case page opens with the receipt number and the receipt printed.
+        driver.get(args.url + "/desk/inbox")
+        navigate(driver.find_element(By.LINK_TEXT, "一窗受理").click)
+        navigate(lambda: driver.find_element(By.PARTIAL_LINK_TEXT, "ZJ-GG-01").send_keys(Keys.ENTER))
+        check(not driver.find_elements(By.NAME, "f.work_years"), "years of work asked before the category")
+        for name, value in (("f.name", "孙八"), ("f.id_number", "110101199003071233"), ("f.phone", "13800138000"),
+                            ("f.address", "新河镇柳树湾村3组"), ("f.housing_area", "0")):
+            driver.find_element(By.NAME, name).send_keys(value)
+        navigate(lambda: Select(driver.find_element(By.NAME, "f.applicant_type")).select_by_value("migrant_worker"))
+        check(driver.find_element(By.NAME, "f.name").get_attribute("value") == "孙八", "typed answers lost on redraw")
+        check(driver.switch_to.active_element.get_attribute("name") == "f.applicant_type", "focus not back on the category")
+        driver.find_element(By.NAME, "f.work_years").send_keys("3")
+        driver.find_element(By.NAME, "g.members.0.member_name").send_keys("孙八")
+        Select(driver.find_element(By.NAME, "g.members.0.relationship")).select_by_value("self")
+        driver.find_element(By.NAME, "g.members.0.income").send_keys("3000")
+        navigate(lambda: driver.find_element(By.CSS_SELECTOR, "button[value='add.members']").send_keys(Keys.ENTER))
+        driver.find_element(By.NAME, "g.members.1.member_name").send_keys("周九")
+        Select(driver.find_element(By.NAME, "g.members.1.relationship")).select_by_value("spouse")
+        income = driver.find_element(By.NAME, "g.members.1.income")
+        income.send_keys("1000")
+        # Enter in a field redraws the form (the form's first button is a hidden "update"), never removes an entry.
+        navigate(lambda: income.send_keys(Keys.ENTER))
+        check(driver.find_element(By.NAME, "g.members.0.member_name").get_attribute("value") == "孙八", "Enter removed an entry")
+        check("2000" in driver.find_element(By.ID, "f-per_capita_income").text, "per-person income not calculated")
+        driver.set_window_size(1280, 1900)  # the whole form in one picture
+        driver.save_screenshot(os.path.join(args.screenshots, "walk-in.png"))
+        driver.set_window_size(1280, 800)
+        navigate(lambda: driver.find_element(By.CSS_SELECTOR, "button[value=submit]").send_keys(Keys.ENTER))
+        check("/desk/cases/" in driver.current_url, "the walk-in was not stored")
+        walk_in = driver.current_url.rsplit("/", 1)[1]
+        message = driver.find_element(By.CSS_SELECTOR, "p.message").text
+        check(walk_in in message and "回执已送到打印机 bianmin-receipt" in message, f"no receipt printed: {message}")
+        print(f"walk-in receipt {walk_in}")
+        steps += 1
+
+        # 7. Sign out; the inbox is closed again.
         navigate(driver.find_element(By.CSS_SELECTOR, "form[action='/desk/logout'] button").click)
         check(driver.current_url.endswith("/desk/login"), "sign-out did not return to the sign-in form")
         driver.get(args.url + "/desk/inbox")

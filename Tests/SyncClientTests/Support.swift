@@ -27,14 +27,15 @@ final class CenterProcess: Sendable {
     private let served: ServedCenter
 
     /// Creates a center in `data` (demo catalog; the demo key pair that the demo kiosk.yaml names,
-    /// unless `demoKeys` is false) and starts serving on a free port.
-    init(data: String, demoKeys: Bool = true) throws {
+    /// unless `demoKeys` is false) and starts serving on a free port, with `serveArguments` added and
+    /// `environment` in the server's.
+    init(data: String, demoKeys: Bool = true, serveArguments: [String] = [], environment: [String: String] = [:]) throws {
         self.data = data
         let created = try run(
             "towncenter",
             ["init", "--data", data, "--catalog", packageRoot.appendingPathComponent("kiosk-config/catalog").path] + (demoKeys ? ["--demo-keys"] : []))
         guard created.status == 0 else { throw Failure("towncenter init failed: \(created.stderr)") }
-        served = try ServedCenter(data: data)
+        served = try ServedCenter(data: data, extraArguments: serveArguments, environment: environment)
     }
 
     var url: String { served.url }
@@ -63,8 +64,10 @@ final class CenterProcess: Sendable {
 /// A center process and a kiosk in `directory` (the repository's demo config) enrolled with it, which
 /// submitted one example 80岁以上老年人高龄津贴 application (MZ-GG-01) and forwarded it: the center, the
 /// kiosk commands' common arguments and the receipt number.
-func forwardedCase(in directory: URL) throws -> (center: CenterProcess, common: [String], receipt: String) {
-    let center = try CenterProcess(data: directory.appendingPathComponent("center").path)
+func forwardedCase(
+    in directory: URL, serveArguments: [String] = [], environment: [String: String] = [:]
+) throws -> (center: CenterProcess, common: [String], receipt: String) {
+    let center = try CenterProcess(data: directory.appendingPathComponent("center").path, serveArguments: serveArguments, environment: environment)
     let config = directory.appendingPathComponent("kiosk-config")
     try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("kiosk-config"), to: config)
     let common = ["--config", config.path, "--data", directory.appendingPathComponent("kiosk").path]

@@ -199,13 +199,16 @@ public final class ServedCenter: @unchecked Sendable {
     public let wrapper: [String]
     /// Options added after `serve --data D --port P`.
     public let extraArguments: [String]
+    /// Variables added to the server's environment (e.g. `CUPS_SERVER`).
+    public let environment: [String: String]
 
     /// Serves `data` (already initialised) on a free port, under `wrapper` if given, with
-    /// `extraArguments`; throws when no port is announced.
-    public init(data: String, wrapper: [String] = [], extraArguments: [String] = []) throws {
+    /// `extraArguments` and `environment`; throws when no port is announced.
+    public init(data: String, wrapper: [String] = [], extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         self.data = data
         self.wrapper = wrapper
         self.extraArguments = extraArguments
+        self.environment = environment
         try start()
     }
 
@@ -228,6 +231,7 @@ public final class ServedCenter: @unchecked Sendable {
             process.executableURL = towncenter
             process.arguments = arguments
         }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
