@@ -166,6 +166,56 @@ struct DeskWalkInTests {
         }
     }
 
+    @Test("every delegated matter of the catalog: its example answers typed into its HTML form are stored as they validate (every field type, groups, relevance)")
+    func everyMatterRoundTrip() async throws {
+        try await withRunningDesk { desk in
+            let (window, _) = try await desk.signIn("li.na")
+            let catalog = try await desk.center.publishedCatalog()
+            let today = ChinaTime.day(desk.center.now)
+            var taken = 0
+            for matter in catalog.matters where matter.delegated {
+                let page = try await desk.request("GET", "/desk/walk-in/\(matter.code)", browser: window)
+                #expect(page.status == 200, "\(matter.code)")
+                let example = ExampleAnswers.generate(for: matter.form, today: today)
+                let expected = FormValidator.validate(example, form: matter.form, today: today)
+                try #require(expected.isValid, "\(matter.code): \(expected.issues)")
+                for field in matter.form.fields where field.isAnswered && field.relevant == nil && field.type != .repeat {
+                    #expect(page.body.contains(#"name="f.\#(field.id)"#), "\(matter.code): no control for \(field.id)")
+                }
+                var form = ["csrf": page.csrf ?? "", "action": "submit"]
+                for field in matter.form.fields where field.isAnswered {
+                    guard let value = example[field.id] else { continue }
+                    if case .group(let entries) = value {
+                        form["n.\(field.id)"] = String(entries.count)
+                        for (i, entry) in entries.enumerated() {
+                            for member in field.fields { post(entry[member.id], of: member, as: "g.\(field.id).\(i).\(member.id)", into: &form) }
+                        }
+                    } else {
+                        post(value, of: field, as: "f.\(field.id)", into: &form)
+                    }
+                }
+                let stored = try await desk.request("POST", "/desk/walk-in/\(matter.code)", form: form, browser: window)
+                #expect(stored.status == 303, "\(matter.code): \(stored.body.prefix(3000))")
+                guard let location = stored.headers["location"] else { continue }
+                let opened = try await desk.center.openAnswers(receipt: String(location.dropFirst("/desk/cases/".count)))
+                #expect(try AnswersJSON.decode(opened.answers) == expected.answers, "\(matter.code)")
+                taken += 1
+            }
+            #expect(taken == catalog.matters.filter(\.delegated).count && taken > 20)
+        }
+    }
+
+    /// Puts `value` in the posted form as the walk-in form's controls would.
+    private func post(_ value: AnswerValue?, of field: Field, as name: String, into form: inout [String: String]) {
+        switch value {
+        case .text(let text)?: form[name] = text
+        case .number(let number)?: form[name] = ExpressionValue.format(number)
+        case .list(let chosen)?:
+            for (index, choice) in field.choices.enumerated() where chosen.contains(choice.value) { form["\(name).\(index)"] = "1" }
+        default: break
+        }
+    }
+
     @Test("a walk-in's receipt is printed on the center's 80 mm queue when it is stored, and any case's receipt again from its page", .needsRoot("a private cupsd"))
     func receiptPrinting() async throws {
         let cups = try PrivateCups()
