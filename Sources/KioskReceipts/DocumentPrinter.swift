@@ -109,6 +109,13 @@ public struct DocumentPrinter: Sendable {
             media: .a4, name: "\(matter.code)-guide")
     }
 
+    /// Prints a notice of the town on the A4 (forms) queue, for the resident (送达 via the village station).
+    public func printNotice(_ notice: NoticeDocument) async -> PrintReport {
+        await send(
+            render: { () throws(DocumentError) in try Documents.noticePDF(notice) }, destination: station.formsPrinter, media: .a4,
+            name: "\(notice.receiptNumber)-notice")
+    }
+
     /// Prints a sample receipt (number `TEST`).
     public func printTestReceipt(matter: Matter, at now: Date) async -> PrintReport {
         let sample = SubmissionSummary(

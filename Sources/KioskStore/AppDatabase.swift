@@ -110,6 +110,21 @@ public struct AppDatabase: Sendable {
                 t.add(column: "caseGoTo", .text)
             }
         }
+        migrator.registerMigration("v4: the town's notices") { db in
+            // Notices the town issued on this station's submissions (applicant masked), for the
+            // assistant to print, and when one was printed and that print reported to the center.
+            try db.create(table: "notice") { t in
+                t.primaryKey("number", .text)
+                t.column("uuid", .text).notNull().indexed()
+                t.column("kind", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("document", .blob).notNull()
+                t.column("receivedAt", .integer).notNull()
+                t.column("printedAt", .integer)
+                t.column("printedBy", .text)
+                t.column("reportedAt", .integer)
+            }
+        }
         return migrator
     }
 }

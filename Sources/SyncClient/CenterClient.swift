@@ -148,6 +148,13 @@ public struct CenterClient: Sendable {
         return try decode(answer.body)
     }
 
+    /// Reports notices printed for residents; returns the center's signed answer.
+    public func reportNoticePrints(_ prints: NoticePrints) async throws(SyncError) -> NoticePrintsAnswer {
+        let (answer, nonce) = try await send("POST", SyncPath.noticePrints(station: signer.station), body: try encode(prints), gzip: false)
+        try check(answer, nonce: nonce)
+        return try decode(answer.body)
+    }
+
     /// Fetches the signed updates page after `cursor`.
     public func updates(after cursor: String?) async throws(SyncError) -> UpdatesPage {
         let (answer, nonce) = try await send("GET", SyncPath.updates(station: signer.station, after: cursor), body: Data(), gzip: false)

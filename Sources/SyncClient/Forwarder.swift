@@ -40,6 +40,8 @@ public struct RoundReport: Sendable, Codable, Hashable {
     public var catalogRefused: String?
     /// Whether the center took the station's health report at the end of the round.
     public var healthReported = false
+    /// Notices of the town received in this round.
+    public var notices = 0
 
     /// An empty report.
     public init() {}
@@ -127,6 +129,15 @@ public struct Forwarder: Sendable {
                             at: clock.now())
                     }
                     if changed { report.decisions += 1 }
+                    if let notice = decision.notice {
+                        let document = try encodeNotice(notice)
+                        let kept = try store { () throws(StoreError) in
+                            try queue.keepNotice(
+                                number: notice.number, uuid: decision.uuid, kind: notice.kind, title: notice.title, document: document,
+                                at: clock.now())
+                        }
+                        if kept { report.notices += 1 }
+                    }
                 }
                 // Saved after the decisions: a crash in between re-reads the page, which changes nothing.
                 try store { () throws(StoreError) in try queue.setSetting(SettingKey.cursor, page.cursor) }
@@ -148,6 +159,7 @@ public struct Forwarder: Sendable {
                 round.catalogHandled()
             case .finished:
                 try await reportAuditHead()
+                try await reportNoticePrints()
                 report.healthReported = await reportHealth()
                 return report
             }
@@ -181,6 +193,29 @@ public struct Forwarder: Sendable {
             throw .io(path: queue.database.writer.path, detail: "cannot sign the audit head: \(error)")
         }
         _ = try await client.reportAuditHead(signed)
+    }
+
+    /// Tells the center which notices were printed for residents since the last report.
+    private func reportNoticePrints() async throws(SyncError) {
+        while true {
+            let prints = try store { () throws(StoreError) in try queue.unreportedNoticePrints(limit: NoticePrints.maxPrints) }
+            guard !prints.isEmpty else { return }
+            let answer = try await client.reportNoticePrints(NoticePrints(prints: prints.map {
+                NoticePrint(number: $0.number, uuid: $0.uuid, printedAt: Int64($0.printedAt.timeIntervalSince1970), assistant: $0.printedBy)
+            }))
+            let done = Set(answer.recorded + answer.unknown)
+            try store { () throws(StoreError) in try queue.markNoticePrintsReported(Array(done), at: clock.now()) }
+            // A center that took none of them will not take them on a second try in this round.
+            guard prints.contains(where: { done.contains($0.number) }) else { return }
+        }
+    }
+
+    private func encodeNotice(_ notice: StationNotice) throws(SyncError) -> Data {
+        do {
+            return try JSONEncoder().encode(notice)
+        } catch {
+            throw .malformedAnswer("a notice cannot be kept: \(error)")
+        }
     }
 
     /// Sends the station's health; a report the center did not take leaves the round's work done.

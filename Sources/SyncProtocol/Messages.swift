@@ -250,11 +250,13 @@ public struct DecisionUpdate: Codable, Sendable, Hashable {
     public var missing: [String]?
     /// Where a refused applicant goes instead.
     public var goTo: String?
+    /// A written notice the town issued on this step, for the station to print for the resident.
+    public var notice: StationNotice?
 
     /// A decision from its fields.
     public init(
         uuid: UUID, receipt: String, state: DecisionState, reason: String?, decidedAt: Int64, caseState: String? = nil,
-        due: String? = nil, dueEstimated: Bool? = nil, missing: [String]? = nil, goTo: String? = nil
+        due: String? = nil, dueEstimated: Bool? = nil, missing: [String]? = nil, goTo: String? = nil, notice: StationNotice? = nil
     ) {
         self.uuid = uuid
         self.receipt = receipt
@@ -266,10 +268,11 @@ public struct DecisionUpdate: Codable, Sendable, Hashable {
         self.dueEstimated = dueEstimated
         self.missing = missing
         self.goTo = goTo
+        self.notice = notice
     }
 
     enum CodingKeys: String, CodingKey {
-        case uuid, receipt, state, reason, due, missing
+        case uuid, receipt, state, reason, due, missing, notice
         case decidedAt = "decided_at"
         case caseState = "case_state"
         case dueEstimated = "due_estimated"

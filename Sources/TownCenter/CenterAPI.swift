@@ -78,6 +78,7 @@ public struct CenterAPI: Sendable {
             .add(middleware: StationAuthentication(api: self, bodyLimit: configuration.maxEnrolBytes))
             .post("audit-head") { _, context in try await self.auditHead(try context.verifiedRequest()) }
             .post("health") { _, context in try await self.health(try context.verifiedRequest()) }
+            .post("notice-prints") { _, context in try await self.noticePrints(try context.verifiedRequest()) }
             .get("updates") { request, context in try await self.updates(request, try context.verifiedRequest()) }
         return router
     }
@@ -212,6 +213,20 @@ public struct CenterAPI: Sendable {
         let now = center.now
         try await center.database.recordHealth(health, station: station, now: now)
         return try signed(HealthAnswer(storedAt: now), nonce: fields.nonce)
+    }
+
+    private func noticePrints(_ verified: VerifiedRequest) async throws -> Response {
+        let (fields, body, station) = (verified.fields, verified.body, verified.fields.station)
+        let report: NoticePrints
+        do {
+            report = try SyncJSON.decode(NoticePrints.self, from: body)
+        } catch {
+            throw APIError(.badRequest, "malformed_body", error.description)
+        }
+        if let problem = report.outOfRange { throw APIError(.badRequest, "bad_notice_prints", problem) }
+        try await consume(fields)
+        let answer = try await center.recordNoticePrints(report.prints, station: station, calendar: configuration.calendar)
+        return try signed(answer, nonce: fields.nonce)
     }
 
     // MARK: Helpers

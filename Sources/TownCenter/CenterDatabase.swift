@@ -235,6 +235,14 @@ public struct CenterDatabase: Sendable {
                 CREATE INDEX notification_pending ON notification(next_attempt_at, id) WHERE delivered_at IS NULL;
                 """)
         }
+        migrator.registerMigration("station-notices") { db in
+            // A notice issued on a station's case travels to the station with the step's update (its
+            // applicant masked); the station reports when it printed it for the resident.
+            try db.execute(sql: """
+                ALTER TABLE decision ADD COLUMN notice TEXT;
+                ALTER TABLE notice ADD COLUMN station_printed_at INTEGER;
+                """)
+        }
         return migrator
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import KioskCore
 import Logging
 import ServiceLifecycle
 
@@ -39,6 +40,8 @@ public struct CenterConfiguration: Sendable {
     public var metricsPort: Int?
     /// Seconds without a request after which an enrolled station counts as silent (`bianmin_stations_silent`).
     public var silentAfter: Int = 3 * 3600
+    /// The working days a step reported by a station (a delivery by its print) counts deadlines with.
+    public var calendar = WorkingDayCalendar(schedules: [])
 
     /// Settings with defaults: 127.0.0.1:8630, ±300 s skew, 32 MiB bodies, 1,000 items, 200 decisions;
     /// connections idle 30 s, heads within 10 s, bodies within 120 s, 512 connections, 64 per address;

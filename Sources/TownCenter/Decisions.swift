@@ -78,7 +78,8 @@ extension CenterDatabase {
     }
 
     /// The columns `decisionUpdate` reads, from `decision d JOIN submission s`.
-    static let decisionColumns = "d.uuid, s.receipt, d.state, d.reason, d.decided_at, d.case_state, d.due, d.due_estimated, d.missing, d.go_to"
+    static let decisionColumns =
+        "d.uuid, s.receipt, d.state, d.reason, d.decided_at, d.case_state, d.due, d.due_estimated, d.missing, d.go_to, d.notice"
 
     /// A decision row (`decisionColumns`) as stations receive it.
     static func decisionUpdate(_ row: Row) -> DecisionUpdate {
@@ -87,6 +88,7 @@ extension CenterDatabase {
             reason: row["reason"], decidedAt: row["decided_at"], caseState: row["case_state"], due: row["due"],
             dueEstimated: row["due_estimated"],
             missing: (row["missing"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) },
-            goTo: row["go_to"])
+            goTo: row["go_to"],
+            notice: (row["notice"] as String?).flatMap { try? JSONDecoder().decode(StationNotice.self, from: Data($0.utf8)) })
     }
 }

@@ -311,7 +311,15 @@ extension Center {
         receipt: String, _ action: CaseAction, staff: String, calendar: WorkingDayCalendar
     ) async throws(CenterError) -> (record: CaseWorkflowRecord, effects: [CaseEffect]) {
         guard let account = try await database.staff(id: staff), !account.disabled else { throw .unknownStaff(staff) }
-        let actor = CaseActor(id: account.id, role: account.role, department: account.department)
+        return try await transition(
+            receipt: receipt, action, actor: CaseActor(id: account.id, role: account.role, department: account.department), calendar: calendar)
+    }
+
+    /// Takes `action` as `actor` (a staff account, or a station acting for the town as a window would).
+    func transition(
+        receipt: String, _ action: CaseAction, actor: CaseActor, calendar: WorkingDayCalendar
+    ) async throws(CenterError) -> (record: CaseWorkflowRecord, effects: [CaseEffect]) {
+        let staff = actor.id
         let matter = try await publishedMatter(try await database.submission(receipt: receipt).summary.matter)
         let now = self.now
         let today = ChinaTime.day(now)

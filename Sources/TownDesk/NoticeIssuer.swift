@@ -2,6 +2,7 @@ import Documents
 import Foundation
 import KioskCore
 import KioskReceipts
+import SyncProtocol
 import TownCenter
 
 /// Issues a case's written notices (文书): allocates the number of its series and year, opens the
@@ -103,17 +104,34 @@ public struct NoticeIssuer: Sendable {
         } catch {
             throw .center(error)
         }
+        let applicant = matter.form.applicantName(in: answers)
         let facts = NoticeFacts(
             kind: kind, number: issued.number, authority: authority, county: county,
-            applicant: matter.form.applicantName(in: answers) ?? "申请人", receipt: receipt, matter: matter, file: record.file,
+            applicant: applicant ?? "申请人", receipt: receipt, matter: matter, file: record.file,
             goTo: record.goTo, extensionReason: record.extensionReason,
             delivery: record.deliveryMethod.map { ($0, record.deliveryRecipient ?? "") }, approved: record.approved,
             decisionDue: deadline?.kind == .decision ? deadline?.due : nil, issuedOn: today)
         guard let notice = DocumentComposer.notice(facts) else { throw .nothingToNotify(receipt: receipt, state: record.file.state, kind: kind) }
+        let pdf: Data
         do {
-            return (issued.number, try Documents.noticePDF(notice))
+            pdf = try Documents.noticePDF(notice)
         } catch {
             throw .document(String(describing: error))
         }
+        // The station's copy names the applicant masked: the assistant prints it for the person in front of them.
+        var masked = facts
+        masked.applicant = applicant.map(Masking.name) ?? facts.applicant
+        if let copy = DocumentComposer.notice(masked) {
+            do {
+                try await center.database.sendToStation(
+                    StationNotice(
+                        number: copy.number, kind: kind.rawValue, title: copy.title, authority: copy.authorityName, addressee: copy.addressee,
+                        paragraphs: copy.paragraphs, items: copy.items, closing: copy.closing, date: copy.date),
+                    receipt: receipt)
+            } catch {
+                throw .center(error)
+            }
+        }
+        return (issued.number, pdf)
     }
 }

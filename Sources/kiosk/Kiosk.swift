@@ -10,6 +10,6 @@ struct Kiosk: AsyncParsableCommand {
             InitCommand.self, RunCommand.self, CatalogCommand.self, AnswersCommand.self, SubmitCommand.self, QueueCommand.self,
             ReceiptCommand.self, PrinterCommand.self, GuideCommand.self, EnrollCommand.self, ForwardCommand.self,
             ExportBundleCommand.self, ImportBundleCommand.self, AssistantCommand.self, AuditCommand.self,
-            BackupCommand.self, RestoreCommand.self, VoiceCommand.self,
+            BackupCommand.self, RestoreCommand.self, VoiceCommand.self, NoticeCommand.self,
         ])
 }

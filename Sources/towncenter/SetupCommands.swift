@@ -126,6 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.metricsHost = metricsHost
         configuration.metricsPort = metricsPort
         configuration.silentAfter = silentAfterHours * 3600
+        configuration.calendar = workingDays
         let metricsHost = metricsHost
         // Ready for systemd once the API, the desk and (when asked for) the metrics listen.
         let readiness = Readiness(parts: metricsPort == nil ? 2 : 3)

@@ -7,10 +7,11 @@ import TownCenter
 
 @Suite("the case workflow end to end: kiosk, forwarder, desk", .serialized)
 struct WorkflowEndToEndTests {
-    @Test("kiosk submit → forward → desk asks for supplements → the kiosk shows the missing list → accept → county → the department approves → deliver → archive; audit trails verify")
+    @Test("kiosk submit → forward → desk asks for supplements → the kiosk shows the missing list → accept → county → the department approves → the decision notice printed at the village station delivers it → archive; audit trails verify")
     func wholeCase() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
+        let cups = try PrivateCups()
         let (center, common, receipt) = try forwardedCase(in: directory)
         let password = "柳树湾-窗口-2026\n"
         for (id, role, department) in [("li.na", "window", nil), ("mz.wang", "department", "民政局")] as [(String, String, String?)] {
@@ -49,7 +50,35 @@ struct WorkflowEndToEndTests {
             let (department, _) = try await desk.signIn("mz.wang", password: String(password.dropLast()))
             try await step(["action": "approve"], as: department)
             #expect(try progress()?["state"] as? String == "approved")
-            try await step(["action": "deliver", "method": "window", "recipient": "申请人本人"], as: window)
+            // The decision notice goes to the station with the next updates, the applicant masked; the
+            // assistant prints it for the resident and the next round records the delivery.
+            let issued = try run(
+                "towncenter",
+                ["submissions", "notice", receipt, "--kind", "decision", "--out", directory.appendingPathComponent("decision.pdf").path,
+                 "--staff", "li.na", "--authority", "XX县新河镇人民政府", "--county", "XX县", "--town", "新河", "--data", center.data])
+            try #require(issued.status == 0, "\(issued.stderr)")
+            #expect(try progress()?["state"] as? String == "approved")
+            let listed = try run("kiosk", ["notice", "list", receipt, "--json"] + common)
+            let notices = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+            #expect(notices.count == 1 && notices.first?["kind"] as? String == "decision" && notices.first?["printed"] == nil, "\(notices)")
+            let number = try #require(notices.first?["number"] as? String)
+            #expect(number.hasPrefix("新河便决〔") && number.hasSuffix("〕第0001号"))
+            let printed = try run("kiosk", ["notice", "print", number, "--assistant", "A01"] + common, environment: ["CUPS_SERVER": cups.server])
+            #expect(printed.status == 0, "\(printed.stdout) \(printed.stderr)")
+            let output = cups.output(of: "bianmin-a4")
+            let deadline = Date().addingTimeInterval(30)
+            while !FileManager.default.fileExists(atPath: output) && Date() < deadline { try await Task.sleep(for: .milliseconds(200)) }
+            let text = try runTool("pdftotext", [output, "-"]).output.filter { !$0.isWhitespace }
+            let opened = try JSONSerialization.jsonObject(with: try await center.open().openAnswers(receipt: receipt).answers) as? [String: Any]
+            let name = try #require(opened?["name"] as? String)
+            #expect(text.contains(number) && text.contains(receipt) && text.contains("办结通知书") && text.contains(Masking.name(name)), "\(text)")
+            #expect(!text.contains(name), "the station's copy names the applicant masked")
+            // This round reports the print and the center delivers the case; the next one brings the step back.
+            #expect(try progress()?["state"] as? String == "approved")
+            #expect(try progress()?["state"] as? String == "delivered")
+            let delivered = try await center.open().workflow(receipt: receipt)
+            #expect(delivered.deliveryMethod == .villageStation && delivered.deliveryRecipient == "村便民服务站 XH03 代办员 A01")
+            #expect(try await center.open().database.auditEvents().contains { $0.event == "notice_printed_at_station" && $0.detail == "\(number) A01" })
             try await step(["action": "archive", "number": "2026-MZ-0001"], as: window)
             let page = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window)
             #expect(page.body.contains("<dd>已归档</dd>") && !page.body.contains("/step\""), "an archived case takes no step")
@@ -61,7 +90,7 @@ struct WorkflowEndToEndTests {
 
         let steps = try await center.open().workflow(receipt: receipt).transitions.map { "\($0.action) \($0.staff)" }
         #expect(steps == [
-            "request_supplement li.na", "resubmit li.na", "accept li.na", "send_to_county li.na", "decide mz.wang", "deliver li.na",
+            "request_supplement li.na", "resubmit li.na", "accept li.na", "send_to_county li.na", "decide mz.wang", "deliver station:XH03",
             "archive li.na",
         ])
         let notified = try await center.open().database.notifications(department: .civilAffairs, unsignedOnly: true, limit: 10)

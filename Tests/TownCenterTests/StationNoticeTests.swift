@@ -1,0 +1,66 @@
+import Foundation
+import KioskCore
+import KioskSecurity
+import SyncProtocol
+import Testing
+import TownCenter
+import TownDesk
+
+@Suite("the town's notices at the village station")
+struct StationNoticeTests {
+    @Test("a notice on a station's case travels with its updates, applicant masked; the station's print is recorded once and a decision notice's print delivers the case")
+    func noticeToStationAndBack() async throws {
+        let (center, _, _, directory) = try await workflowCenter(1)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let station = TestStation("XH07")
+        let item = try station.item(
+            to: center.keys.agreement.publicKey, sequence: 1, answers: #"{"name":"张三丰","id_number":"110101193003071237","phone":"13800138000"}"#)
+        try await enrolAndStore([item], from: station, at: center)
+        let receipt = try SignedReceipt(qrText: item.receipt).record.receiptNumber.description
+        let calendar = WorkingDayCalendar(schedules: [])
+        for (action, staff) in [(CaseAction.accept, "win"), (.sendToCounty(unit: "县民政局"), "win"), (.decide(approved: true, reasons: ""), "mz")] {
+            try await center.transition(receipt: receipt, action, staff: staff, calendar: calendar)
+        }
+        let issuer = NoticeIssuer(center: center, authority: "XX县新河镇人民政府", county: "XX县", town: "新河")
+        let (number, _) = try await issuer.issue(.decision, receipt: receipt, staff: "win", calendar: calendar)
+
+        let page = try await center.database.updates(station: "XH07", after: UpdatesCursor(sequence: 0), limit: 50)
+        let carried = page.decisions.compactMap(\.notice)
+        #expect(carried.map(\.number) == [number], "only the notice's own update carries it")
+        let notice = try #require(carried.first)
+        let name = try #require(try JSONSerialization.jsonObject(with: try await center.openAnswers(receipt: receipt).answers) as? [String: Any])["name"] as? String
+        let applicant = try #require(name)
+        #expect(notice.kind == "decision" && notice.addressee == Masking.name(applicant), "\(notice.addressee)")
+        let everything = ([notice.title, notice.addressee, notice.date] + notice.paragraphs + notice.items + notice.closing).joined()
+        #expect(!everything.contains(applicant), "the station's copy never names the applicant in full")
+        #expect(page.decisions.last?.notice == notice && page.decisions.last?.caseState == "approved")
+
+        let uuid = try await center.database.submission(receipt: receipt).summary.uuid
+        let print = NoticePrint(number: number, uuid: uuid, printedAt: center.now, assistant: "A01")
+        // Another station cannot report this station's notice, nor can a print name a notice no case has.
+        let foreign = try await center.recordNoticePrints([print], station: "XH05", calendar: calendar)
+        #expect(foreign == NoticePrintsAnswer(recorded: [], unknown: [number]))
+        let made = NoticePrint(number: "新河便决〔2026〕第9999号", uuid: uuid, printedAt: center.now, assistant: nil)
+        let first = try await center.recordNoticePrints([print, made], station: "XH07", calendar: calendar)
+        #expect(first == NoticePrintsAnswer(recorded: [number], unknown: [made.number]))
+        let delivered = try await center.workflow(receipt: receipt)
+        #expect(delivered.file.state == .delivered && delivered.deliveryMethod == .villageStation)
+        #expect(delivered.deliveryRecipient == "村便民服务站 XH07 代办员 A01" && delivered.transitions.last?.staff == "station:XH07")
+        // Reported again (an answer lost on the way): recorded, nothing happens twice.
+        #expect(try await center.recordNoticePrints([print], station: "XH07", calendar: calendar).recorded == [number])
+        #expect(try await center.workflow(receipt: receipt).transitions.count == delivered.transitions.count)
+        #expect(try await center.database.auditEvents().filter { $0.event == "notice_printed_at_station" }.count == 1)
+    }
+
+    @Test("a notice print report out of range is refused before anything is recorded")
+    func outOfRange() {
+        let uuid = UUID()
+        let one = NoticePrint(number: "N1", uuid: uuid, printedAt: 0, assistant: nil)
+        #expect(NoticePrints(prints: [one]).outOfRange == nil)
+        #expect(NoticePrints(prints: []).outOfRange != nil)
+        #expect(NoticePrints(prints: Array(repeating: one, count: NoticePrints.maxPrints + 1)).outOfRange != nil)
+        #expect(NoticePrints(prints: [NoticePrint(number: String(repeating: "号", count: 65), uuid: uuid, printedAt: 0, assistant: nil)]).outOfRange != nil)
+        #expect(NoticePrints(prints: [NoticePrint(number: "N1", uuid: uuid, printedAt: -1, assistant: nil)]).outOfRange != nil)
+        #expect(NoticePrints(prints: [NoticePrint(number: "N1", uuid: uuid, printedAt: 0, assistant: "代办员")]).outOfRange != nil)
+    }
+}
