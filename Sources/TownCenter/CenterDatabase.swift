@@ -243,6 +243,15 @@ public struct CenterDatabase: Sendable {
                 ALTER TABLE notice ADD COLUMN station_printed_at INTEGER;
                 """)
         }
+        migrator.registerMigration("working-day-due") { db in
+            // Due times counted in working days, as the case page's light does (they were calendar
+            // days from receipt): every case's is computed again on the desk's next inbox, and kept
+            // by each step after.
+            try db.execute(sql: """
+                UPDATE submission SET due_at = NULL;
+                CREATE INDEX submission_due_unset ON submission(received_at) WHERE due_at IS NULL;
+                """)
+        }
         return migrator
     }
 

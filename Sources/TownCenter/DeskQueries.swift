@@ -10,8 +10,16 @@ public struct InboxRow: Sendable, Hashable {
     public var summary: CaseSummary
     /// The masked applicant (`张* 1101**********1234`); empty when the form names none.
     public var applicantMasked: String
-    /// Unix seconds the matter's time limit ends (calendar days for now); nil for an unknown matter.
+    /// Unix seconds the case's running deadline ends (the day after its last working day); nil when
+    /// none runs or it is not computed yet.
     public var dueAt: Int64?
+
+    /// A row; a stored due time of `CenterDatabase.noDeadline` is none.
+    init(summary: CaseSummary, applicantMasked: String, dueAt: Int64?) {
+        self.summary = summary
+        self.applicantMasked = applicantMasked
+        self.dueAt = dueAt == CenterDatabase.noDeadline ? nil : dueAt
+    }
 
     /// Whether the case still waits on the town and is past its due time at `now`.
     public func isOverdue(at now: Int64) -> Bool {
@@ -129,11 +137,13 @@ extension Center {
             for: Data(name.trimmingCharacters(in: .whitespacesAndNewlines).utf8), using: key))
     }
 
-    /// Fills in the masked applicant, the applicant's search tag and the due time of every case not
-    /// indexed yet, opening its answers on the database's queue (off the cooperative pool); returns
-    /// how many it indexed. `matters` are the published matters by code.
+    /// Fills in the masked applicant and the applicant's search tag of every case not indexed yet,
+    /// opening its answers on the database's queue (off the cooperative pool), and the due time of
+    /// every case that has none yet by `calendar`'s working days; returns how many it indexed.
+    /// `matters` are the published matters by code.
     @discardableResult
-    public func indexCases(matters: [String: Matter]) async throws(CenterError) -> Int {
+    public func indexCases(matters: [String: Matter], calendar: WorkingDayCalendar) async throws(CenterError) -> Int {
+        try await refreshDueTimes(matters: matters, calendar: calendar)
         let agreement = keys.agreement
         let key = applicantTagKey
         var indexed = 0
@@ -146,30 +156,78 @@ extension Center {
                         WHERE applicant_masked IS NULL ORDER BY received_at LIMIT ?
                         """,
                     arguments: [Self.indexBatch]
-                ).map { row -> (uuid: String, masked: String, tag: Data?, due: Int64?) in
+                ).map { row -> (uuid: String, masked: String, tag: Data?) in
                     let uuid: String = row["uuid"]
                     let matter = matters[row["matter"]]
-                    let due = matter.map { (row["received_at"] as Int64) + Int64($0.timeLimitDays) * 86_400 }
                     guard let matter, let id = UUID(uuidString: uuid),
                           let sealed = try? SealedPayload(serialized: row["sealed_payload"]),
                           let opened = try? PayloadOpener.open(
                               sealed, with: agreement, associated: SealContext(uuid: id, station: row["station"], matter: matter.code)),
                           let answers = try? AnswersJSON.decode(opened)
-                    else { return (uuid, "", nil, due) }
+                    else { return (uuid, "", nil) }
                     let name = matter.form.applicantName(in: answers)
-                    return (uuid, ApplicantMask.summary(of: answers, form: matter.form), name.map { Self.tag($0, key: key) }, due)
+                    return (uuid, ApplicantMask.summary(of: answers, form: matter.form), name.map { Self.tag($0, key: key) })
                 }
             }
             if updates.isEmpty { return indexed }
             try await database.write { db in
                 for update in updates {
                     try db.execute(
-                        sql: "UPDATE submission SET applicant_masked = ?, applicant_tag = ?, due_at = ? WHERE uuid = ?",
-                        arguments: [update.masked, update.tag, update.due, update.uuid])
+                        sql: "UPDATE submission SET applicant_masked = ?, applicant_tag = ? WHERE uuid = ?",
+                        arguments: [update.masked, update.tag, update.uuid])
                 }
             }
             indexed += updates.count
         }
+    }
+}
+
+extension Center {
+    /// Sets the due time of every case without one: the end of its running deadline's last working
+    /// day, as the case page's light counts it (`CaseWorkflow.deadline`), or `CenterDatabase.noDeadline`.
+    func refreshDueTimes(matters: [String: Matter], calendar: WorkingDayCalendar) async throws(CenterError) {
+        let today = ChinaTime.day(now)
+        while true {
+            let pending = try await database.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT uuid, matter, received_at FROM submission WHERE due_at IS NULL ORDER BY received_at LIMIT ?",
+                    arguments: [Self.indexBatch]
+                ).map { row in (uuid: row["uuid"] as String, matter: row["matter"] as String, receivedAt: row["received_at"] as Int64) }
+            }
+            if pending.isEmpty { return }
+            let files = try await database.caseFiles(pending.compactMap { row in
+                guard let matter = matters[row.matter], let uuid = UUID(uuidString: row.uuid) else { return nil }
+                return (uuid, row.receivedAt, matter)
+            })
+            let due = pending.map { row in
+                (row.uuid, UUID(uuidString: row.uuid).flatMap { files[$0] }.map {
+                    CenterDatabase.dueAt(of: $0, on: today, calendar: calendar)
+                } ?? CenterDatabase.noDeadline)
+            }
+            try await database.write { db in
+                for (uuid, at) in due {
+                    // A step taken meanwhile has set its own.
+                    try db.execute(sql: "UPDATE submission SET due_at = ? WHERE uuid = ? AND due_at IS NULL", arguments: [at, uuid])
+                }
+            }
+        }
+    }
+}
+
+extension CenterDatabase {
+    /// The due time of a case with no running deadline (decided, suspended, archived): never overdue.
+    static let noDeadline = Int64.max
+
+    /// When `file` becomes overdue: the start of the day after its deadline's due day (China time).
+    /// A case not yet accepted is overdue by its decision deadline as accepted by law once the
+    /// supplement window passes (the window's own end is no lateness: the case then counts as accepted).
+    static func dueAt(of file: CaseFile, on today: CalendarDate, calendar: WorkingDayCalendar) -> Int64 {
+        var day = today
+        if file.state == .received, let window = CaseWorkflow.supplementDue(of: file, calendar: calendar), window.date >= today {
+            day = window.date.adding(days: 1)
+        }
+        guard let deadline = CaseWorkflow.deadline(of: file, on: day, calendar: calendar), deadline.light != .paused else { return noDeadline }
+        return ChinaTime.startOfDay(deadline.due.adding(days: 1))
     }
 }
 

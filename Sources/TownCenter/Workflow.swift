@@ -343,6 +343,9 @@ extension Center {
             }
             let uuid = record.summary.uuid.uuidString
             try CenterDatabase.save(record, in: db)
+            try db.execute(
+                sql: "UPDATE submission SET due_at = ? WHERE uuid = ?",
+                arguments: [CenterDatabase.dueAt(of: record.file, on: today, calendar: calendar), uuid])
             try CenterDatabase.keepReportFacts(of: action, file: record.file, uuid: uuid, calendar: calendar, in: db)
             try CenterDatabase.enqueueNotification(of: action, record: record, department: matter.department, staff: staff, now: now, in: db)
             let transition = CaseTransition(action: action.name, from: before, to: record.file.state, staff: staff, at: now, why: action.why(after: record.file))

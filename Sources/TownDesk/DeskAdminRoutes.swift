@@ -168,7 +168,7 @@ extension DeskRoutes {
         guard ["csv", "xlsx"].contains(format), let query = InboxQuery(parameters, matters: Set(matters.keys)) else {
             throw HTTPError(.badRequest)
         }
-        try await center.indexCases(matters: matters)
+        try await center.indexCases(matters: matters, calendar: calendar)
         let full = Self.readsAnswersInFull(role)
         let center = center
         let filter = query.filter(
@@ -192,7 +192,7 @@ extension DeskRoutes {
             return [
                 summary.receipt, summary.matter + " " + (matter?.name.text(language) ?? ""), summary.station,
                 strings["channel_\(summary.channel.rawValue)"] ?? summary.channel.rawValue, Self.format(summary.receivedAt),
-                exported.row.dueAt.map(Self.format) ?? "", strings["state_\(summary.state)"] ?? summary.state,
+                exported.row.dueAt.map { ChinaTime.day($0 - 1).description } ?? "", strings["state_\(summary.state)"] ?? summary.state,
                 summary.reason ?? "", exported.row.applicantMasked, laidOut.joined(separator: "; "),
             ]
         }

@@ -232,7 +232,7 @@ struct DeskRoutes: Sendable {
         var parameters: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
         guard let query = InboxQuery(parameters, matters: Set(matters.keys)) else { throw HTTPError(.badRequest) }
-        try await center.indexCases(matters: matters)
+        try await center.indexCases(matters: matters, calendar: calendar)
         let now = now
         let allowed = role == .department ? session.department.map(matterCodes) ?? [] : nil
         let center = center
@@ -260,7 +260,7 @@ struct DeskRoutes: Sendable {
                 "station": summary.station, "applicant": row.applicantMasked, "received": Self.format(summary.receivedAt),
                 "due": deadline.map { "\($0.due) · \(left ?? "")" } ?? "", "light": deadline?.light.rawValue ?? "none",
                 "link": "/desk/cases/" + summary.receipt,
-                // The row stands out as the overdue filter finds it (calendar days); the light counts working days.
+                // The row stands out as the overdue filter finds it: by the same working days as its light.
                 "state": strings["state_\(summary.state)"] ?? summary.state, "overdue": row.isOverdue(at: now),
             ]
         }

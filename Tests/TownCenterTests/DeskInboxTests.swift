@@ -54,7 +54,9 @@ struct DeskInboxTests {
             desk.clock.advance(by: 2 * 86_400)
             let third = try await lsw1.store("MZ-GG-01", answers: elderAnswers("王五"))  // day 4
             try await center.database.decide(receipt: third, state: .accepted, reason: nil, now: center.now)
-            desk.clock.advance(by: 3 * 86_400 + 3600)  // day 7 and an hour: RS-GG-01 (5 days) is overdue
+            // Day 10 (Saturday 2026-11-28) and an hour: RS-GG-01 (5 working days, received Friday 11-20, no
+            // supplement asked within 5 working days, so accepted by law that day) was due Friday 11-27.
+            desk.clock.advance(by: 6 * 86_400 + 3600)
 
             let (window, _) = try await desk.signIn("li.na")
             func inbox(_ query: String, _ browser: RunningDesk.Browser) async throws -> RunningDesk.Page {
@@ -76,7 +78,7 @@ struct DeskInboxTests {
             #expect(receipts(try await inbox("?station=LSW1", window)) == [third])
             #expect(receipts(try await inbox("?channel=self", window)).isEmpty)
             #expect(receipts(try await inbox("?channel=assisted", window)).count == 3)
-            let start = CalendarDate(desk.clock.now().addingTimeInterval(-7 * 86_400))
+            let start = CalendarDate(desk.clock.now().addingTimeInterval(-10 * 86_400))
             #expect(receipts(try await inbox("?from=\(start.adding(days: 1))&to=\(start.adding(days: 3))", window)).count == 1)
             #expect(receipts(try await inbox("?to=\(start)", window)) == [first])
             let overdue = try await inbox("?overdue=1", window)

@@ -64,3 +64,32 @@ struct StationNoticeTests {
         #expect(NoticePrints(prints: [NoticePrint(number: "N1", uuid: uuid, printedAt: 0, assistant: "代办员")]).outOfRange != nil)
     }
 }
+
+@Suite("the inbox's overdue filter counts working days")
+struct OverdueByWorkingDaysTests {
+    @Test("a 5-working-day case accepted on 2026-09-30 is due 10-13 (National Day and the worked Saturday): overdue from 10-14, not before")
+    func nationalDay() async throws {
+        let (center, clock, _, directory) = try await workflowCenter(1)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let station = TestStation("XH09")
+        let item = try station.item(to: center.keys.agreement.publicKey, sequence: 1, matter: "RS-GG-01")
+        try await enrolAndStore([item], from: station, at: center)
+        let receipt = try SignedReceipt(qrText: item.receipt).record.receiptNumber.description
+        try await center.transition(receipt: receipt, .accept, staff: "win", calendar: nationalDay2026)
+        let catalog = try await center.publishedCatalog()
+        let matters = Dictionary(uniqueKeysWithValues: catalog.matters.map { ($0.code, $0) })
+
+        func overdue(at day: String, hour: Int) async throws -> [String] {
+            clock.set(chinaMorning(day).addingTimeInterval(TimeInterval((hour - 10) * 3600)))
+            try await center.indexCases(matters: matters, calendar: nationalDay2026)
+            let page = try await center.database.inbox(SubmissionFilter(overdueAt: center.now), offset: 0, limit: 10)
+            return page.rows.filter { $0.summary.station == "XH09" }.map(\.summary.receipt)
+        }
+        // Five calendar days would make it late on 10-06; by working days it is due at the end of 10-13.
+        #expect(try await overdue(at: "2026-10-08", hour: 10).isEmpty)
+        #expect(try await overdue(at: "2026-10-13", hour: 20).isEmpty)
+        #expect(try await overdue(at: "2026-10-14", hour: 9) == [receipt])
+        let row = try #require(try await center.database.inbox(SubmissionFilter(station: "XH09"), offset: 0, limit: 1).rows.first)
+        #expect(row.dueAt.map { ChinaTime.day($0 - 1).description } == "2026-10-13")
+    }
+}
