@@ -109,11 +109,15 @@ public struct DocumentPrinter: Sendable {
             media: .a4, name: "\(matter.code)-guide")
     }
 
-    /// Prints a notice of the town on the A4 (forms) queue, for the resident (送达 via the village station).
-    public func printNotice(_ notice: NoticeDocument) async -> PrintReport {
-        await send(
-            render: { () throws(DocumentError) in try Documents.noticePDF(notice) }, destination: station.formsPrinter, media: .a4,
-            name: "\(notice.receiptNumber)-notice")
+    /// Prints a notice of the town on application `receipt` on the A4 (forms) queue, for the resident
+    /// (送达 via the village station).
+    public func printNotice(_ notice: StationNotice, receipt: String) async -> PrintReport {
+        let document = NoticeDocument(
+            title: notice.title, number: notice.number, authorityName: notice.authority, addressee: notice.addressee,
+            paragraphs: notice.paragraphs, items: notice.items, closing: notice.closing, date: notice.date, receiptNumber: receipt)
+        return await send(
+            render: { () throws(DocumentError) in try Documents.noticePDF(document) }, destination: station.formsPrinter, media: .a4,
+            name: "\(receipt)-notice")
     }
 
     /// Prints a sample receipt (number `TEST`).

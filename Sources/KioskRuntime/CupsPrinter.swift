@@ -30,6 +30,10 @@ public struct CupsPrinter: KioskPrinting {
         return result(report)
     }
 
+    public func printNotice(_ notice: StationNotice, receipt: String) async -> PrintResult {
+        result(await printer.printNotice(notice, receipt: receipt))
+    }
+
     private func result(_ report: PrintReport) -> PrintResult {
         guard let reason = report.reason else { return .printed }
         return .failed(reason: reason, detail: report.assistantMessage)

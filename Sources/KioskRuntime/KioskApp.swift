@@ -15,6 +15,8 @@ public protocol KioskPrinting: Sendable {
     func printApplicationForm(_ summary: SubmissionSummary, matter: Matter, answers: Answers, assistant: Assistant?) async -> PrintResult
     /// Prints a matter's service guide on A4.
     func printGuide(_ matter: Matter) async -> PrintResult
+    /// Prints a notice of the town on application `receipt` on A4, for the resident.
+    func printNotice(_ notice: StationNotice, receipt: String) async -> PrintResult
 }
 
 /// The printer of a kiosk that has none configured: nothing is printed, and nothing pretends it was.
@@ -25,6 +27,7 @@ public struct NoPrinter: KioskPrinting {
         .notConfigured
     }
     public func printGuide(_ matter: Matter) async -> PrintResult { .notConfigured }
+    public func printNotice(_ notice: StationNotice, receipt: String) async -> PrintResult { .notConfigured }
 }
 
 /// Forwards the queue to the town center on request (`kiosk run` wires the SyncClient forwarder).
@@ -178,9 +181,23 @@ public struct KioskApp: Sendable {
             }
         case .lookUp(let receipt):
             do {
-                return .lookedUp(.success(try submitter.queue.find(receipt: receipt)))
+                let found = try submitter.queue.find(receipt: receipt)
+                var notices: [StationNotice] = []
+                if let found { notices = try submitter.queue.notices(receipt: found.receipt).map(\.notice) }
+                return .lookedUp(.success(found), notices: notices)
             } catch {
-                return .lookedUp(.failure(.reason(error.reason)))
+                return .lookedUp(.failure(.reason(error.reason)), notices: [])
+            }
+        case .printNotice(let receipt, let number, let assistant):
+            guard let stored = try? submitter.queue.notice(number: number), stored.receipt == receipt else {
+                return .notice(key: "print.notConfigured", arguments: [])
+            }
+            switch await printer.printNotice(stored.notice, receipt: receipt) {
+            case .printed:
+                try? submitter.queue.markNoticePrinted(number, by: assistant, at: now)
+                return .notice(key: "notice.printed", arguments: [stored.notice.title])
+            case .notConfigured: return .notice(key: "print.notConfigured", arguments: [])
+            case .failed(let reason, _): return .printProblem(reason, context: "print.noticeNotPrinted")
             }
         case .login(let id, let pin):
             do {

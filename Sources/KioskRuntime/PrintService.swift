@@ -32,6 +32,14 @@ public struct PrintService: Sendable {
         return report
     }
 
+    /// Prints a notice of the town for the resident and records the print (to report to the center),
+    /// with the assistant handing it over.
+    public func printNotice(_ stored: StoredNotice, assistant: String?) async -> PrintReport {
+        let report = await printer.printNotice(stored.notice, receipt: stored.receipt)
+        if report.isPrinted { try? queue.markNoticePrinted(stored.number, by: assistant, at: clock.now()) }
+        return report
+    }
+
     /// Prints what a new application needs: the form first (when the matter needs a signature), then the receipt,
     /// so the receipt can say whether the form printed.
     public func printNew(_ submitted: SubmittedApplication, matter: Matter) async -> (receipt: PrintReport, form: PrintReport?) {

@@ -12,10 +12,8 @@ public struct StoredNotice: Sendable, Hashable {
     public var receipt: String
     /// Its kind (`NoticeKind`'s raw value).
     public var kind: String
-    /// Its title.
-    public var title: String
-    /// The notice as the center sent it (JSON; the applicant masked).
-    public var document: Data
+    /// The notice as the center sent it (the applicant masked).
+    public var notice: StationNotice
     /// When it arrived.
     public var receivedAt: Date
     /// When it was printed for the resident; nil until then.
@@ -36,10 +34,10 @@ extension SubmissionQueue {
     /// Keeps a notice of the town for `uuid`'s submission (once: the same number again changes nothing);
     /// returns whether it was new. A notice for a submission this station does not hold is dropped.
     @discardableResult
-    public func keepNotice(
-        number: String, uuid: UUID, kind: String, title: String, document: Data, at: Date
-    ) throws(StoreError) -> Bool {
-        try write { db in
+    public func keepNotice(_ notice: StationNotice, uuid: UUID, at: Date) throws(StoreError) -> Bool {
+        let (number, kind, title) = (notice.number, notice.kind, notice.title)
+        return try write { db in
+            let document = try JSONEncoder().encode(notice)
             guard let receipt = try String.fetchOne(db, sql: "SELECT receipt FROM submission WHERE uuid = ?", arguments: [uuid.uuidString]),
                   try Bool.fetchOne(db, sql: "SELECT 1 FROM notice WHERE number = ?", arguments: [number]) != true
             else { return false }
@@ -61,7 +59,7 @@ extension SubmissionQueue {
                     WHERE ? IS NULL OR s.receipt = ? ORDER BY n.receivedAt, n.number
                     """,
                 arguments: [receipt, receipt]
-            ).map(Self.notice)
+            ).compactMap(Self.notice)
         }
     }
 
@@ -70,7 +68,7 @@ extension SubmissionQueue {
         try read { db in
             try Row.fetchOne(
                 db, sql: "SELECT n.*, s.receipt FROM notice n JOIN submission s ON s.uuid = n.uuid WHERE n.number = ?", arguments: [number]
-            ).map(Self.notice)
+            ).flatMap(Self.notice)
         }
     }
 
@@ -99,7 +97,7 @@ extension SubmissionQueue {
                 arguments: [limit]
             ).map { row in
                 UnreportedNoticePrint(
-                    number: row["number"], uuid: UUID(uuidString: row["uuid"]) ?? UUID(),
+                    number: row["number"], uuid: UUID(uuidString: row["uuid"]) ?? UUID(),  // written by keepNotice from a UUID
                     printedAt: Date(timeIntervalSince1970: TimeInterval(row["printedAt"] as Int64)), printedBy: row["printedBy"])
             }
         }
@@ -114,10 +112,13 @@ extension SubmissionQueue {
         }
     }
 
-    private static func notice(_ row: Row) -> StoredNotice {
-        StoredNotice(
-            number: row["number"], uuid: UUID(uuidString: row["uuid"]) ?? UUID(), receipt: row["receipt"], kind: row["kind"],
-            title: row["title"], document: row["document"], receivedAt: Date(timeIntervalSince1970: TimeInterval(row["receivedAt"] as Int64)),
+    /// The stored row as a notice; nil when its document does not read (never written so by `keepNotice`).
+    private static func notice(_ row: Row) -> StoredNotice? {
+        guard let uuid = UUID(uuidString: row["uuid"]), let notice = try? JSONDecoder().decode(StationNotice.self, from: row["document"] as Data)
+        else { return nil }
+        return StoredNotice(
+            number: row["number"], uuid: uuid, receipt: row["receipt"], kind: row["kind"], notice: notice,
+            receivedAt: Date(timeIntervalSince1970: TimeInterval(row["receivedAt"] as Int64)),
             printedAt: (row["printedAt"] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }, printedBy: row["printedBy"])
     }
 }

@@ -43,7 +43,7 @@ public enum KioskEvent: Sendable {
     /// The A4 application form was printed, or not.
     case formPrinted(PrintResult)
     /// A receipt was looked up: nil when it is unknown here.
-    case lookedUp(Result<SubmissionSummary?, KioskFailure>)
+    case lookedUp(Result<SubmissionSummary?, KioskFailure>, notices: [StationNotice] = [])
     /// A PIN login attempt's outcome.
     case loggedIn(Result<AssistantLogin, KioskFailure>)
     /// The queue for the assistant.
@@ -110,6 +110,8 @@ public enum Effect: Sendable, Equatable {
     case printGuide(matter: String)
     /// Look up a receipt number.
     case lookUp(receipt: String)
+    /// Print the town's notice `number` on application `receipt` for the resident, handed over by `assistant`.
+    case printNotice(receipt: String, number: String, assistant: String?)
     /// Check an assistant's PIN.
     case login(id: String, pin: String)
     /// Record the end of an assistant's session.

@@ -61,6 +61,8 @@ extension KioskState {
     mutating func handleKey(_ key: KeyEvent) -> [Effect] {
         switch current {
         case .home: return homeKey(key)
+        case .progressResult(_, let summary?, let notices) where key.digit == 5 && !notices.isEmpty:
+            return [.printNotice(receipt: summary.receipt, number: notices[notices.count - 1].number, assistant: assistant?.id)]
         case .help, .progressResult:
             if key == .enter || key == .escape || key.digit == 0 { back() }
         case .find(let purpose):

@@ -78,7 +78,9 @@ extension KioskView {
         screen.putCentered(text: state.t("receipt.qrTooBig"), row: layout.height / 2, style: errorStyle)
     }
 
-    static func drawProgressResult(_ state: KioskState, query: String, _ lookup: SubmissionSummary?, _ screen: inout Screen, _ layout: Layout) {
+    static func drawProgressResult(
+        _ state: KioskState, query: String, _ lookup: SubmissionSummary?, notices: [StationNotice], _ screen: inout Screen, _ layout: Layout
+    ) {
         title(state.t("progress.title"), &screen, layout)
         let top = layout.bodyTop
         guard let summary = lookup else {
@@ -103,6 +105,7 @@ extension KioskView {
             if !progress.missing.isEmpty { rows.append((state.t("progress.missing"), progress.missing.joined(separator: "、"))) }
             if let goTo = progress.goTo { rows.append((state.t("progress.goTo"), goTo)) }
         }
+        if let notice = notices.last { rows.append((state.t("progress.notice"), "\(notice.title) \(notice.number)")) }
         var row = top
         for (label, value) in rows {
             screen.put(text: label, row: row, col: layout.bodyCol, style: .bold)
@@ -111,7 +114,7 @@ extension KioskView {
         if let decided = summary.decidedAt {
             screen.put(text: state.t("progress.decidedAt", CalendarDate(decided).description), row: row, col: layout.bodyCol)
         }
-        keys(state.t("keys.back"), &screen, layout)
+        keys(state.t(notices.isEmpty ? "keys.back" : "keys.progress.notice"), &screen, layout)
     }
 
     static func drawQueue(_ state: KioskState, _ queue: QueueView?, page: Int, asking: Int?, _ screen: inout Screen, _ layout: Layout) {

@@ -55,7 +55,7 @@ extension KioskState {
             if screen == .receiptQR, case .receipt(let receipt) = state.current { state.current = .receiptQR(receipt) }
         case .failed: state.push(.submitFailed(message: state.t(FailureReason.stationNotReady.key)))
         case .progress: press("2")
-        case .progressResult: state.push(.progressResult(query: sample.receipt, sample))
+        case .progressResult: state.push(.progressResult(query: sample.receipt, sample, notices: []))
         case .login: press("4")
         case .assistant:
             state.assistant = Assistant(id: "A01", name: "")

@@ -44,8 +44,9 @@ public enum ScreenState: Sendable {
     case submitFailed(message: String)
     /// Type or scan a receipt.
     case progress(ProgressScreen)
-    /// The state of a looked-up application (nil when the receipt is unknown here).
-    case progressResult(query: String, SubmissionSummary?)
+    /// The state of a looked-up application (nil when the receipt is unknown here), with the town's
+    /// notices on it (key 5 prints the latest for the resident).
+    case progressResult(query: String, SubmissionSummary?, notices: [StationNotice])
     /// Assistant id and PIN.
     case assistantLogin(LoginScreen)
     /// What a logged-in assistant can do.

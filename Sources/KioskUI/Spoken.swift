@@ -177,7 +177,7 @@ extension KioskState {
             return t("failed.title") + " " + message + " " + t("voice.back")
         case .progress:
             return t("progress.title") + " " + t("voice.progress")
-        case .progressResult(let query, let summary):
+        case .progressResult(let query, let summary, let notices):
             guard let summary else { return t("voice.progress.notFound", Self.spelled(query)) + " " + t("voice.back") }
             var said = [t("voice.receipt", Self.spelled(summary.receipt)), matterName(summary.matter),
                         t("progress.state") + " " + summary.state.label.text(language)]
@@ -185,6 +185,7 @@ extension KioskState {
             if let progress = summary.progress, !progress.missing.isEmpty {
                 said.append(t("progress.missing") + " " + progress.missing.joined(separator: "、"))
             }
+            if let notice = notices.last { said.append(t("voice.progress.notice", notice.title)) }
             return (said + [t("voice.back")]).joined(separator: " ")
         case .assistantLogin(let login):
             return t("login.title") + " " + t(login.focus == 0 ? "voice.login.id" : "voice.login.pin")

@@ -102,10 +102,10 @@ extension KioskState {
             current = .printing(receipt)
             pending += 1
             return [.printReceipt(receipt.stored.summary)]
-        case .lookedUp(.success(let summary)):
+        case .lookedUp(.success(let summary), let notices):
             var query = ""
             if case .progress(let progress) = current { query = progress.query ?? "" }
-            push(.progressResult(query: query, summary))
+            push(.progressResult(query: query, summary, notices: notices))
         case .loggedIn(.success(.success(let who))):
             assistant = who
             current = .assistantHome
@@ -118,7 +118,7 @@ extension KioskState {
             show(error: t("login.locked", String(Self.lockMinutes(until.timeIntervalSince(now)))))
         case .queueLoaded(.success(let view)):
             if case .queue(_, let page, _) = current { current = .queue(view, page: page, asking: nil) }
-        case .lookedUp(.failure(let failure)), .loggedIn(.failure(let failure)), .queueLoaded(.failure(let failure)):
+        case .lookedUp(.failure(let failure), _), .loggedIn(.failure(let failure)), .queueLoaded(.failure(let failure)):
             show(error: failure.text(environment.strings, language))
         case .notice(let key, let arguments):
             notice = Notice(text: environment.strings.text(key, language, arguments), isError: false)

@@ -130,12 +130,7 @@ public struct Forwarder: Sendable {
                     }
                     if changed { report.decisions += 1 }
                     if let notice = decision.notice {
-                        let document = try encodeNotice(notice)
-                        let kept = try store { () throws(StoreError) in
-                            try queue.keepNotice(
-                                number: notice.number, uuid: decision.uuid, kind: notice.kind, title: notice.title, document: document,
-                                at: clock.now())
-                        }
+                        let kept = try store { () throws(StoreError) in try queue.keepNotice(notice, uuid: decision.uuid, at: clock.now()) }
                         if kept { report.notices += 1 }
                     }
                 }
@@ -207,14 +202,6 @@ public struct Forwarder: Sendable {
             try store { () throws(StoreError) in try queue.markNoticePrintsReported(Array(done), at: clock.now()) }
             // A center that took none of them will not take them on a second try in this round.
             guard prints.contains(where: { done.contains($0.number) }) else { return }
-        }
-    }
-
-    private func encodeNotice(_ notice: StationNotice) throws(SyncError) -> Data {
-        do {
-            return try JSONEncoder().encode(notice)
-        } catch {
-            throw .malformedAnswer("a notice cannot be kept: \(error)")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskCore
 import SyncProtocol
 
 /// The opaque `after` cursor of the updates feed: the last decision sequence seen.

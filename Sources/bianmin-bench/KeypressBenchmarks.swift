@@ -177,6 +177,7 @@ private struct BlockingPrinter: KioskPrinting {
     func printReceipt(_ summary: SubmissionSummary, matter: Matter) async -> PrintResult { block() }
     func printApplicationForm(_ summary: SubmissionSummary, matter: Matter, answers: Answers, assistant: Assistant?) async -> PrintResult { block() }
     func printGuide(_ matter: Matter) async -> PrintResult { block() }
+    func printNotice(_ notice: StationNotice, receipt: String) async -> PrintResult { block() }
     private func block() -> PrintResult {
         gate.hold()
         return .printed

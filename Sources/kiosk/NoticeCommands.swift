@@ -1,11 +1,9 @@
 import ArgumentParser
-import Documents
 import Foundation
 import KioskCore
 import KioskReceipts
 import KioskRuntime
 import KioskStore
-import SyncProtocol
 
 /// `kiosk notice`: the town's written notices on this station's applications, printed for the resident.
 struct NoticeCommand: AsyncParsableCommand {
@@ -34,7 +32,7 @@ struct NoticeCommand: AsyncParsableCommand {
             if notices.isEmpty { print("no notices") }
             for notice in notices {
                 let printed = notice.printedAt.map { "printed \($0.formatted(.iso8601))" } ?? "not printed"
-                print("\(notice.number)  \(notice.receipt)  \(notice.title)  (\(printed))")
+                print("\(notice.number)  \(notice.receipt)  \(notice.notice.title)  (\(printed))")
             }
         }
     }
@@ -57,19 +55,7 @@ struct NoticeCommand: AsyncParsableCommand {
                 printError("no notice \(number) at this station (run `kiosk notice list`)")
                 throw ExitCode(66)
             }
-            let notice: StationNotice
-            do {
-                notice = try JSONDecoder().decode(StationNotice.self, from: stored.document)
-            } catch {
-                printError("notice \(number) is not readable: \(error)")
-                throw ExitCode(65)
-            }
-            let document = NoticeDocument(
-                title: notice.title, number: notice.number, authorityName: notice.authority, addressee: notice.addressee,
-                paragraphs: notice.paragraphs, items: notice.items, closing: notice.closing, date: notice.date,
-                receiptNumber: stored.receipt)
-            let report = await DocumentPrinter(station: configuration.station).printNotice(document)
-            if report.isPrinted { try queue.markNoticePrinted(number, by: assistant, at: Date()) }
+            let report = await PrintService(station: configuration.station, queue: queue).printNotice(stored, assistant: assistant)
             try finish(report, context: "print.noticeNotPrinted")
         }
     }
@@ -84,7 +70,7 @@ struct NoticeJSON: Encodable {
         number = notice.number
         receipt = notice.receipt
         kind = notice.kind
-        title = notice.title
+        title = notice.notice.title
         received = notice.receivedAt.formatted(.iso8601)
         printed = notice.printedAt?.formatted(.iso8601)
     }

@@ -218,3 +218,38 @@ import TestSupport
         #expect(stored.receiptPrint == .printed)
     }
 }
+
+@Suite(.needsRoot("a private cupsd needs root")) struct NoticePrintingTests {
+    /// Issue 19: the town's notice reaches the station and is printed on its A4 printer for the resident.
+    @Test func aNoticeOfTheTownFoundByItsReceiptPrintsOnA4AndWaitsToBeReported() async throws {
+        let directory = try TemporaryDirectory()
+        let cups = try PrivateCups()
+        var station = demo.station
+        station.dataDirectory = directory.path
+        let base = try runtime(in: directory, clock: ManualClock(start))
+        let app = KioskApp(
+            environment: base.environment, submitter: base.submitter, assistants: base.assistants,
+            printer: CupsPrinter(station: station, server: cups.server), clock: base.clock)
+        let matter = try #require(app.environment.catalog.matter("MZ-GG-01"))
+        let answers = ExampleAnswers.generate(for: matter.form, today: CalendarDate(start))
+        let summary = try app.submitter.submit(matter: matter, answers: answers, channel: .selfService).summary
+        #expect(try app.submitter.queue.keepNotice(sampleNotice, uuid: summary.uuid, at: start))
+        #expect(try !app.submitter.queue.keepNotice(sampleNotice, uuid: summary.uuid, at: start), "the same notice is kept once")
+
+        var state = KioskState(environment: app.environment, now: start)
+        state.press(.text("2"))
+        state.type(summary.receipt)
+        var effects = state.press(.enter)
+        #expect(effects == [.lookUp(receipt: summary.receipt)])
+        state.handle(try #require(await app.perform(effects[0])))
+        #expect(state.text.contains("办结通知书 新河便决〔2026〕第0001号"))
+        effects = state.press(.text("5"))
+        let print = try #require(effects.first)
+        state.handle(try #require(await app.perform(print)))
+        #expect(state.text.contains("办结通知书已打印,请交给群众。"))
+        let text = try runTool("pdftotext", [cups.output(of: "bianmin-a4"), "-"]).output
+        #expect(text.contains("办结通知书") && text.contains("新河便决〔2026〕第0001号") && text.contains(summary.receipt) && text.contains("张*"))
+        let unreported = try app.submitter.queue.unreportedNoticePrints(limit: 10)
+        #expect(unreported.map(\.number) == [sampleNotice.number] && unreported.first?.uuid == summary.uuid)
+    }
+}

@@ -190,6 +190,12 @@ func screens() throws -> [(String, KioskState)] {
             state: "needs_supplement", due: nil, dueEstimated: false, missing: ["户口簿复印件", "收入证明"], goTo: nil)
         $0.handle(.lookedUp(.success(summary)))
     }
+    try add("progress-notice") {
+        $0.press(.text("2"))
+        var summary = try sampleSummary(decision: .completed, reason: nil)
+        summary.progress = CaseProgress(state: "approved", due: nil, dueEstimated: false, missing: [], goTo: nil)
+        $0.handle(.lookedUp(.success(summary), notices: [sampleNotice]))
+    }
     try add("progress-refused") {
         $0.press(.text("2"))
         var summary = try sampleSummary(decision: .rejected, reason: "不属本镇受理范围")

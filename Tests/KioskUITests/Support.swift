@@ -120,7 +120,7 @@ extension KioskState {
 
     /// The looked-up application on the progress result screen.
     var lookup: SubmissionSummary? {
-        if case .progressResult(_, let summary) = current { summary } else { nil }
+        if case .progressResult(_, let summary, _) = current { summary } else { nil }
     }
 
     /// The queue on the queue screen.

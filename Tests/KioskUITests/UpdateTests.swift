@@ -630,6 +630,44 @@ func formState(_ code: String, idleTimeout: Int = 120) throws -> KioskState {
     }
 }
 
+/// A decision notice of the town, as the station keeps it.
+let sampleNotice = StationNotice(
+    number: "新河便决〔2026〕第0001号", kind: "decision", title: "办结通知书", authority: "XX县新河镇人民政府", addressee: "张*",
+    paragraphs: ["您申请的事项已办结。"], items: [], closing: [], date: "2026年3月9日")
+
+@Suite struct ProgressNoticeTests {
+    @Test func aNoticeOfTheTownIsShownAndKey5PrintsItForTheResidentWithTheAssistant() throws {
+        var state = try freshState()
+        state.press(.text("2"))
+        let summary = try sampleSummary(decision: .completed)
+        state.handle(.lookedUp(.success(summary), notices: [sampleNotice]))
+        #expect(state.text.contains("办结通知书 新河便决〔2026〕第0001号") && state.text.contains("5 打印通知书"))
+        #expect(state.press(.text("5")) == [.printNotice(receipt: summary.receipt, number: sampleNotice.number, assistant: nil)])
+        state.handle(.notice(key: "notice.printed", arguments: [sampleNotice.title]))
+        #expect(state.text.contains("办结通知书已打印,请交给群众。"))
+
+        var assisted = try freshState()
+        assisted.press(.text("4"))
+        assisted.type("A01")
+        assisted.press(.enter)
+        assisted.type("1234")
+        assisted.press(.enter)
+        assisted.handle(.loggedIn(.success(.success(Assistant(id: "A01", name: "王芳")))))
+        assisted.press(.text("2"))
+        assisted.handle(.lookedUp(.success(summary), notices: [sampleNotice]))
+        #expect(assisted.press(.text("5")) == [.printNotice(receipt: summary.receipt, number: sampleNotice.number, assistant: "A01")])
+    }
+
+    @Test func withoutANoticeKey5DoesNothing() throws {
+        var state = try freshState()
+        state.press(.text("2"))
+        state.handle(.lookedUp(.success(try sampleSummary(decision: .completed))))
+        #expect(!state.text.contains("打印通知书"))
+        #expect(state.press(.text("5")).isEmpty)
+        #expect(state.page == .progressResult)
+    }
+}
+
 /// Issue 17, item 7: a number pad has no letters.
 @Suite struct NumberPadLookupTests {
     @Test func thisStationsReceiptTypedAsDigitsOnlyIsLookedUp() throws {
