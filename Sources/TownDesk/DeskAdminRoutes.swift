@@ -63,6 +63,13 @@ extension DeskRoutes {
             "staff": session.staff ?? "", "csrf": session.csrf, "stations": stations, "back": "/desk/stations", "admin": true,
             "silent_hours": Self.hours(silentAfter),
         ]
+        // This year's and next year's deadlines need their holiday files (next year's from December on).
+        let today = ChinaTime.day(now)
+        let missing = (today.month == 12 ? [today.year, today.year + 1] : [today.year]).filter { !calendar.hasSchedule(for: $0) }
+        if !missing.isEmpty {
+            values["calendar_missing"] = (strings["calendar_missing"] ?? "%@")
+                .replacingOccurrences(of: "%@", with: missing.map(String.init).joined(separator: ", "))
+        }
         if let token {
             values["token"] = token.token
             values["token_station"] = token.station

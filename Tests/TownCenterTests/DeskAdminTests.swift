@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskConfig
 import KioskCore
 import SyncProtocol
 import Testing
@@ -8,6 +9,20 @@ import TownCenter
 
 @Suite("Town desk stations, audit and export pages over HTTP")
 struct DeskAdminTests {
+    @Test("the admin is told which year's holiday calendar is missing: none with this year's, next year's from December")
+    func missingCalendar() async throws {
+        let shipped = try HolidayCalendarLoader.load(directory: packageRoot.appendingPathComponent("center-config/calendar"))
+        try await withRunningDesk(calendar: shipped) { desk in
+            let (admin, _) = try await desk.signIn("root.admin")
+            let november = try await desk.request("GET", "/desk/stations", browser: admin)
+            #expect(november.status == 200 && !november.body.contains("节假日安排文件"))
+            desk.clock.advance(by: 20 * 86_400)  // 2026-12-08
+            let (again, _) = try await desk.signIn("root.admin")
+            let december = try await desk.request("GET", "/desk/stations", browser: again)
+            #expect(december.body.contains("缺少 2027 年的节假日安排文件"), "\(december.body.prefix(1500))")
+        }
+    }
+
     @Test("stations (admin only): enrolled, items, catalog version, silent after 3 hours by default; a token issued once (CSRF checked, code checked); revoke")
     func stations() async throws {
         try await withRunningDesk { desk in
@@ -24,6 +39,7 @@ struct DeskAdminTests {
             let version = try await desk.center.database.currentCatalogVersion()
             #expect(page.body.contains("<td>XH03</td>") && page.body.contains("<td>1</td><td>\(version)</td>"))
             #expect(page.body.contains("正常") && !page.body.contains("未联系超过"))
+            #expect(page.body.contains("缺少 2026 年的节假日安排文件"), "the desk runs without a holiday calendar here")
             // Three hours later (the session has ended meanwhile: signed in again).
             desk.clock.advance(by: 3 * 3600 + 60)
             #expect(try await desk.request("GET", "/desk/stations", browser: first).status == 303)

@@ -38,7 +38,8 @@ struct RunningDesk {
 }
 
 func withRunningDesk(
-    silentAfter: Int64 = 3 * 3600, printingTo cups: PrivateCups? = nil, _ body: @Sendable (RunningDesk) async throws -> Void
+    silentAfter: Int64 = 3 * 3600, printingTo cups: PrivateCups? = nil, calendar: WorkingDayCalendar = WorkingDayCalendar(schedules: []),
+    _ body: @Sendable (RunningDesk) async throws -> Void
 ) async throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -58,7 +59,8 @@ func withRunningDesk(
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let server = try await DeskServer(
         center: center,
-        configuration: DeskConfiguration(port: 0, templates: packageRoot.appendingPathComponent("Resources/desk").path, silentAfter: silentAfter),
+        configuration: DeskConfiguration(
+            port: 0, templates: packageRoot.appendingPathComponent("Resources/desk").path, silentAfter: silentAfter, calendar: calendar),
         logger: logger,
         formPrinter: cups.map { CaseFormPrinter(center: center, destination: "bianmin-a4", server: $0.server, authority: "XX县新河镇人民政府") },
         noticeIssuer: NoticeIssuer(center: center, authority: "XX县新河镇人民政府", county: "XX县", town: "新河"),
