@@ -47,6 +47,59 @@ final class A4Pages {
         }
     }
 
+    /// A table cell: text, or a checkbox drawn as vector lines.
+    enum Cell {
+        case text(String)
+        case checkbox(Bool)
+    }
+
+    static let cellPadding = 4.0
+
+    /// A ruled table: rows never split, the header row (bold, kept with the first row) repeated after a page break.
+    func table(columns widths: [Double], header: [String]?, rows: [[Cell]], size: Double = 10) {
+        let headerBlock = header.map { row(widths: widths, cells: $0.map(Cell.text), header: true, size: size) }
+        if let headerBlock { append(headerBlock) }
+        for cells in rows {
+            append(row(widths: widths, cells: cells, repeatedHeader: headerBlock, size: size))
+        }
+        append(.gap(14))
+    }
+
+    // A header row is bold (not shaded: text is drawn white under its outlines).
+    private func row(widths: [Double], cells: [Cell], header: Bool = false, repeatedHeader: Block? = nil, size: Double) -> Block {
+        let texts: [TextBlock?] = zip(widths, cells).map { columnWidth, cell in
+            guard case let .text(string) = cell else { return nil }
+            return TextBlock(cr, string, size: size, bold: header, width: columnWidth - 2 * Self.cellPadding)
+        }
+        let height = (texts.compactMap { $0?.height }.max() ?? 12) + 2 * Self.cellPadding
+        return Block(height: height, keepWithNext: header, repeatedHeader: repeatedHeader) { [cr, left] y in
+            var x = left
+            for (index, columnWidth) in widths.enumerated() {
+                cairo_set_source_rgb(cr, 0, 0, 0)
+                cairo_set_line_width(cr, header ? 1.2 : 0.6)
+                cairo_rectangle(cr, x, y, columnWidth, height)
+                cairo_stroke(cr)
+                switch cells[index] {
+                case .text: texts[index]?.draw(cr, x: x + Self.cellPadding, y: y + Self.cellPadding)
+                case let .checkbox(checked): Self.drawCheckbox(cr, checked, x: x + (columnWidth - 10) / 2, y: y + (height - 10) / 2)
+                }
+                x += columnWidth
+            }
+        }
+    }
+
+    private static func drawCheckbox(_ cr: OpaquePointer, _ checked: Bool, x: Double, y: Double) {
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        cairo_set_line_width(cr, 0.8)
+        cairo_rectangle(cr, x, y, 10, 10)
+        if checked {
+            cairo_move_to(cr, x + 2, y + 5)
+            cairo_line_to(cr, x + 4.5, y + 8)
+            cairo_line_to(cr, x + 8.5, y + 2)
+        }
+        cairo_stroke(cr)
+    }
+
     /// Places the blocks on pages, draws them with `footer` and the page number at the foot of every
     /// page, and returns the PDF.
     func finish(footer: String) throws(DocumentError) -> Data {

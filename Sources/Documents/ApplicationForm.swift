@@ -80,13 +80,6 @@ public struct ApplicationFormDocument: Sendable, Equatable {
 }
 
 extension Documents {
-    private static let cellPadding = 4.0
-
-    /// A table cell: text, or a checkbox drawn as vector lines.
-    private enum Cell {
-        case text(String)
-        case checkbox(Bool)
-    }
 
     /// Renders the form on A4 pages: rows never split, table headers repeated after a page break,
     /// "第i页/共N页" and the receipt number in every footer.
@@ -113,39 +106,6 @@ extension Documents {
             drawQR(cr, matrix, x: margin + width - qrSpan, y: y, module: module)
         })
 
-        func table(columns widths: [Double], header: [String]?, rows: [[Cell]]) {
-            let headerBlock = header.map {
-                row(widths: widths, cells: $0.map(Cell.text), header: true)
-            }
-            if let headerBlock { pages.append(headerBlock) }
-            for cells in rows {
-                pages.append(row(widths: widths, cells: cells, repeatedHeader: headerBlock))
-            }
-            pages.append(.gap(14))
-        }
-        // A header row is bold (not shaded: text is drawn white under its outlines) and keeps with
-        // the first data row.
-        func row(widths: [Double], cells: [Cell], header: Bool = false, repeatedHeader: Block? = nil) -> Block {
-            let texts: [TextBlock?] = zip(widths, cells).map { columnWidth, cell in
-                guard case let .text(string) = cell else { return nil }
-                return TextBlock(cr, string, size: 10, bold: header, width: columnWidth - 2 * cellPadding)
-            }
-            let height = (texts.compactMap { $0?.height }.max() ?? 12) + 2 * cellPadding
-            return Block(height: height, keepWithNext: header, repeatedHeader: repeatedHeader) { y in
-                var x = margin
-                for (index, columnWidth) in widths.enumerated() {
-                    cairo_set_source_rgb(cr, 0, 0, 0)
-                    cairo_set_line_width(cr, header ? 1.2 : 0.6)
-                    cairo_rectangle(cr, x, y, columnWidth, height)
-                    cairo_stroke(cr)
-                    switch cells[index] {
-                    case .text: texts[index]?.draw(cr, x: x + cellPadding, y: y + cellPadding)
-                    case let .checkbox(checked): drawCheckbox(cr, checked, x: x + (columnWidth - 10) / 2, y: y + (height - 10) / 2)
-                    }
-                    x += columnWidth
-                }
-            }
-        }
         func signatureLine(_ label: String) {
             let labelBlock = TextBlock(cr, label, size: 11, width: width * 0.6)
             let dateBlock = TextBlock(cr, "日期:", size: 11, width: width)
@@ -169,12 +129,12 @@ extension Documents {
             switch part {
             case let .section(title, rows):
                 pages.heading(title)
-                table(columns: [width * 0.3, width * 0.7], header: nil,
+                pages.table(columns: [width * 0.3, width * 0.7], header: nil,
                       rows: rows.map { [.text($0.label), .text($0.value)] })
             case let .table(caption, columns, rows):
                 pages.heading(caption)
                 let columnWidth = width / Double(max(columns.count, 1))
-                table(columns: Array(repeating: columnWidth, count: columns.count), header: columns,
+                pages.table(columns: Array(repeating: columnWidth, count: columns.count), header: columns,
                       rows: rows.map { cells in
                           (0..<columns.count).map { .text($0 < cells.count ? cells[$0] : "") }
                       })
@@ -182,7 +142,7 @@ extension Documents {
         }
         if !form.materials.isEmpty {
             pages.heading("材料清单")
-            table(columns: [width * 0.1, width * 0.6, width * 0.3], header: ["已收", "材料名称", "要求"],
+            pages.table(columns: [width * 0.1, width * 0.6, width * 0.3], header: ["已收", "材料名称", "要求"],
                   rows: form.materials.map { [.checkbox($0.checked), .text($0.name), .text($0.kind)] })
         }
         signatureLine("申请人签名:")
@@ -191,17 +151,5 @@ extension Documents {
         }
 
         return try pages.finish(footer: "受理编号 \(form.receiptNumber)")
-    }
-
-    private static func drawCheckbox(_ cr: OpaquePointer, _ checked: Bool, x: Double, y: Double) {
-        cairo_set_source_rgb(cr, 0, 0, 0)
-        cairo_set_line_width(cr, 0.8)
-        cairo_rectangle(cr, x, y, 10, 10)
-        if checked {
-            cairo_move_to(cr, x + 2, y + 5)
-            cairo_line_to(cr, x + 4.5, y + 8)
-            cairo_line_to(cr, x + 8.5, y + 2)
-        }
-        cairo_stroke(cr)
     }
 }

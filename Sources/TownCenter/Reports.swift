@@ -61,14 +61,43 @@ extension CenterDatabase {
 }
 
 extension Center {
+    /// The most cases an overdue list names.
+    public static let overdueListLimit = 500
+
     /// The town's statistics over the cases received from `from` through `through` (China Standard
-    /// Time days), of `department`'s matters only when given.
-    public func report(from: CalendarDate, through: CalendarDate, department only: Department? = nil) async throws(CenterError) -> CaseReport {
-        let departments = Dictionary(uniqueKeysWithValues: try await publishedCatalog().matters.map { ($0.code, $0.department) })
+    /// Time days), of `department`'s matters only when given, with the cases received by then that
+    /// are overdue today by `calendar`'s working days.
+    public func report(
+        from: CalendarDate, through: CalendarDate, department only: Department? = nil, calendar: WorkingDayCalendar
+    ) async throws(CenterError) -> CaseReport {
+        let catalog = try await publishedCatalog()
+        let departments = Dictionary(uniqueKeysWithValues: catalog.matters.map { ($0.code, $0.department) })
         let matters = only.map { only in departments.filter { $0.value == only }.map(\.key).sorted() }
-        return try await database.report(
-            from: from, through: through, since: ChinaTime.startOfDay(from), before: ChinaTime.startOfDay(through.adding(days: 1)),
-            matters: matters
+        let before = ChinaTime.startOfDay(through.adding(days: 1))
+        var report = try await database.report(
+            from: from, through: through, since: ChinaTime.startOfDay(from), before: before, matters: matters
         ) { departments[$0] }
+        try await refreshDueTimes(matters: Dictionary(uniqueKeysWithValues: catalog.matters.map { ($0.code, $0) }), calendar: calendar)
+        let now = now
+        let today = ChinaTime.day(now)
+        let rows = try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT receipt, matter, station, due_at FROM submission
+                    WHERE state IN (\(SubmissionFilter.openStates.map { "'\($0)'" }.joined(separator: ", "))) AND due_at < ? AND received_at < ?
+                    ORDER BY due_at, receipt LIMIT ?
+                    """,
+                arguments: [now, before, Self.overdueListLimit * 2]
+            ).map { (receipt: $0["receipt"] as String, matter: $0["matter"] as String, station: $0["station"] as String, dueAt: $0["due_at"] as Int64) }
+        }
+        report.overdue = rows.compactMap { row -> OverdueCase? in
+            guard only.map({ departments[row.matter] == $0 }) ?? true else { return nil }
+            let due = ChinaTime.day(row.dueAt - 1)
+            return OverdueCase(
+                receipt: row.receipt, matter: row.matter, station: row.station, due: due,
+                workingDaysOverdue: calendar.workingDays(after: due, through: today)?.days ?? 0)
+        }.prefix(Self.overdueListLimit).map { $0 }
+        return report
     }
 }

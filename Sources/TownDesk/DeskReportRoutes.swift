@@ -1,3 +1,5 @@
+import Documents
+import Executors
 import Foundation
 import Hummingbird
 import KioskCore
@@ -23,7 +25,8 @@ extension DeskRoutes {
         let today = ChinaTime.day(now)
         let text = request.uri.queryParameters.get("period").map { String($0) } ?? String(format: "%04d-%02d", today.year, today.month)
         guard text.count <= 7, let (from, through) = Self.period(text) else { throw HTTPError(.badRequest) }
-        let report = try await center.report(from: from, through: through, department: session.role == .department ? session.department : nil)
+        let report = try await center.report(
+            from: from, through: through, department: session.role == .department ? session.department : nil, calendar: calendar)
         return (session, text, report)
     }
 
@@ -59,10 +62,19 @@ extension DeskRoutes {
                 "lines": zip(names, lines).map { figures($0, $1.figures) },
             ]
         }
+        let opens = session.role != .admin
+        let overdue = report.overdue.map { item -> [String: Any] in
+            [
+                "receipt": item.receipt, "link": opens ? "/desk/cases/" + item.receipt : false,
+                "matter": matters[item.matter].map { "\(item.matter) \($0.name.text(language))" } ?? item.matter,
+                "station": item.station, "due": item.due.description, "days": item.workingDaysOverdue,
+            ]
+        }
         let values: [String: Any] = [
             "staff": session.staff ?? "", "csrf": session.csrf, "back": "/desk/reports?period=" + period, "period": period,
             "from": report.from.description, "through": report.through.description, "total": figures("", report.total),
-            "sections": sections, "download": "/desk/reports.xlsx?period=" + period, "inbox": session.role != .admin,
+            "sections": sections, "download": "/desk/reports.xlsx?period=" + period, "download_pdf": "/desk/reports.pdf?period=" + period,
+            "inbox": opens, "overdue": overdue, "overdue_count": report.overdue.count,
         ]
         return html(pages.render("reports", values, language: language), noStore: true)
     }
@@ -78,6 +90,27 @@ extension DeskRoutes {
         var headers: HTTPFields = [.cacheControl: "no-store", .contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
         headers[.contentDisposition] = #"attachment; filename="bianmin-report-\#(period).xlsx""#
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try await Self.workbook(sheets))))
+    }
+
+    /// The report as an A4 PDF: the same document as `towncenter report --format pdf`.
+    func reportDocument(_ request: Request, _ context: DeskContext) async throws -> Response {
+        guard let (session, period, report) = try await report(request, context) else {
+            return Response.redirect(to: "/desk/login", type: .normal)
+        }
+        let language = session.language
+        let matters = matters
+        let today = ChinaTime.day(now)
+        let estimated = Set([report.from.year, report.through.year, today.year]).filter { !calendar.hasSchedule(for: $0) }.sorted()
+        let document = try ReportExport.document(
+            report, title: pages.words(language)["report_title"] ?? "", madeOn: today, estimatedYears: estimated, language: language,
+            templates: pages.directory
+        ) { matters[$0]?.name.text(language) }
+        let executor = BlockingWorkExecutor(label: "bianmin.desk.report")
+        let rendered: Result<Data, DocumentError> = await withTaskExecutorPreference(executor) { Result { () throws(DocumentError) in try Documents.reportPDF(document) } }
+        let pdf = try withExtendedLifetime(executor) { try rendered.get() }
+        var headers: HTTPFields = [.cacheControl: "no-store", .contentType: "application/pdf"]
+        headers[.contentDisposition] = #"attachment; filename="bianmin-report-\#(period).pdf""#
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: pdf)))
     }
 
     /// A horizontal bar chart of the received cases of each line, with its on-time share, as the

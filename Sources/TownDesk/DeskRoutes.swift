@@ -107,6 +107,7 @@ struct DeskRoutes: Sendable {
         router.get("/desk/export") { request, context in try await export(request, context) }
         router.get("/desk/reports") { request, context in try await reportPage(request, context) }
         router.get("/desk/reports.xlsx") { request, context in try await reportWorkbook(request, context) }
+        router.get("/desk/reports.pdf") { request, context in try await reportDocument(request, context) }
         router.get("/desk/notifications") { request, context in try await notificationsPage(request, context) }
         router.post("/desk/notifications/:id/sign") { request, context in try await signNotification(request, context) }
         router.get("/desk") { _, _ in Response.redirect(to: "/desk/inbox", type: .normal) }

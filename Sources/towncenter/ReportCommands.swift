@@ -1,4 +1,5 @@
 import ArgumentParser
+import Documents
 import Foundation
 import KioskCore
 import Spreadsheets
@@ -14,8 +15,11 @@ struct ReportCommand: ParsableCommand {
     struct ReportOptions: ParsableArguments {
         @OptionGroup var center: CenterOptions
 
-        @Option(help: "xlsx (a summary sheet and one per matter, department, station and channel) or json.")
+        @OptionGroup var calendar: CalendarCommand.CalendarOptions
+        @Option(help: "pdf (an A4 report with bar charts), xlsx (a summary sheet, one per matter, department, station and channel, and the overdue list) or json.")
         var format: Format
+        @Option(help: "The title of the PDF report, e.g. 新河镇为民服务中心信息汇总.")
+        var title = "为民服务中心信息汇总"
 
         @Option(help: "The file to write.")
         var out: String
@@ -26,13 +30,16 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "The desk's templates, whose string tables give the words (default ./Resources/desk, then /usr/share/bianmin/desk).")
         var templates: String?
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case xlsx, json }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case pdf, xlsx, json }
 
         /// Compiles the report of the cases received from `from` through `through` and writes it.
         func write(from: CalendarDate, through: CalendarDate) async throws {
             guard let language = KioskLanguage(rawValue: language) else { throw ValidationError("--language must be zh-Hans or en") }
             let center = try center.open()
-            let report = try await reporting { () async throws(CenterError) in try await center.report(from: from, through: through) }
+            let (_, workingDays) = try calendar.load()
+            let report = try await reporting { () async throws(CenterError) in
+                try await center.report(from: from, through: through, calendar: workingDays)
+            }
             let catalog = try await reporting { () async throws(CenterError) in try await center.publishedCatalog() }
             try writing(out) {
                 switch format {
@@ -40,6 +47,14 @@ struct ReportCommand: ParsableCommand {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                     try encoder.encode(ReportJSON(report)).write(to: URL(fileURLWithPath: out), options: .atomic)
+                case .pdf:
+                    let today = ChinaTime.day(center.now)
+                    let estimated = Set([from.year, through.year, today.year]).filter { !workingDays.hasSchedule(for: $0) }.sorted()
+                    let document = try ReportExport.document(
+                        report, title: title, madeOn: today, estimatedYears: estimated, language: language,
+                        templates: DeskConfiguration.templatesDirectory(explicit: templates)
+                    ) { catalog.matter($0)?.name.text(language) }
+                    try Documents.reportPDF(document).write(to: URL(fileURLWithPath: out), options: .atomic)
                 case .xlsx:
                     let sheets = try ReportExport.sheets(
                         report, language: language, templates: DeskConfiguration.templatesDirectory(explicit: templates)
@@ -47,7 +62,7 @@ struct ReportCommand: ParsableCommand {
                     try XLSX.write(sheets, to: out)
                 }
             }
-            print("\(out): \(report.total.received) cases received \(from) – \(through)")
+            print("\(out): \(report.total.received) cases received \(from) – \(through), \(report.overdue.count) overdue")
         }
     }
 
@@ -166,11 +181,20 @@ struct ReportJSON: Encodable {
     var through: String
     var total: Figures
     var lines: [String: [Line]]
+    var overdue: [Overdue]
+
+    struct Overdue: Encodable {
+        var receipt, matter, station, due: String
+        var workingDaysOverdue: Int
+    }
 
     init(_ report: CaseReport) {
         from = report.from.description
         through = report.through.description
         total = Figures(report.total)
+        overdue = report.overdue.map {
+            Overdue(receipt: $0.receipt, matter: $0.matter, station: $0.station, due: $0.due.description, workingDaysOverdue: $0.workingDaysOverdue)
+        }
         lines = Dictionary(uniqueKeysWithValues: report.lines.map { dimension, lines in
             (dimension.rawValue, lines.map { Line(key: $0.key, figures: Figures($0.figures)) })
         })

@@ -4,6 +4,8 @@ import Testing
 import TestSupport
 @testable import TownCenter
 import GRDB
+import Documents
+import TownDesk
 
 @Suite("town reports (信息汇总)", .serialized)
 struct ReportTests {
@@ -20,17 +22,47 @@ struct ReportTests {
         try await center.transition(receipt: receipts[0], .decide(approved: true, reasons: ""), staff: "mz", calendar: calendar)
 
         let day = { (text: String) in CalendarDate(iso: text)! }
-        let report = try await center.report(from: day("2026-09-01"), through: day("2026-09-30"))
+        let report = try await center.report(from: day("2026-09-01"), through: day("2026-09-30"), calendar: nationalDay2026)
         let total = report.total
         #expect([total.received, total.accepted, total.refused, total.approved, total.denied, total.supplemented] as [Int] == [4, 1, 1, 1, 0, 1])
         // Accepted Sep 30, approved Oct 13: Oct 8, 9, 10 (a worked Saturday), 12, 13.
         #expect(total.timed == 1 && total.onTime == 1 && total.averageWorkingDays == 5 && total.workingDaysP90 == 5)
         #expect(report.lines[ReportDimension.department]?.map { $0.key } == ["民政局"])
         #expect(report.lines[ReportDimension.station]?.map { $0.key } == ["XH03"])
-        #expect(try await center.report(from: day("2026-09-01"), through: day("2026-09-30"), department: .civilAffairs).total.received == 4)
-        #expect(try await center.report(from: day("2026-09-01"), through: day("2026-09-30"), department: .humanResources).total.received == 0)
+        #expect(try await center.report(from: day("2026-09-01"), through: day("2026-09-30"), department: .civilAffairs, calendar: nationalDay2026).total.received == 4)
+        #expect(try await center.report(from: day("2026-09-01"), through: day("2026-09-30"), department: .humanResources, calendar: nationalDay2026).total.received == 0)
         // Cases count in the period they were received in.
-        #expect(try await center.report(from: day("2026-10-01"), through: day("2026-10-31")).total.received == 0)
+        #expect(try await center.report(from: day("2026-10-01"), through: day("2026-10-31"), calendar: nationalDay2026).total.received == 0)
+    }
+
+    @Test("the overdue list names the open cases past their working-day deadline (hand-counted across National Day); the A4 PDF report carries it (pdftotext)")
+    func overdueListAndPDF() async throws {
+        let (center, clock, receipts, directory) = try await workflowCenter(3)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await center.transition(receipt: receipts[0], .accept, staff: "win", calendar: nationalDay2026)
+        try await center.transition(receipt: receipts[1], .refuse(reason: "不属于本镇办理", goTo: "县民政局"), staff: "win", calendar: nationalDay2026)
+        try await center.transition(receipt: receipts[2], .accept, staff: "win", calendar: nationalDay2026)
+        try await center.transition(receipt: receipts[2], .sendToCounty(unit: "县民政局"), staff: "win", calendar: nationalDay2026)
+        try await center.transition(receipt: receipts[2], .decide(approved: true, reasons: ""), staff: "mz", calendar: nationalDay2026)
+        // Accepted 09-30 with 20 working days: Oct 8, 9, 10 (worked Saturday), 12, 13 … 30, Nov 2, 3.
+        clock.set(chinaMorning("2026-11-03"))
+        let day = { (text: String) in CalendarDate(iso: text)! }
+        #expect(try await center.report(from: day("2026-09-01"), through: day("2026-09-30"), calendar: nationalDay2026).overdue.isEmpty)
+        clock.set(chinaMorning("2026-11-10"))
+        let report = try await center.report(from: day("2026-09-01"), through: day("2026-09-30"), calendar: nationalDay2026)
+        #expect(report.overdue == [OverdueCase(receipt: receipts[0], matter: "MZ-GG-01", station: "XH03", due: day("2026-11-03"), workingDaysOverdue: 5)])
+        #expect(try await center.report(from: day("2026-09-01"), through: day("2026-09-30"), department: .humanResources, calendar: nationalDay2026).overdue.isEmpty)
+
+        let document = try ReportExport.document(
+            report, title: "新河镇为民服务中心信息汇总", madeOn: day("2026-11-10"), estimatedYears: [], language: .zhHans,
+            templates: packageRoot.appendingPathComponent("Resources/desk").path
+        ) { _ in "80周岁以上高龄津贴" }
+        let path = directory.appendingPathComponent("report.pdf").path
+        try Documents.reportPDF(document).write(to: URL(fileURLWithPath: path))
+        let text = try noticeText(path)
+        #expect(text.contains("新河镇为民服务中心信息汇总") && text.contains("起2026-09-01止2026-09-30") && text.contains("制表日期2026-11-10"))
+        #expect(text.contains("逾期未办结(1)") && text.contains(receipts[0]) && text.contains("2026-11-03"), "\(text)")
+        #expect(text.contains("按部门") && text.contains("民政局") && text.contains("第1页/共"))
     }
 
     @Test("towncenter report monthly writes JSON and an XLSX with Chinese headers, dates as dates and a frozen header row (read back with openpyxl)")
@@ -67,12 +99,20 @@ struct ReportTests {
         let read = try run("/usr/bin/python3", ["-c", script, xlsx])
         try #require(read.status == 0, "openpyxl: \(read.stderr)")
         let sheets = try JSONDecoder().decode([String: Sheet].self, from: Data(read.stdout.utf8))
-        #expect(Set(sheets.keys) == ["汇总", "按事项", "按部门", "按村站", "按渠道"])
+        #expect(Set(sheets.keys) == ["汇总", "按事项", "按部门", "按村站", "按渠道", "逾期未办结"])
+        #expect(try #require(sheets["逾期未办结"]).rows == [["s:回执编号", "s:事项", "s:村站", "s:期限", "s:逾期(工作日)"]], "nothing is overdue yet")
         let summary = try #require(sheets["汇总"])
         #expect(summary.freeze == "A2")
         #expect(summary.rows[0].prefix(4) == ["s:起", "s:止", "s:收件", "s:受理"])
         #expect(summary.rows[1][0] == "d:\(today.year)-\(String(format: "%02d", today.month))-01 00:00:00", "\(summary.rows[1])")
         #expect(summary.rows[1][2] == "n:2" && summary.rows[1][4] == "n:1", "\(summary.rows[1])")
+        let pdf = directory.appendingPathComponent("report.pdf").path
+        let printed = try towncenter([
+            "report", "monthly", "--month", month, "--format", "pdf", "--out", pdf, "--data", data, "--title", "新河镇为民服务中心信息汇总",
+            "--templates", packageRoot.appendingPathComponent("Resources/desk").path, "--calendar", shippedCalendar,
+        ])
+        #expect(printed.status == 0, "\(printed.stderr)")
+        #expect(try noticeText(pdf).contains("新河镇为民服务中心信息汇总"))
         let matters = try #require(sheets["按事项"])
         #expect(matters.rows[1][0].hasPrefix("s:MZ-GG-01 "), "\(matters.rows)")
         #expect(try #require(sheets["按部门"]).rows[1][0] == "s:民政局")
@@ -192,7 +232,13 @@ struct DeskReportTests {
             let path = directory.appendingPathComponent("report.xlsx").path
             try bytes.write(to: URL(fileURLWithPath: path))
             let read = try run("/usr/bin/python3", ["-c", "import sys, openpyxl; b = openpyxl.load_workbook(sys.argv[1]); print(b.sheetnames, b['汇总']['C2'].value)", path])
-            #expect(read.stdout == "['汇总', '按事项', '按部门', '按村站', '按渠道'] 3\n", "\(read.stdout) \(read.stderr)")
+            #expect(read.stdout == "['汇总', '按事项', '按部门', '按村站', '按渠道', '逾期未办结'] 3\n", "\(read.stdout) \(read.stderr)")
+            #expect(page.body.contains("/desk/reports.pdf?period=\(period)"))
+            let pdf = try await desk.bytes("/desk/reports.pdf?period=\(period)", browser: department)
+            let pdfPath = directory.appendingPathComponent("report.pdf").path
+            try pdf.write(to: URL(fileURLWithPath: pdfPath))
+            let text = try noticeText(pdfPath)
+            #expect(text.contains("统计报表") && text.contains("按部门") && text.contains("民政局") && !text.contains("RS-GG-01"), "\(text)")
         }
     }
 }

@@ -128,6 +128,29 @@ public enum ReportDimension: String, Sendable, Codable, CaseIterable {
     case channel
 }
 
+/// A case still waiting on the town after its deadline.
+public struct OverdueCase: Sendable, Hashable {
+    /// Its receipt number.
+    public var receipt: String
+    /// Its matter's code.
+    public var matter: String
+    /// The station it came from (the window's series for a walk-in).
+    public var station: String
+    /// The last working day of its deadline.
+    public var due: CalendarDate
+    /// Working days past it.
+    public var workingDaysOverdue: Int
+
+    /// An overdue case from its parts.
+    public init(receipt: String, matter: String, station: String, due: CalendarDate, workingDaysOverdue: Int) {
+        self.receipt = receipt
+        self.matter = matter
+        self.station = station
+        self.due = due
+        self.workingDaysOverdue = workingDaysOverdue
+    }
+}
+
 /// The town's statistics over the cases received in a period (信息汇总).
 public struct CaseReport: Sendable {
     /// The first day of the period.
@@ -138,6 +161,9 @@ public struct CaseReport: Sendable {
     public var total: ReportFigures
     /// The lines of each dimension, sorted by key.
     public var lines: [ReportDimension: [(key: String, figures: ReportFigures)]]
+    /// Cases received by the end of the period, still open and past their deadline on the day the
+    /// report is made, most overdue first (filled by the center, which knows the deadlines).
+    public var overdue: [OverdueCase] = []
 
     /// Adds groups one at a time, so that a database can stream them in.
     public struct Builder: Sendable {
