@@ -113,7 +113,8 @@ let package = Package(
         .target(
             name: "TownDesk",
             dependencies: [
-                "KioskCore", "SyncProtocol", "TownCenter", "Executors", "Spreadsheets", "KioskReceipts", "Documents", "Printing",
+                "KioskCore", "SyncProtocol", "TownCenter", "Executors", "Spreadsheets", "KioskReceipts", "Documents", "Printing", "FileSystem",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),

@@ -82,7 +82,7 @@ struct MatterReader {
     static let keys = [
         "code", "name", "department", "category", "delegated", "intake", "refer_to", "completing_unit",
         "legal_basis", "conditions", "materials", "time_limit_days", "fee", "visits", "delivery", "phone",
-        "complaint", "signature", "form", "keywords",
+        "complaint", "signature", "form", "keywords", "retention_years",
     ]
 
     func matter(_ node: Node) -> Matter? {
@@ -115,14 +115,16 @@ struct MatterReader {
         let signature = r.bool("signature", required: false) ?? false
         let form = r.required("form").flatMap { FormReader(path: path, diagnostics: diagnostics).form($0) }
         let keywords = self.keywords(r)
+        let retention = r.optional("retention_years") == nil ? Matter.defaultRetentionYears : r.int("retention_years", required: false, range: 0...100)
         guard diagnostics.issues.count == before, let code, let name, let department, let category, let delegated,
-            let intake, let completingUnit, let timeLimit, let fee, let visits, let delivery, let phone, let complaint, let form
+            let intake, let completingUnit, let timeLimit, let fee, let visits, let delivery, let phone, let complaint, let form,
+            let retention
         else { return nil }
         return Matter(
             code: code, name: name, department: department, category: category, delegated: delegated, intake: intake,
             referTo: referTo, completingUnit: completingUnit, legalBasis: legalBasis, conditions: conditions,
             materials: materials, timeLimitDays: timeLimit, fee: fee, visits: visits, delivery: delivery, phone: phone,
-            complaint: complaint, needsSignature: signature, form: form, keywords: keywords)
+            complaint: complaint, needsSignature: signature, form: form, keywords: keywords, retentionYears: retention)
     }
 
     /// `keywords`: everyday Chinese words for the matter, each 1-12 characters, none twice.

@@ -252,6 +252,16 @@ public struct CenterDatabase: Sendable {
                 CREATE INDEX submission_due_unset ON submission(received_at) WHERE due_at IS NULL;
                 """)
         }
+        migrator.registerMigration("archive") { db in
+            // Each notice's PDF as issued, for the case's archive package, and where and when each
+            // archived case's package was written.
+            try db.execute(sql: """
+                ALTER TABLE notice ADD COLUMN pdf BLOB;
+                CREATE TABLE archive_package (
+                    uuid TEXT PRIMARY KEY REFERENCES submission(uuid), archive_number TEXT NOT NULL, path TEXT NOT NULL,
+                    written_at INTEGER NOT NULL, manifest_sha256 BLOB NOT NULL) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

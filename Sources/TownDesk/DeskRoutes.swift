@@ -59,6 +59,10 @@ struct DeskRoutes: Sendable {
     let receiptPrinter: CaseReceiptPrinter?
     /// The station code that numbers walk-in applications' receipts.
     let windowSeries: String
+    /// Writes an archived case's package into the center's archive folder.
+    let archiver: ArchivePackager
+    /// How the archive step's number is suggested.
+    let archiveNumberFormat: NoticeNumberFormat
 
     func router() -> Router<DeskContext> {
         let router = Router(context: DeskContext.self)

@@ -26,6 +26,8 @@ public struct DeskConfiguration: Sendable {
     public var calendar: WorkingDayCalendar
     /// The station code that numbers walk-in applications' receipts (no station may hold it).
     public var windowSeries: String
+    /// How archive numbers (档号) are suggested: `{prefix}` is the matter's department code.
+    public var archiveNumberFormat = NoticeNumberFormat(validating: "{year}-{prefix}-{seq:4}")!
 
     /// Settings; the default address is 127.0.0.1:8631, a station is silent after 3 hours,
     /// working days are counted on weekends alone unless a holiday calendar is given, and walk-in
@@ -134,7 +136,9 @@ public struct DeskServer: Service {
         routes = DeskRoutes(
             center: center, pages: pages, matters: matters, throttle: AddressThrottle(), silentAfter: configuration.silentAfter,
             secureCookies: configuration.tls != nil, formPrinter: formPrinter, calendar: configuration.calendar,
-            noticeIssuer: formPrinter == nil ? nil : noticeIssuer, receiptPrinter: receiptPrinter, windowSeries: configuration.windowSeries)
+            noticeIssuer: formPrinter == nil ? nil : noticeIssuer, receiptPrinter: receiptPrinter, windowSeries: configuration.windowSeries,
+            archiver: ArchivePackager(center: center, authority: formPrinter?.authority ?? noticeIssuer?.authority ?? ""),
+            archiveNumberFormat: configuration.archiveNumberFormat)
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening

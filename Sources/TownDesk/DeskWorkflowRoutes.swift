@@ -1,3 +1,4 @@
+import Executors
 import Foundation
 import Hummingbird
 import KioskCore
@@ -53,6 +54,9 @@ extension DeskRoutes {
                 "methods": DeliveryMethod.allCases.map { ["value": $0.rawValue, "label": strings["delivery_\($0.rawValue)"] ?? $0.rawValue] },
             ]
             for name in offered { steps["can_" + name] = true }
+            if offered.contains("archive") {
+                steps["archive_number"] = try await center.nextArchiveNumber(receipt: receipt, format: archiveNumberFormat)
+            }
             values["steps"] = steps
         }
         if let noticeIssuer, let formPrinter, [.window, .approver, .department].contains(actor.role) {
@@ -94,7 +98,28 @@ extension DeskRoutes {
         } catch .workflow(_, let error) {
             return try await casePage(request, context, message: Self.explain(error, strings: pages.words(session.language)), status: .conflict)
         }
+        if case .archive = action { await writeArchive(receipt: receipt, staff: staff, language: session.language, context) }
         return Response.redirect(to: "/desk/cases/\(receipt)", type: .normal)
+    }
+
+    /// Writes an archived case's package into the center's archive folder; the next page says where, or why not.
+    private func writeArchive(receipt: String, staff: String, language: KioskLanguage, _ context: DeskContext) async {
+        let strings = pages.words(language)
+        let (archiver, folder) = (archiver, ArchivePackager.centerFolder(of: center, year: ChinaTime.day(now).year))
+        // PDFs drawn and files synced: on a thread of its own, not the cooperative pool.
+        let executor = BlockingWorkExecutor(label: "bianmin.desk.archive")
+        let written: Result<URL, ArchiveFailure> = await withTaskExecutorPreference(executor) {
+            do throws(ArchiveFailure) {
+                return .success(try await archiver.write(receipt: receipt, into: folder, staff: staff).url)
+            } catch {
+                return .failure(error)
+            }
+        }
+        withExtendedLifetime(executor) {}
+        switch written {
+        case .success(let url): flash((strings["archive_written"] ?? "") + " " + url.lastPathComponent, context)
+        case .failure(let error): flash((strings["archive_failed"] ?? "") + " " + error.description, context)
+        }
     }
 
     /// Issues the notice of the form's `kind` for a case and prints it on the form printer's A4 queue

@@ -118,6 +118,11 @@ public struct NoticeIssuer: Sendable {
         } catch {
             throw .document(String(describing: error))
         }
+        do {
+            try await center.database.keepNoticePDF(number: issued.number, pdf: pdf)
+        } catch {
+            throw .center(error)
+        }
         // The station's copy names the applicant masked: the assistant prints it for the person in front of them.
         var masked = facts
         masked.applicant = applicant.map(Masking.name) ?? facts.applicant

@@ -43,17 +43,8 @@ public enum ResultsExport {
                 [SpreadsheetSheet(name: words["notifications_title"] ?? "results", columns: titles.map { ($0, $0 == titles[3] ? 40 : 16) }, rows: rows)],
                 to: path)
         case "csv":
-            func field(_ cell: SpreadsheetCell) -> String {
-                switch cell {
-                case .text(let text): text.csvField
-                case .number(let value): String(Int(value))
-                case .time(let date): ChinaTime.minuteText(Int64(date.timeIntervalSince1970))
-                case .date(let day): day.description
-                case .empty: ""
-                }
-            }
-            let text = "\u{FEFF}" + ([titles.map(\.csvField)] + rows.map { $0.map(field) }).map { $0.joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            let sheet = SpreadsheetSheet(name: "results", columns: titles.map { ($0, 16) }, rows: rows)
+            try Data(CSV.text(sheet).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         default:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -10,5 +10,6 @@ struct TownCenterCommand: AsyncParsableCommand {
             InitCommand.self, ServeCommand.self, StationCommand.self, CatalogCommand.self, SubmissionsCommand.self,
             ReceiptCommand.self, ExportCommand.self, ImportCommand.self, AuditCommand.self, CalendarCommand.self,
             StaffCommand.self, KeysCommand.self, BackupCommand.self, RestoreCommand.self, ReportCommand.self, DepartmentCommand.self,
+            ArchiveCommand.self,
         ])
 }

@@ -140,10 +140,38 @@ extension SubmissionsCommand {
     }
 
     struct Archive: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "archive", abstract: "Archive the case (归档) under its archive number.")
+        static let configuration = CommandConfiguration(
+            commandName: "archive", abstract: "Archive the case (归档) under its archive number, and write its archive package under DATA/archive/YEAR.")
         @OptionGroup var step: StepOptions
-        @Option(help: "The archive number.") var number: String
-        func run() async throws { try await step.take { _ in .archive(number: number) } }
+        @Option(help: "The archive number (档号); default: the next of --archive-number-format.") var number: String?
+        @Option(help: "How archive numbers are made: {year}, {prefix} (the matter's department code, e.g. MZ), {seq:N}.")
+        var archiveNumberFormat = "{year}-{prefix}-{seq:4}"
+        @Option(help: "The accepting authority printed on the package's application form, e.g. XX县新河镇人民政府.") var authority = ""
+
+        func validate() throws {
+            guard NoticeNumberFormat(validating: archiveNumberFormat) != nil else {
+                throw ValidationError("--archive-number-format needs {seq} or {seq:N} (N 1–8) and only {year}, {prefix}, {seq}")
+            }
+        }
+
+        func run() async throws {
+            let format = NoticeNumberFormat(validating: archiveNumberFormat)!
+            try await step.take { center in
+                if let number { return .archive(number: number) }
+                return .archive(number: try await reporting { () async throws(CenterError) in
+                    try await center.nextArchiveNumber(receipt: step.receipt, format: format)
+                })
+            }
+            let center = try step.center.open()
+            do {
+                let written = try await ArchivePackager(center: center, authority: authority).write(
+                    receipt: step.receipt, into: ArchivePackager.centerFolder(of: center, year: ChinaTime.day(center.now).year), staff: step.staff)
+                if !step.json { print("archive package: \(written.url.path)") }
+            } catch {
+                printError("the case is archived, but its package was not written: \(error)")
+                throw ExitCode(1)
+            }
+        }
     }
 
     struct Status: AsyncParsableCommand {

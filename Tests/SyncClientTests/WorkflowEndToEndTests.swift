@@ -79,9 +79,17 @@ struct WorkflowEndToEndTests {
             let delivered = try await center.open().workflow(receipt: receipt)
             #expect(delivered.deliveryMethod == .villageStation && delivered.deliveryRecipient == "村便民服务站 XH03 代办员 A01")
             #expect(try await center.open().database.auditEvents().contains { $0.event == "notice_printed_at_station" && $0.detail == "\(number) A01" })
-            try await step(["action": "archive", "number": "2026-MZ-0001"], as: window)
+            let before = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window)
+            let suggested = String(CalendarDate(Date()).year) + "-MZ-0001"
+            #expect(before.body.contains(#"name="number" maxlength="500" value="\#(suggested)""#), "the desk suggests the next archive number")
+            try await step(["action": "archive", "number": suggested], as: window)
             let page = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window)
             #expect(page.body.contains("<dd>已归档</dd>") && !page.body.contains("/step\""), "an archived case takes no step")
+            #expect(page.body.contains("案件已归档，档案包已写入 \(suggested)"), "\(page.body.prefix(2000))")
+            let year = String(CalendarDate(Date()).year)
+            let package = URL(fileURLWithPath: center.data).appendingPathComponent("archive/\(year)/\(suggested)").path
+            let verified = try run("towncenter", ["archive", "verify", package, "--data", center.data])
+            #expect(verified.status == 0 && verified.stdout.contains("verified"), "\(verified.stdout) \(verified.stderr)")
             try await http.shutdown()
         } catch {
             try? await http.shutdown()

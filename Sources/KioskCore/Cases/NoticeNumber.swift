@@ -37,6 +37,21 @@ public struct NoticeNumberFormat: Sendable, Hashable {
         self.pieces = pieces
     }
 
+    /// An SQL `LIKE` pattern (escape `\\`) matching every number of `year` in the series `prefix`.
+    public func likePattern(prefix series: String, year: Int) -> String {
+        func escaped(_ text: String) -> String {
+            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        }
+        return pieces.map { piece in
+            switch piece {
+            case .text(let text): escaped(text)
+            case .prefix: escaped(series)
+            case .year: String(year)
+            case .sequence: "%"
+            }
+        }.joined()
+    }
+
     /// The number of the `sequence`th notice of `year` in the series `prefix`.
     public func format(prefix series: String, year: Int, sequence: Int) -> String {
         pieces.map { piece in

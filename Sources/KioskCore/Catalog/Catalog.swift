@@ -92,6 +92,11 @@ public struct Matter: Sendable, Identifiable {
     public var form: Form
     /// Everyday words residents search for (低保, 五保, 特困), found like the name, with pinyin.
     public var keywords: [String]
+    /// Years the case's archive package is kept (保管期限); 0 is permanently (永久).
+    public var retentionYears: Int
+
+    /// The retention when the catalog names none.
+    public static let defaultRetentionYears = 30
 
     public var id: String { code }
 
@@ -103,7 +108,8 @@ public struct Matter: Sendable, Identifiable {
         delegated: Bool, intake: Intake, referTo: LocalizedText?, completingUnit: LocalizedText,
         legalBasis: [LocalizedText], conditions: [LocalizedText], materials: [Material],
         timeLimitDays: Int, fee: LocalizedText, visits: Int, delivery: LocalizedText, phone: String,
-        complaint: LocalizedText, needsSignature: Bool, form: Form, keywords: [String] = []
+        complaint: LocalizedText, needsSignature: Bool, form: Form, keywords: [String] = [],
+        retentionYears: Int = Matter.defaultRetentionYears
     ) {
         self.code = code
         self.name = name
@@ -125,6 +131,7 @@ public struct Matter: Sendable, Identifiable {
         self.needsSignature = needsSignature
         self.form = form
         self.keywords = keywords
+        self.retentionYears = retentionYears
     }
 }
 
