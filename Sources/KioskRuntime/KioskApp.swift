@@ -188,6 +188,13 @@ public struct KioskApp: Sendable {
             } catch {
                 return .lookedUp(.failure(.reason(error.reason)), notices: [])
             }
+        case .rate(let rating):
+            do {
+                try submitter.queue.keepRating(rating, at: now)
+                return .notice(key: "rating.thanks", arguments: [])
+            } catch {
+                return .notice(key: "rating.failed", arguments: [])
+            }
         case .printNotice(let receipt, let number, let assistant):
             guard let stored = try? submitter.queue.notice(number: number), stored.receipt == receipt else {
                 return .notice(key: "print.notConfigured", arguments: [])

@@ -125,6 +125,16 @@ public struct AppDatabase: Sendable {
                 t.column("reportedAt", .integer)
             }
         }
+        migrator.registerMigration("v5: residents' ratings") { db in
+            // One rating per application (a later one replaces it), and when it was last sent to the town.
+            try db.create(table: "rating") { t in
+                t.primaryKey("uuid", .text)
+                t.column("level", .integer).notNull()
+                t.column("reasons", .text).notNull()
+                t.column("ratedAt", .integer).notNull()
+                t.column("sentAt", .integer)
+            }
+        }
         return migrator
     }
 }

@@ -10,7 +10,7 @@ public enum AuditEvent: String, Sendable, CaseIterable {
     case decided, purged, assistantLogin = "assistant_login", assistantLoginFailed = "assistant_login_failed"
     case assistantLogout = "assistant_logout"
     case assistantLocked = "assistant_locked", catalogApplied = "catalog_applied", centerKeyChanged = "center_key_changed"
-    case noticeReceived = "notice_received", noticePrinted = "notice_printed"
+    case noticeReceived = "notice_received", noticePrinted = "notice_printed", rated
 }
 
 /// One entry of the audit trail.

@@ -110,6 +110,8 @@ public enum Effect: Sendable, Equatable {
     case printGuide(matter: String)
     /// Look up a receipt number.
     case lookUp(receipt: String)
+    /// Keep a resident's rating of a decided application, to send to the town.
+    case rate(CaseRating)
     /// Print the town's notice `number` on application `receipt` for the resident, handed over by `assistant`.
     case printNotice(receipt: String, number: String, assistant: String?)
     /// Check an assistant's PIN.

@@ -62,7 +62,11 @@ extension KioskState {
         switch current {
         case .home: return homeKey(key)
         case .progressResult(_, let summary?, let notices) where key.digit == 5 && !notices.isEmpty:
+            pending += 1
             return [.printNotice(receipt: summary.receipt, number: notices[notices.count - 1].number, assistant: assistant?.id)]
+        case .progressResult(_, let summary?, _) where key.digit == 6 && summary.isDecided:
+            push(.rating(RatingScreen(summary: summary)))
+        case .rating(let rating): return ratingKey(key, rating)
         case .help, .progressResult:
             if key == .enter || key == .escape || key.digit == 0 { back() }
         case .find(let purpose):
@@ -234,6 +238,46 @@ extension KioskState {
         default: if key == .escape { back() }
         }
         return []
+    }
+
+    /// The level by one key (1 is 非常满意); a bad one then asks what was wrong: digits tick reasons,
+    /// Enter sends (at least one ticked). 0 or Esc goes back a step.
+    private mutating func ratingKey(_ key: KeyEvent, _ screen: RatingScreen) -> [Effect] {
+        var screen = screen
+        guard let level = screen.level else {
+            if let digit = key.digit, (1...RatingLevel.offered.count).contains(digit) {
+                let chosen = RatingLevel.offered[digit - 1]
+                if !chosen.isBad { return rate(screen.summary, chosen, []) }
+                screen.level = chosen
+                current = .rating(screen)
+            } else if key.digit == 0 || key == .escape {
+                back()
+            }
+            return []
+        }
+        if let digit = key.digit, (1...RatingReason.allCases.count).contains(digit) {
+            let reason = RatingReason.allCases[digit - 1]
+            if screen.reasons.contains(reason) { screen.reasons.remove(reason) } else { screen.reasons.insert(reason) }
+            current = .rating(screen)
+        } else if key == .enter {
+            guard !screen.reasons.isEmpty else {
+                show(error: t("rating.pickReason"))
+                return []
+            }
+            return rate(screen.summary, level, Array(screen.reasons))
+        } else if key.digit == 0 || key == .escape {
+            screen.level = nil
+            screen.reasons = []
+            current = .rating(screen)
+        }
+        return []
+    }
+
+    /// Back to the application's progress, the rating on its way to be kept.
+    private mutating func rate(_ summary: SubmissionSummary, _ level: RatingLevel, _ reasons: [RatingReason]) -> [Effect] {
+        back()
+        pending += 1
+        return [.rate(CaseRating(uuid: summary.uuid, level: level, reasons: reasons, ratedAt: Int64(now.timeIntervalSince1970.rounded(.down))))]
     }
 
     private mutating func guideKey(_ key: KeyEvent, code: String, page current: Int) -> [Effect] {

@@ -114,7 +114,27 @@ extension KioskView {
         if let decided = summary.decidedAt {
             screen.put(text: state.t("progress.decidedAt", CalendarDate(decided).description), row: row, col: layout.bodyCol)
         }
-        keys(state.t(notices.isEmpty ? "keys.back" : "keys.progress.notice"), &screen, layout)
+        var hints: [String] = []
+        if !notices.isEmpty { hints.append(state.t("keys.progress.notice")) }
+        if summary.isDecided { hints.append(state.t("keys.progress.rate")) }
+        keys((hints + [state.t("keys.back")]).joined(separator: "  "), &screen, layout)
+    }
+
+    static func drawRating(_ state: KioskState, _ rating: RatingScreen, _ screen: inout Screen, _ layout: Layout) {
+        title(state.t("rating.title"), &screen, layout, right: rating.summary.receipt)
+        let top = layout.bodyTop
+        guard let level = rating.level else {
+            screen.putWrapped(text: state.t("rating.prompt"), row: top, col: layout.bodyCol, width: layout.bodyWidth, maxRows: 2)
+            menu(RatingLevel.offered.enumerated().map { ("\($0.offset + 1)", $0.element.label.text(state.language)) }, &screen, layout, top: top + 3)
+            keys(state.t("keys.back"), &screen, layout)
+            return
+        }
+        screen.put(text: level.label.text(state.language), row: top, col: layout.bodyCol, style: .bold)
+        screen.putWrapped(text: state.t("rating.reasons"), row: top + 1, col: layout.bodyCol, width: layout.bodyWidth, maxRows: 2)
+        menu(RatingReason.allCases.enumerated().map { index, reason in
+            ("\(index + 1)", (rating.reasons.contains(reason) ? "[x] " : "[ ] ") + reason.label.text(state.language))
+        }, &screen, layout, top: top + 4)
+        keys(state.t("keys.rating.reasons"), &screen, layout)
     }
 
     static func drawQueue(_ state: KioskState, _ queue: QueueView?, page: Int, asking: Int?, _ screen: inout Screen, _ layout: Layout) {

@@ -5,7 +5,7 @@ import Terminal
 /// The screens a resident meets, by name: what `kiosk voice say --screen` speaks and the tests snapshot.
 public enum ScreenName: String, Sendable, CaseIterable {
     case home, help, find, departments, categories, matters, search, matter, guide, form, materials, review, confirm
-    case saving, receipt, receiptQR, failed, progress, progressResult, login, assistant, queue
+    case saving, receipt, receiptQR, failed, progress, progressResult, rating, login, assistant, queue
 }
 
 extension KioskState {
@@ -56,6 +56,7 @@ extension KioskState {
         case .failed: state.push(.submitFailed(message: state.t(FailureReason.stationNotReady.key)))
         case .progress: press("2")
         case .progressResult: state.push(.progressResult(query: sample.receipt, sample, notices: []))
+        case .rating: state.push(.rating(RatingScreen(summary: sample)))
         case .login: press("4")
         case .assistant:
             state.assistant = Assistant(id: "A01", name: "")

@@ -47,6 +47,8 @@ public enum ScreenState: Sendable {
     /// The state of a looked-up application (nil when the receipt is unknown here), with the town's
     /// notices on it (key 5 prints the latest for the resident).
     case progressResult(query: String, SubmissionSummary?, notices: [StationNotice])
+    /// The resident rates the service on a decided application (好差评).
+    case rating(RatingScreen)
     /// Assistant id and PIN.
     case assistantLogin(LoginScreen)
     /// What a logged-in assistant can do.
@@ -76,6 +78,7 @@ public enum ScreenState: Sendable {
         case .submitFailed(let message): .submitFailed(message: message)
         case .progress: .progress
         case .progressResult: .progressResult
+        case .rating(let rating): .rating(reasons: rating.level != nil)
         case .assistantLogin: .assistantLogin
         case .assistantHome: .assistantHome
         case .queue(_, let page, _): .queue(page: page)
@@ -121,6 +124,18 @@ public struct ProgressScreen: Sendable {
     public var input = TextInput(kind: .plain, maxLength: 400, candidates: nil)
     /// The receipt number last sent to be looked up.
     public var query: String?
+}
+
+/// The rating screen: first the level (one key), then, for a bad one, the reasons.
+public struct RatingScreen: Sendable, Hashable {
+    /// The application rated.
+    public var summary: SubmissionSummary
+    /// The level chosen; nil while it is asked for.
+    public var level: RatingLevel?
+    /// The reasons ticked.
+    public var reasons: Set<RatingReason> = []
+
+    public init(summary: SubmissionSummary) { self.summary = summary }
 }
 
 /// The assistant login screen.
@@ -183,6 +198,8 @@ public enum Page: Sendable, Hashable {
     case progress
     /// The state of a looked-up application.
     case progressResult
+    /// Rating the service: the level, or (`reasons`) what was not satisfactory.
+    case rating(reasons: Bool)
     /// Assistant id and PIN.
     case assistantLogin
     /// What a logged-in assistant can do.

@@ -186,7 +186,15 @@ extension KioskState {
                 said.append(t("progress.missing") + " " + progress.missing.joined(separator: "、"))
             }
             if let notice = notices.last { said.append(t("voice.progress.notice", notice.title)) }
+            if summary.isDecided { said.append(t("voice.progress.rate")) }
             return (said + [t("voice.back")]).joined(separator: " ")
+        case .rating(let rating):
+            guard let level = rating.level else {
+                return t("rating.prompt") + " " + choices(RatingLevel.offered.enumerated().map { ("\($0.offset + 1)", $0.element.label.text(language)) })
+                    + " " + t("voice.back")
+            }
+            return level.label.text(language) + "。" + t("rating.reasons") + " "
+                + choices(RatingReason.allCases.enumerated().map { ("\($0.offset + 1)", $0.element.label.text(language)) })
         case .assistantLogin(let login):
             return t("login.title") + " " + t(login.focus == 0 ? "voice.login.id" : "voice.login.pin")
         case .assistantHome:

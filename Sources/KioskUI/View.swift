@@ -192,6 +192,7 @@ public enum KioskView {
             screen.put(text: state.t("progress.digits"), row: top + used + 4, col: layout.bodyCol, clipTo: layout.width - 2)
             keys(state.t("keys.progress"), &screen, layout)
         case .progressResult(let query, let lookup, let notices): drawProgressResult(state, query: query, lookup, notices: notices, &screen, layout)
+        case .rating(let rating): drawRating(state, rating, &screen, layout)
         case .assistantLogin(let login):
             title(state.t("login.title"), &screen, layout)
             let width = 20

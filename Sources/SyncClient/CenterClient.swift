@@ -155,6 +155,13 @@ public struct CenterClient: Sendable {
         return try decode(answer.body)
     }
 
+    /// Sends residents' ratings; returns the center's signed answer.
+    public func reportRatings(_ ratings: StationRatings) async throws(SyncError) -> StationRatingsAnswer {
+        let (answer, nonce) = try await send("POST", SyncPath.ratings(station: signer.station), body: try encode(ratings), gzip: false)
+        try check(answer, nonce: nonce)
+        return try decode(answer.body)
+    }
+
     /// Fetches the signed updates page after `cursor`.
     public func updates(after cursor: String?) async throws(SyncError) -> UpdatesPage {
         let (answer, nonce) = try await send("GET", SyncPath.updates(station: signer.station, after: cursor), body: Data(), gzip: false)

@@ -155,6 +155,7 @@ public struct Forwarder: Sendable {
             case .finished:
                 try await reportAuditHead()
                 try await reportNoticePrints()
+                try await reportRatings()
                 report.healthReported = await reportHealth()
                 return report
             }
@@ -202,6 +203,24 @@ public struct Forwarder: Sendable {
             try store { () throws(StoreError) in try queue.markNoticePrintsReported(Array(done), at: clock.now()) }
             // A center that took none of them will not take them on a second try in this round.
             guard prints.contains(where: { done.contains($0.number) }) else { return }
+        }
+    }
+
+    /// Sends residents' ratings given since the last round, each signed with the station's key.
+    private func reportRatings() async throws(SyncError) {
+        while true {
+            let ratings = try store { () throws(StoreError) in try queue.unsentRatings(limit: StationRatings.maxRatings) }
+            guard !ratings.isEmpty else { return }
+            let signed: [SignedRating]
+            do {
+                signed = try ratings.map { try SignedRating($0, signedWith: client.signer.identity.signingKey) }
+            } catch {
+                throw .io(path: queue.database.writer.path, detail: "cannot sign a rating: \(error)")
+            }
+            let answer = try await client.reportRatings(StationRatings(ratings: signed))
+            let done = Set(answer.recorded + answer.refused)
+            try store { () throws(StoreError) in try queue.markRatingsSent(ratings.filter { done.contains($0.uuid) }, at: clock.now()) }
+            guard ratings.contains(where: { done.contains($0.uuid) }) else { return }
         }
     }
 

@@ -79,6 +79,7 @@ public struct CenterAPI: Sendable {
             .post("audit-head") { _, context in try await self.auditHead(try context.verifiedRequest()) }
             .post("health") { _, context in try await self.health(try context.verifiedRequest()) }
             .post("notice-prints") { _, context in try await self.noticePrints(try context.verifiedRequest()) }
+            .post("ratings") { _, context in try await self.ratings(try context.verifiedRequest()) }
             .get("updates") { request, context in try await self.updates(request, try context.verifiedRequest()) }
         return router
     }
@@ -226,6 +227,29 @@ public struct CenterAPI: Sendable {
         if let problem = report.outOfRange { throw APIError(.badRequest, "bad_notice_prints", problem) }
         try await consume(fields)
         let answer = try await center.recordNoticePrints(report.prints, station: station, calendar: configuration.calendar)
+        return try signed(answer, nonce: fields.nonce)
+    }
+
+    private func ratings(_ verified: VerifiedRequest) async throws -> Response {
+        let (fields, key, body, station) = (verified.fields, verified.key, verified.body, verified.fields.station)
+        let report: StationRatings
+        do {
+            report = try SyncJSON.decode(StationRatings.self, from: body)
+        } catch {
+            throw APIError(.badRequest, "malformed_body", error.description)
+        }
+        if let problem = report.outOfRange { throw APIError(.badRequest, "bad_ratings", problem) }
+        try await consume(fields)
+        var answer = StationRatingsAnswer(recorded: [], refused: [])
+        for signed in report.ratings {
+            guard let rating = signed.verified(with: key.key),
+                  try await center.recordRating(rating, channel: "kiosk", station: station, signature: signed.signature, calendar: configuration.calendar)
+            else {
+                answer.refused.append(signed.uuid)
+                continue
+            }
+            answer.recorded.append(signed.uuid)
+        }
         return try signed(answer, nonce: fields.nonce)
     }
 

@@ -262,6 +262,20 @@ public struct CenterDatabase: Sendable {
                     written_at INTEGER NOT NULL, manifest_sha256 BLOB NOT NULL) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("ratings") { db in
+            // Residents' ratings (好差评), one per case (a later one replaces it), from the kiosk (signed by
+            // the station) or the window; and the follow-up task (回访整改) each bad rating makes.
+            try db.execute(sql: """
+                CREATE TABLE rating (
+                    uuid TEXT PRIMARY KEY REFERENCES submission(uuid), level INTEGER NOT NULL, reasons TEXT NOT NULL,
+                    rated_at INTEGER NOT NULL, channel TEXT NOT NULL, signature TEXT, received_at INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE follow_up (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL REFERENCES submission(uuid), level INTEGER NOT NULL,
+                    reasons TEXT NOT NULL, created_at INTEGER NOT NULL, due_on TEXT NOT NULL, closed_at INTEGER, closed_by TEXT, note TEXT);
+                CREATE INDEX follow_up_open ON follow_up(due_on) WHERE closed_at IS NULL;
+                CREATE INDEX follow_up_case ON follow_up(uuid);
+                """)
+        }
         return migrator
     }
 

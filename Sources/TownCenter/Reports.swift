@@ -55,6 +55,20 @@ extension CenterDatabase {
                     state: CaseState(rawValue: row[3]) ?? .received, supplemented: row[4],
                     outcome: (row[5] as String?).flatMap(CaseOutcome.init(rawValue:)), workingDays: row[6], onTime: row[7], count: row[8]))
             }
+            // Ratings of the period's cases (one per case at most).
+            let ratings = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT s.matter, s.station, s.channel, r.level, COUNT(*) FROM rating r JOIN submission s ON s.uuid = r.uuid
+                    WHERE s.received_at >= ? AND s.received_at < ?
+                    GROUP BY s.matter, s.station, s.channel, r.level
+                    """,
+                arguments: [since, before])
+            while let row = try ratings.next() {
+                let matter: String = row[0]
+                guard matters.map({ $0.contains(matter) }) ?? true, let level = RatingLevel(rawValue: row[3]) else { continue }
+                builder.addRatings(matter: matter, department: department(matter), station: row[1], channel: row[2], level: level, count: row[4])
+            }
             return builder.report
         }
     }

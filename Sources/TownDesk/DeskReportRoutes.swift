@@ -42,7 +42,8 @@ extension DeskRoutes {
                 "name": name, "received": figures.received, "accepted": figures.accepted, "refused": figures.refused,
                 "approved": figures.approved, "denied": figures.denied, "supplement_rate": percent(figures.supplementRate),
                 "on_time_rate": percent(figures.onTimeRate), "average_days": figures.averageWorkingDays.map { String(format: "%.1f", $0) } ?? "—",
-                "p90_days": figures.workingDaysP90.map(String.init) ?? "—",
+                "p90_days": figures.workingDaysP90.map(String.init) ?? "—", "rated": figures.rated,
+                "satisfaction_rate": percent(figures.satisfactionRate), "bad": figures.bad,
             ]
         }
         let sections = ReportDimension.allCases.map { dimension -> [String: Any] in

@@ -99,6 +99,9 @@ struct DeskRoutes: Sendable {
         router.post("/desk/cases/:receipt/materials") { request, context in try await tickMaterials(request, context) }
         router.post("/desk/cases/:receipt/print-form") { request, context in try await printForm(request, context) }
         router.post("/desk/cases/:receipt/print-receipt") { request, context in try await printReceipt(request, context) }
+        router.post("/desk/cases/:receipt/rating") { request, context in try await rateAtWindow(request, context) }
+        router.get("/desk/follow-ups") { request, context in try await followUpsPage(request, context) }
+        router.post("/desk/follow-ups/:id/close") { request, context in try await closeFollowUp(request, context) }
         router.get("/desk/walk-in") { _, context in try await walkInPicker(context) }
         router.get("/desk/walk-in/:matter") { _, context in try await walkInPage(context) }
         router.post("/desk/walk-in/:matter") { request, context in try await postWalkIn(request, context) }
@@ -351,6 +354,8 @@ struct DeskRoutes: Sendable {
             "print": "/desk/cases/\(receipt)/print", "back": "/desk/cases/\(receipt)",
         ]
         if !print {
+            values.merge(try await ratingValues(
+                uuid: summary.uuid, channel: summary.channel.rawValue, receipt: receipt, role: role, language: language)) { $1 }
             let actor = CaseActor(id: staff, role: role, department: session.department)
             values.merge(try await workflowValues(receipt: receipt, actor: actor, matter: matter, strings: strings, language: language)) { $1 }
         }

@@ -19,7 +19,8 @@ public enum ReportExport {
                 .number(Double(figures.received)), .number(Double(figures.accepted)), .number(Double(figures.refused)),
                 .number(Double(figures.approved)), .number(Double(figures.denied)), share(figures.supplementRate),
                 share(figures.onTimeRate), figures.averageWorkingDays.map { .number(($0 * 10).rounded() / 10) } ?? .empty,
-                figures.workingDaysP90.map { .number(Double($0)) } ?? .empty,
+                figures.workingDaysP90.map { .number(Double($0)) } ?? .empty, .number(Double(figures.rated)),
+                share(figures.satisfactionRate), .number(Double(figures.bad)),
             ]
         }
         let summary = SpreadsheetSheet(
@@ -57,6 +58,7 @@ public enum ReportExport {
                 String(figures.received), String(figures.accepted), String(figures.refused), String(figures.approved),
                 String(figures.denied), share(figures.supplementRate), share(figures.onTimeRate),
                 figures.averageWorkingDays.map { String(format: "%.1f", $0) } ?? "–", figures.workingDaysP90.map(String.init) ?? "–",
+                String(figures.rated), share(figures.satisfactionRate), String(figures.bad),
             ]
         }
         let figureTitles = Words.figureKeys.map { words["report_\($0)"] }
@@ -87,7 +89,10 @@ public enum ReportExport {
 
     /// The desk's words for a report.
     private struct Words {
-        static let figureKeys = ["received", "accepted", "refused", "approved", "denied", "supplement_rate", "on_time_rate", "average_days", "p90_days"]
+        static let figureKeys = [
+            "received", "accepted", "refused", "approved", "denied", "supplement_rate", "on_time_rate", "average_days", "p90_days", "rated",
+            "satisfaction_rate", "bad",
+        ]
         static let overdueKeys = ["report_receipt", "report_matter", "report_station", "report_due", "report_days_overdue"]
 
         let table: [String: String]

@@ -163,12 +163,15 @@ struct ReportJSON: Encodable {
         var received, accepted, refused, approved, denied, supplemented, timed, onTime: Int
         var supplementRate, onTimeRate, averageWorkingDays: Double?
         var workingDaysP90: Int?
+        var rated, satisfied, bad: Int
+        var satisfactionRate: Double?
 
         init(_ figures: ReportFigures) {
             (received, accepted, refused, approved, denied) = (figures.received, figures.accepted, figures.refused, figures.approved, figures.denied)
             (supplemented, timed, onTime) = (figures.supplemented, figures.timed, figures.onTime)
             (supplementRate, onTimeRate) = (figures.supplementRate, figures.onTimeRate)
             (averageWorkingDays, workingDaysP90) = (figures.averageWorkingDays, figures.workingDaysP90)
+            (rated, satisfied, bad, satisfactionRate) = (figures.rated, figures.satisfied, figures.bad, figures.satisfactionRate)
         }
     }
 

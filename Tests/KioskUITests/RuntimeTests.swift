@@ -251,5 +251,17 @@ import TestSupport
         #expect(text.contains("办结通知书") && text.contains("新河便决〔2026〕第0001号") && text.contains(summary.receipt) && text.contains("张*"))
         let unreported = try app.submitter.queue.unreportedNoticePrints(limit: 10)
         #expect(unreported.map(\.number) == [sampleNotice.number] && unreported.first?.uuid == summary.uuid)
+
+        // A rating is kept to send; a later one replaces it.
+        let first = CaseRating(uuid: summary.uuid, level: .dissatisfied, reasons: [.tooSlow], ratedAt: 100)
+        var thanked = false
+        if case .notice("rating.thanks", _)? = await app.perform(.rate(first)) { thanked = true }
+        #expect(thanked)
+        #expect(try app.submitter.queue.unsentRatings(limit: 10) == [first])
+        try app.submitter.queue.markRatingsSent([first], at: start)
+        #expect(try app.submitter.queue.unsentRatings(limit: 10).isEmpty)
+        let second = CaseRating(uuid: summary.uuid, level: .satisfied, reasons: [], ratedAt: 200)
+        _ = await app.perform(.rate(second))
+        #expect(try app.submitter.queue.unsentRatings(limit: 10) == [second])
     }
 }

@@ -668,6 +668,59 @@ let sampleNotice = StationNotice(
     }
 }
 
+@Suite struct RatingTests {
+    @Test func aDecidedApplicationIsRatedWithOneKeyAndABadRatingAsksWhy() throws {
+        var state = try freshState()
+        state.press(.text("2"))
+        let summary = try sampleSummary(decision: .completed)
+        state.handle(.lookedUp(.success(summary)))
+        #expect(state.text.contains("6 评价服务"))
+        state.press(.text("6"))
+        #expect(state.page == .rating(reasons: false))
+        #expect(state.text.contains("1 ]") && state.text.contains("非常满意") && state.text.contains("非常不满意"))
+        let good = state.press(.text("1"))
+        #expect(good == [.rate(CaseRating(uuid: summary.uuid, level: .verySatisfied, reasons: [], ratedAt: Int64(start.timeIntervalSince1970)))])
+        #expect(state.page == .progressResult, "back to the application at once")
+        state.handle(.notice(key: "rating.thanks", arguments: []))
+        #expect(state.text.contains("谢谢您的评价"))
+
+        state.press(.text("6"))
+        #expect(state.press(.text("4")).isEmpty)
+        #expect(state.page == .rating(reasons: true) && state.text.contains("哪里不满意"))
+        #expect(state.press(.enter).isEmpty)
+        #expect(state.text.contains("请至少选一项"))
+        state.press(.text("1"))
+        state.press(.text("3"))
+        state.press(.text("2"))
+        state.press(.text("2"))
+        #expect(state.text.contains("[x] 办得太慢") && state.text.contains("[ ] 要交的材料没说清楚"))
+        let bad = state.press(.enter)
+        #expect(bad == [.rate(CaseRating(uuid: summary.uuid, level: .dissatisfied, reasons: [.tooSlow, .manyTrips], ratedAt: Int64(start.timeIntervalSince1970)))])
+        #expect(state.page == .progressResult)
+    }
+
+    @Test func anApplicationNotDecidedYetCannotBeRated() throws {
+        var state = try freshState()
+        state.press(.text("2"))
+        state.handle(.lookedUp(.success(try sampleSummary())))
+        #expect(!state.text.contains("评价服务"))
+        #expect(state.press(.text("6")).isEmpty && state.page == .progressResult)
+    }
+
+    @Test func zeroStepsBackFromTheReasonsToTheLevelsThenOut() throws {
+        var state = try freshState()
+        state.press(.text("2"))
+        state.handle(.lookedUp(.success(try sampleSummary(decision: .rejected, reason: "不属本镇受理范围"))))
+        state.press(.text("6"))
+        state.press(.text("5"))
+        state.press(.text("1"))
+        state.press(.text("0"))
+        #expect(state.page == .rating(reasons: false))
+        state.press(.text("0"))
+        #expect(state.page == .progressResult)
+    }
+}
+
 /// Issue 17, item 7: a number pad has no letters.
 @Suite struct NumberPadLookupTests {
     @Test func thisStationsReceiptTypedAsDigitsOnlyIsLookedUp() throws {

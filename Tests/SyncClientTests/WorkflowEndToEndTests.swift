@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import KioskCore
+import KioskStore
 import Testing
 import TestSupport
 import TownCenter
@@ -79,6 +80,27 @@ struct WorkflowEndToEndTests {
             let delivered = try await center.open().workflow(receipt: receipt)
             #expect(delivered.deliveryMethod == .villageStation && delivered.deliveryRecipient == "村便民服务站 XH03 代办员 A01")
             #expect(try await center.open().database.auditEvents().contains { $0.event == "notice_printed_at_station" && $0.detail == "\(number) A01" })
+            // The resident rates the decided case at the kiosk (the screen's keys are tested in KioskUITests): badly.
+            let kioskData = try #require(common.last)
+            let queue = try StationFiles(dataDirectory: kioskData).openQueue()
+            let uuid = try #require(try queue.find(receipt: receipt)).uuid
+            try queue.keepRating(CaseRating(uuid: uuid, level: .dissatisfied, reasons: [.tooSlow], ratedAt: Int64(Date().timeIntervalSince1970)), at: Date())
+            #expect(try progress()?["state"] as? String == "delivered")
+            #expect(try queue.unsentRatings(limit: 10).isEmpty, "sent with the round")
+            let rated = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window)
+            #expect(rated.body.contains("不满意 · 办得太慢 (村站终端)"), "\(rated.body.prefix(1500))")
+            let followUps = try await desk.request("GET", "/desk/follow-ups", browser: window)
+            #expect(followUps.body.contains(receipt) && followUps.body.contains("办得太慢"))
+            let task = try #require(followUps.body.firstMatch(of: /follow-ups\/([0-9]+)\/close/)).1
+            let empty = try await desk.request("POST", "/desk/follow-ups/\(task)/close", form: ["csrf": followUps.csrf ?? "", "note": " "], browser: window)
+            #expect(empty.status == 422, "closing needs a note")
+            let closed = try await desk.request(
+                "POST", "/desk/follow-ups/\(task)/close", form: ["csrf": followUps.csrf ?? "", "note": "已电话回访，说明了办理时限"], browser: window)
+            #expect(closed.status == 303)
+            #expect(!(try await desk.request("GET", "/desk/follow-ups", browser: window)).body.contains(receipt), "no open task left")
+            let month = CalendarDate(Date())
+            let report = try await desk.request("GET", String(format: "/desk/reports?period=%04d-%02d", month.year, month.month), browser: window)
+            #expect(report.body.contains("<td>1</td><td>0.0%</td><td>1</td></tr>"), "one rating, none satisfied, one bad: \(report.body.prefix(3000))")
             let before = try await desk.request("GET", "/desk/cases/\(receipt)", browser: window)
             let suggested = String(CalendarDate(Date()).year) + "-MZ-0001"
             #expect(before.body.contains(#"name="number" maxlength="500" value="\#(suggested)""#), "the desk suggests the next archive number")

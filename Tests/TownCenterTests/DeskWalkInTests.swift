@@ -156,6 +156,18 @@ struct DeskWalkInTests {
             let summary = try await desk.center.database.submission(receipt: receipt).summary
             #expect(summary.channel == .window && summary.station == "ZX")
 
+            // The walk-in resident rates the service at the window (a bad rating needs a reason and opens a follow-up).
+            #expect(page.body.contains(#"action="/desk/cases/\#(receipt)/rating""#))
+            let rate = "/desk/cases/\(receipt)/rating"
+            #expect(try await desk.request("POST", rate, form: ["csrf": csrf, "level": "2"], browser: window).status == 422)
+            #expect(try await desk.request("POST", rate, form: ["csrf": csrf, "level": "9"], browser: window).status == 400)
+            #expect(try await desk.request("POST", rate, form: ["csrf": csrf, "level": "2", "r.attitude": "1"], browser: window).status == 303)
+            let (department, _) = try await desk.signIn("rs.sun")
+            #expect(try await desk.request("POST", rate, form: ["csrf": csrf, "level": "5"], browser: department).status == 403)
+            let ratedPage = try await desk.request("GET", location, browser: window)
+            #expect(ratedPage.body.contains("不满意 · 工作人员态度不好 (中心窗口)") && ratedPage.body.contains("评价已保存"))
+            #expect(try await desk.center.database.followUps().map(\.receipt) == [receipt])
+
             // A walk-in case is a case like any other: in the inbox under its channel, through the workflow.
             let inbox = try await desk.request("GET", "/desk/inbox?channel=window", browser: window)
             #expect(inbox.body.contains(receipt) && inbox.body.contains("孙*"))

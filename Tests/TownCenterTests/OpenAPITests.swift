@@ -38,7 +38,7 @@ struct OpenAPITests {
             return "\(route.method.rawValue) /" + path.joined(separator: "/")
         })
         let documented = try documentedRoutes()
-        #expect(documented.count == 7)
+        #expect(documented.count == 8)
         #expect(registered.subtracting(documented).isEmpty, "registered but not in openapi.yaml: \(registered.subtracting(documented))")
         #expect(documented.subtracting(registered).isEmpty, "in openapi.yaml but not registered: \(documented.subtracting(registered))")
     }
@@ -81,7 +81,7 @@ struct OpenAPITests {
         }
         let paths = try #require(spec.components(separatedBy: "\npaths:\n").last)
         let routes = ("\n" + paths).components(separatedBy: "\n  /").dropFirst()
-        #expect(routes.count == 7)
+        #expect(routes.count == 8)
         for route in routes where !route.hasPrefix("v1/catalog:") {
             for parameter in parameters {
                 let referenced = route.contains("$ref: \"#/components/parameters/\(parameter)\"")

@@ -1,3 +1,4 @@
+@preconcurrency import Crypto
 import Foundation
 import KioskCore
 import KioskSecurity
@@ -91,5 +92,47 @@ struct OverdueByWorkingDaysTests {
         #expect(try await overdue(at: "2026-10-14", hour: 9) == [receipt])
         let row = try #require(try await center.database.inbox(SubmissionFilter(station: "XH09"), offset: 0, limit: 1).rows.first)
         #expect(row.dueAt.map { ChinaTime.day($0 - 1).description } == "2026-10-13")
+    }
+}
+
+@Suite("residents' ratings at the center")
+struct RatingCenterTests {
+    @Test("a station's signed rating of its own case is kept (the latest wins); another station's case or a bad signature is refused; a bad rating opens one follow-up task, closed with a note")
+    func ratings() async throws {
+        let (center, _, receipts, directory) = try await workflowCenter(1)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let station = TestStation()
+        let uuid = try await center.database.submission(receipt: receipts[0]).summary.uuid
+        let key = station.identity.signingKey
+        let bad = CaseRating(uuid: uuid, level: .veryDissatisfied, reasons: [.outcome, .attitude], ratedAt: 100)
+        let signed = try SignedRating(bad, signedWith: key)
+        #expect(signed.verified(with: key.publicKey) == bad)
+        var forged = signed
+        forged.level = 5
+        #expect(forged.verified(with: key.publicKey) == nil, "a changed level breaks the signature")
+        #expect(try SignedRating(bad, signedWith: Curve25519.Signing.PrivateKey()).verified(with: key.publicKey) == nil)
+
+        let calendar = nationalDay2026
+        #expect(try await !center.recordRating(bad, channel: "kiosk", station: "XH99", signature: signed.signature, calendar: calendar))
+        #expect(try await center.database.rating(uuid: uuid) == nil)
+        #expect(try await center.recordRating(bad, channel: "kiosk", station: station.id, signature: signed.signature, calendar: calendar))
+        let older = CaseRating(uuid: uuid, level: .verySatisfied, reasons: [], ratedAt: 50)
+        try await center.recordRating(older, channel: "kiosk", station: station.id, signature: nil, calendar: calendar)
+        #expect(try await center.database.rating(uuid: uuid)?.rating == bad, "an older rating does not replace a later one")
+        try await center.recordRating(bad, channel: "kiosk", station: station.id, signature: nil, calendar: calendar)
+        let tasks = try await center.database.followUps()
+        #expect(tasks.count == 1 && tasks[0].reasons == [.attitude, .outcome])
+        // Opened 2026-09-30: 5 working days after it, across National Day, is 2026-10-13.
+        #expect(tasks[0].due.description == "2026-10-13")
+        let refused = try await center.database.closeFollowUp(id: tasks[0].id, staff: "win", note: "  ", now: center.now)
+        #expect(throws: FollowUpError.noteRequired) { try refused.get() }
+        let closed = try await center.database.closeFollowUp(id: tasks[0].id, staff: "win", note: "已回访", now: center.now)
+        #expect(throws: Never.self) { try closed.get() }
+        #expect(try await center.database.followUps().isEmpty)
+        #expect(try await center.database.followUps(all: true).first?.note == "已回访")
+        let later = CaseRating(uuid: uuid, level: .satisfied, reasons: [], ratedAt: 300)
+        try await center.recordRating(later, channel: "kiosk", station: station.id, signature: nil, calendar: calendar)
+        #expect(try await center.database.rating(uuid: uuid)?.rating.level == .satisfied)
+        #expect(try await center.database.followUps().isEmpty)
     }
 }

@@ -70,9 +70,18 @@ public struct ReportFigures: Sendable, Hashable, Codable {
     public var onTime = 0
     /// Working days to decision → decisions.
     public var workingDays: [Int: Int] = [:]
+    /// Cases residents rated (好差评).
+    public var rated = 0
+    /// Of those, rated 基本满意 or better.
+    public var satisfied = 0
+    /// Of those, rated 不满意 or 非常不满意 (差评).
+    public var bad = 0
 
     /// An empty line.
     public init() {}
+
+    /// The share of rated cases rated 基本满意 or better; nil with none rated.
+    public var satisfactionRate: Double? { rated == 0 ? nil : Double(satisfied) / Double(rated) }
 
     /// The share of timed decisions within the time limit; nil with none.
     public var onTimeRate: Double? { timed == 0 ? nil : Double(onTime) / Double(timed) }
@@ -113,6 +122,12 @@ public struct ReportFigures: Sendable, Hashable, Codable {
             if onTime { self.onTime += n }
             workingDays[days, default: 0] += n
         }
+    }
+
+    /// Adds `count` ratings at `level`.
+    mutating func add(rating level: RatingLevel, count: Int) {
+        rated += count
+        if level.isBad { bad += count } else { satisfied += count }
     }
 }
 
@@ -189,6 +204,22 @@ public struct CaseReport: Sendable {
                 case .channel: group.channel
                 }
                 lines[dimension, default: [:]][key, default: ReportFigures()].add(group)
+            }
+        }
+
+        /// Counts `count` ratings at `level` of cases of `matter` (of `department`) from `station` by `channel`.
+        public mutating func addRatings(
+            matter: String, department: Department?, station: String, channel: String, level: RatingLevel, count: Int
+        ) {
+            total.add(rating: level, count: count)
+            for dimension in ReportDimension.allCases {
+                let key: String = switch dimension {
+                case .matter: matter
+                case .department: department?.rawValue ?? ""
+                case .station: station
+                case .channel: channel
+                }
+                lines[dimension, default: [:]][key, default: ReportFigures()].add(rating: level, count: count)
             }
         }
 
