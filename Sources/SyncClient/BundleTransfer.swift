@@ -112,12 +112,15 @@ public struct BundleTransfer: Sendable {
     /// `progress` gets (bytes written, total bytes).
     public func export(to directory: String, progress: (Int, Int) -> Void = { _, _ in }) throws(TransferError) -> ExportReport {
         let pending = try local { () throws(StoreError) in try queue.pending(limit: Int.max) }
+        let ratings = try local { () throws(StoreError) in try queue.unsentRatings(limit: 10_000) }
         let now = Int64(clock.now().timeIntervalSince1970)
         let bytes: Data
         do {
-            bytes = try TransferBundle.submissions(pending.map(Forwarder.item), station: station, createdAt: now, identity: identity)
+            bytes = try TransferBundle.submissions(
+                pending.map(Forwarder.item), ratings: try ratings.map { try SignedRating($0, signedWith: identity.signingKey) }, station: station,
+                createdAt: now, identity: identity)
         } catch {
-            throw .io(path: directory, detail: error.description)
+            throw .io(path: directory, detail: String(describing: error))
         }
         let path = URL(fileURLWithPath: directory).appendingPathComponent(
             TransferBundle.fileName(station: station, createdAt: now, digest: sha256Hex(bytes))).path
@@ -156,6 +159,14 @@ public struct BundleTransfer: Sendable {
             try local { () throws(StoreError) in try queue.setAside(uuid, reason: reason, at: now) }
         }
         report.rejected += plan.setAside.count
+        if let answered = answer.ratings, !answered.isEmpty {
+            // Ratings given since the bundle was written stay to be sent: only those it carried are done.
+            let unsent = try local { () throws(StoreError) in try queue.unsentRatings(limit: 10_000) }
+            let carried = Set(answered)
+            try local { () throws(StoreError) in
+                try queue.markRatingsSent(unsent.filter { carried.contains(RatingAnswered(uuid: $0.uuid, ratedAt: $0.ratedAt)) }, at: now)
+            }
+        }
         for decision in answer.decisions {
             guard let kind = Decision(rawValue: decision.state.rawValue) else { continue }
             let decidedAt = Date(timeIntervalSince1970: TimeInterval(decision.decidedAt))

@@ -83,10 +83,13 @@ public struct SubmissionItem: Codable, Sendable, Hashable {
 public struct SubmissionBatch: Codable, Sendable, Hashable {
     /// The submissions, oldest first.
     public var items: [SubmissionItem]
+    /// Residents' ratings, in a USB bundle (absent from older stations' bundles and from network batches).
+    public var ratings: [SignedRating]?
 
-    /// A batch of `items`.
-    public init(items: [SubmissionItem]) {
+    /// A batch of `items` (and, in a USB bundle, `ratings`).
+    public init(items: [SubmissionItem], ratings: [SignedRating]? = nil) {
         self.items = items
+        self.ratings = ratings
     }
 }
 

@@ -64,6 +64,22 @@ public struct StationRatings: Codable, Sendable, Hashable {
     }
 }
 
+/// A rating a USB answer bundle says the center dealt with (kept or refused): the case and the rating's time.
+public struct RatingAnswered: Codable, Sendable, Hashable {
+    public var uuid: UUID
+    public var ratedAt: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case uuid
+        case ratedAt = "rated_at"
+    }
+
+    public init(uuid: UUID, ratedAt: Int64) {
+        self.uuid = uuid
+        self.ratedAt = ratedAt
+    }
+}
+
 /// The center's signed answer to a `StationRatings` report.
 public struct StationRatingsAnswer: Codable, Sendable, Hashable {
     /// Ratings kept (or kept before): not to be sent again.

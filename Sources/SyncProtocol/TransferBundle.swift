@@ -63,12 +63,15 @@ public struct BundleAnswer: Codable, Sendable, Hashable {
     public var decisions: [DecisionUpdate]
     /// The current signed catalog (verified on its own before it is applied).
     public var catalog: CatalogBundle?
+    /// The bundle's ratings the center kept or refused: not to be carried again.
+    public var ratings: [RatingAnswered]?
 
     /// An answer from its parts.
-    public init(results: [ItemResult], decisions: [DecisionUpdate], catalog: CatalogBundle?) {
+    public init(results: [ItemResult], decisions: [DecisionUpdate], catalog: CatalogBundle?, ratings: [RatingAnswered]? = nil) {
         self.results = results
         self.decisions = decisions
         self.catalog = catalog
+        self.ratings = ratings
     }
 }
 
@@ -145,13 +148,13 @@ public struct TransferBundle: Sendable, Hashable {
         return Data("BIANMIN-BUNDLE \(formatVersion) \(kind.rawValue)\n".utf8) + manifestBytes + Data("\n\(signature)\n".utf8) + content
     }
 
-    /// A submissions bundle of `items` from `station`, signed with the station's key.
+    /// A submissions bundle of `items` (and residents' `ratings`) from `station`, signed with the station's key.
     public static func submissions(
-        _ items: [SubmissionItem], station: String, createdAt: Int64, identity: StationIdentity
+        _ items: [SubmissionItem], ratings: [SignedRating] = [], station: String, createdAt: Int64, identity: StationIdentity
     ) throws(SyncProtocolError) -> Data {
         try encode(
             kind: .submissions, station: station, createdAt: createdAt, itemCount: items.count, answers: nil,
-            content: try SyncJSON.encode(SubmissionBatch(items: items))
+            content: try SyncJSON.encode(SubmissionBatch(items: items, ratings: ratings.isEmpty ? nil : ratings))
         ) { (message: Data) throws(SyncProtocolError) -> String in
             do {
                 return try identity.signingKey.signature(for: message).base64EncodedString()

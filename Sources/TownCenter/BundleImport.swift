@@ -1,6 +1,7 @@
 import FileSystem
 import Foundation
 import GRDB
+import KioskCore
 import KioskSecurity
 import SyncProtocol
 
@@ -30,7 +31,9 @@ extension Center {
     /// Imports the submissions bundle at `path`: verifies it with the enrolled key of the station
     /// it names, stores its items by the network's rules, and writes the signed answer bundle
     /// beside it (`NAME.answer.bmb`) with the results, the station's decisions and the catalog.
-    public func importBundle(at path: String) async throws(CenterError) -> BundleImportReport {
+    public func importBundle(at path: String, calendar: WorkingDayCalendar = WorkingDayCalendar(schedules: [])) async throws(CenterError)
+        -> BundleImportReport
+    {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -41,12 +44,19 @@ extension Center {
         let checker = try await submissionChecker(for: key)
         let station = bundle.manifest.station
         let results = try await database.ingest(station: station, items: await checker.check(batch.items), now: now)
+        var ratings: [RatingAnswered] = []
+        for signed in batch.ratings ?? [] {
+            if let rating = signed.verified(with: key.key) {
+                try await recordRating(rating, channel: "kiosk", station: station, signature: signed.signature, calendar: calendar)
+            }
+            ratings.append(RatingAnswered(uuid: signed.uuid, ratedAt: signed.ratedAt))
+        }
         let decisions = try await database.latestDecisions(station: station)
         let catalog = try await database.currentCatalog()
         let bytes: Data
         do {
             bytes = try TransferBundle.answer(
-                BundleAnswer(results: results, decisions: decisions, catalog: catalog), station: station,
+                BundleAnswer(results: results, decisions: decisions, catalog: catalog, ratings: ratings.isEmpty ? nil : ratings), station: station,
                 answering: sha256Hex(data), createdAt: now, signer: keys.signer)
         } catch {
             throw .protocolError(error)

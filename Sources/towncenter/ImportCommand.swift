@@ -11,10 +11,12 @@ struct ImportCommand: AsyncParsableCommand {
     @OptionGroup var options: CenterOptions
     @Argument(help: "The submissions bundle (.bmb).") var bundle: String
     @Flag(help: "Print the report as JSON.") var json = false
+    @OptionGroup var calendar: CalendarCommand.CalendarOptions
 
     func run() async throws {
         let center = try options.open()
-        let report = try await reporting { () async throws(CenterError) in try await center.importBundle(at: bundle) }
+        let (_, workingDays) = try calendar.load()
+        let report = try await reporting { () async throws(CenterError) in try await center.importBundle(at: bundle, calendar: workingDays) }
         if json { return try printJSON(report) }
         print("station \(report.station): \(report.items) items, stored \(report.stored), duplicate \(report.duplicates), "
             + "conflict \(report.conflicts), rejected \(report.rejected); \(report.decisions) decisions"

@@ -195,6 +195,34 @@ struct BundleTransferTests {
         #expect(try rig.export().items == 0)
     }
 
+    @Test("residents' ratings travel by USB too: signed in the bundle, kept by the center (a bad one opens a follow-up), done on the kiosk when the answer comes back; a rating given meanwhile waits")
+    func ratingsByUSB() async throws {
+        let rig = try await TransferRig()
+        defer { rig.remove() }
+        let queued = try rig.kiosk.queueSubmissions(2) { index in #"{"applicant_name":"王秀英","n":\#(index)}"# }
+        _ = try rig.centerImport(try rig.export().path)
+        _ = try rig.kioskImport(rig.stick)
+        let bad = CaseRating(uuid: queued[0].uuid, level: .dissatisfied, reasons: [.manyTrips], ratedAt: 1_000)
+        try rig.kiosk.queue.keepRating(bad, at: Date())
+        let second = rig.directory.appendingPathComponent("second").path
+        try FileManager.default.createDirectory(atPath: second, withIntermediateDirectories: true)
+        let exported = try rig.export(to: second)
+        let imported = try rig.centerImport(exported.path)
+        #expect(imported.stored == 0)
+        let staff = try rig.center.open()
+        #expect(try await staff.database.rating(uuid: queued[0].uuid)?.rating == bad)
+        #expect(try await staff.database.followUps().map(\.receipt) == [queued[0].receipt])
+        // Rated again before the answer came back: the newer rating still waits to be sent.
+        let later = CaseRating(uuid: queued[1].uuid, level: .verySatisfied, reasons: [], ratedAt: 2_000)
+        try rig.kiosk.queue.keepRating(later, at: Date())
+        _ = try rig.kioskImport(imported.answerPath)
+        #expect(try rig.kiosk.queue.unsentRatings(limit: 10) == [later])
+        let forwarded = try rig.forward()
+        #expect(forwarded.sent == 0)
+        #expect(try rig.kiosk.queue.unsentRatings(limit: 10).isEmpty, "sent by the network round")
+        #expect(try await staff.database.rating(uuid: queued[1].uuid)?.rating == later)
+    }
+
     @Test("mixed paths: USB only, network only, both in either order: each stored once and acknowledged once")
     func mixedPaths() async throws {
         let rig = try await TransferRig()
