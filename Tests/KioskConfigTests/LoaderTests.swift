@@ -75,7 +75,7 @@ import TestSupport
         let lines = issues.map { $0.description.replacingOccurrences(of: prefix, with: "") }
         #expect(lines == [
             "kiosk.yaml:11:1: unknown key 'printer' (expected one of: station, data_dir, town_center, printers, locale, idle_timeout_seconds, retention_days, voice)",
-            "catalog/matters/A-01.yaml:3:1: unknown key 'titel' (expected one of: code, name, department, category, delegated, intake, refer_to, completing_unit, legal_basis, conditions, materials, time_limit_days, fee, visits, delivery, phone, complaint, signature, form, keywords)",
+            "catalog/matters/A-01.yaml:3:1: unknown key 'titel' (expected one of: code, name, department, category, delegated, intake, refer_to, completing_unit, legal_basis, conditions, materials, time_limit_days, fee, visits, delivery, phone, complaint, signature, form, keywords, retention_years)",
             "catalog/matters/A-01.yaml:4:13: department '公安局' is not one of: 人社局, 行政审批局, 住建局, 城管局, 水务局, 民政局, 宣传部(新闻出版局), 卫健委, 医保局",
             "catalog/matters/A-02.yaml:3:11: YAML syntax error: did not find expected ',' or '}'",
             "catalog/matters/A-03.yaml:26:45: bad expression: unexpected '>'",
