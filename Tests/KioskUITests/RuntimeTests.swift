@@ -144,16 +144,21 @@ import TestSupport
     }
 }
 
+/// A kiosk runtime in `directory` at `start` that prints on the private `cups`.
+func printingApp(in directory: TemporaryDirectory, cups: PrivateCups) throws -> KioskApp {
+    var station = demo.station
+    station.dataDirectory = directory.path
+    let base = try runtime(in: directory, clock: ManualClock(start))
+    return KioskApp(
+        environment: base.environment, submitter: base.submitter, assistants: base.assistants,
+        printer: CupsPrinter(station: station, server: cups.server), clock: base.clock)
+}
+
 @Suite(.needsRoot("a private cupsd needs root")) struct GuidePrintingTests {
     @Test func aTownOnlyMattersGuidePrintsOnA4AndSaysSoWhenCupsIsDown() async throws {
         let directory = try TemporaryDirectory()
         let cups = try PrivateCups()
-        var station = demo.station
-        station.dataDirectory = directory.path
-        let base = try runtime(in: directory, clock: ManualClock(start))
-        let app = KioskApp(
-            environment: base.environment, submitter: base.submitter, assistants: base.assistants,
-            printer: CupsPrinter(station: station, server: cups.server), clock: base.clock)
+        let app = try printingApp(in: directory, cups: cups)
 
         // The matter screen of a matter the village may not accept offers the guide on paper (key 2).
         var state = KioskState(environment: app.environment, now: start)
@@ -185,12 +190,7 @@ import TestSupport
     @Test func theReceiptOfAMatterToSignIsComposedAfterTheFormPrinted() async throws {
         let directory = try TemporaryDirectory()
         let cups = try PrivateCups()
-        var station = demo.station
-        station.dataDirectory = directory.path
-        let base = try runtime(in: directory, clock: ManualClock(start))
-        let app = KioskApp(
-            environment: base.environment, submitter: base.submitter, assistants: base.assistants,
-            printer: CupsPrinter(station: station, server: cups.server), clock: base.clock)
+        let app = try printingApp(in: directory, cups: cups)
         var state = KioskState(environment: app.environment, now: start)
         state.push(.matter(code: "RS-GG-01"))
         state.press(.text("1"))
@@ -224,12 +224,7 @@ import TestSupport
     @Test func aNoticeOfTheTownFoundByItsReceiptPrintsOnA4AndWaitsToBeReported() async throws {
         let directory = try TemporaryDirectory()
         let cups = try PrivateCups()
-        var station = demo.station
-        station.dataDirectory = directory.path
-        let base = try runtime(in: directory, clock: ManualClock(start))
-        let app = KioskApp(
-            environment: base.environment, submitter: base.submitter, assistants: base.assistants,
-            printer: CupsPrinter(station: station, server: cups.server), clock: base.clock)
+        let app = try printingApp(in: directory, cups: cups)
         let matter = try #require(app.environment.catalog.matter("MZ-GG-01"))
         let answers = ExampleAnswers.generate(for: matter.form, today: CalendarDate(start))
         let summary = try app.submitter.submit(matter: matter, answers: answers, channel: .selfService).summary
