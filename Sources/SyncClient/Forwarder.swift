@@ -154,8 +154,9 @@ public struct Forwarder: Sendable {
                 round.catalogHandled()
             case .finished:
                 try await reportAuditHead()
-                try await reportNoticePrints()
-                try await reportRatings()
+                // What a center that does not take them yet (an older one) refuses waits for the next round.
+                try? await reportNoticePrints()
+                try? await reportRatings()
                 report.healthReported = await reportHealth()
                 return report
             }

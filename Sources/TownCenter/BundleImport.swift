@@ -43,7 +43,7 @@ extension Center {
         let (bundle, key, batch) = try await verify(data, path: path)
         let checker = try await submissionChecker(for: key)
         let station = bundle.manifest.station
-        let results = try await database.ingest(station: station, items: await checker.check(batch.items), now: now)
+        let results = try await database.ingest(station: station, items: await checker.check(batch.items), now: now, usb: true)
         var ratings: [RatingAnswered] = []
         for signed in batch.ratings ?? [] {
             if let rating = signed.verified(with: key.key) {

@@ -276,6 +276,17 @@ public struct CenterDatabase: Sendable {
                 CREATE INDEX follow_up_case ON follow_up(uuid);
                 """)
         }
+        migrator.registerMigration("report-channel") { db in
+            // The channel a report counts a case under: how it reached the town (自助, 代办, 窗口), or
+            // `usb` for a station's case carried on a USB stick; the report's covering index follows it.
+            try db.execute(sql: """
+                ALTER TABLE submission ADD COLUMN report_channel TEXT;
+                UPDATE submission SET report_channel = channel;
+                DROP INDEX submission_report;
+                CREATE INDEX submission_report ON submission(
+                    matter, station, report_channel, case_state, supplemented, outcome, decision_working_days, decision_on_time, received_at);
+                """)
+        }
         return migrator
     }
 

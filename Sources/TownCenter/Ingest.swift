@@ -145,13 +145,13 @@ extension CenterDatabase {
         }
     }
 
-    /// Stores a station's checked items carried by hand (a USB bundle: no request nonce) in
+    /// Stores a station's checked items with no request nonce (`usb`: carried in a USB bundle) in
     /// one transaction, by the same rules as the network; one result per item, in order.
-    public func ingest(station: String, items: [CheckOutcome], now: Int64) async throws(CenterError) -> [ItemResult] {
-        try await write { db in try Self.storeAll(items, station: station, now: now, in: db) }
+    public func ingest(station: String, items: [CheckOutcome], now: Int64, usb: Bool = false) async throws(CenterError) -> [ItemResult] {
+        try await write { db in try Self.storeAll(items, station: station, now: now, usb: usb, in: db) }
     }
 
-    private static func storeAll(_ items: [CheckOutcome], station: String, now: Int64, in db: Database) throws -> [ItemResult] {
+    private static func storeAll(_ items: [CheckOutcome], station: String, now: Int64, usb: Bool = false, in db: Database) throws -> [ItemResult] {
         var events: [AuditEvent] = []
         events.reserveCapacity(items.count)
         let results = try items.map { checked in
@@ -162,15 +162,16 @@ extension CenterDatabase {
                                detail: rejection.reason?.rawValue))
                 return rejection
             case .passed(let item):
-                return try store(item, station: station, now: now, in: db, audit: &events)
+                return try store(item, station: station, now: now, usb: usb, in: db, audit: &events)
             }
         }
         try appendAudit(events, in: db)
         return results
     }
 
+    /// Stores one checked item (`usb`: it came in a USB bundle, which reports count as a channel of its own).
     static func store(
-        _ checked: CheckedItem, station: String, now: Int64, in db: Database, audit events: inout [AuditEvent]
+        _ checked: CheckedItem, station: String, now: Int64, usb: Bool = false, in db: Database, audit events: inout [AuditEvent]
     ) throws -> ItemResult {
         let item = checked.item
         let receipt = checked.record.receiptNumber.description
@@ -192,14 +193,14 @@ extension CenterDatabase {
         try db.cachedStatement(
             sql: """
                 INSERT INTO submission (uuid, station, receipt, matter, catalog_version, channel, assistant, created_at,
-                    received_at, form_printed, receipt_qr, sealed_payload, content_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    received_at, form_printed, receipt_qr, sealed_payload, content_hash, report_channel)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
                 item.uuid.uuidString, station, receipt, item.matter, item.catalogVersion, item.channel.rawValue,
                 item.assistant, item.createdAt, now, item.formPrinted, item.receipt, checked.sealedPayload,
-                checked.contentHash,
+                checked.contentHash, usb ? "usb" : item.channel.rawValue,
             ])
         events.append(AuditEvent(at: now, event: "stored", station: station, receipt: receipt, uuid: item.uuid.uuidString))
         return ItemResult(uuid: item.uuid, outcome: .stored)

@@ -27,11 +27,11 @@ extension CenterDatabase {
     static func caseFactsSQL(matterCount: Int?) -> String {
         let matters = matterCount.map { " AND matter IN (\(Array(repeating: "?", count: max($0, 1)).joined(separator: ", ")))" } ?? ""
         return """
-            SELECT matter, station, channel, COALESCE(case_state, 'received') AS state, supplemented, outcome,
+            SELECT matter, station, report_channel, COALESCE(case_state, 'received') AS state, supplemented, outcome,
                 decision_working_days, decision_on_time, COUNT(*) AS n
             FROM submission INDEXED BY submission_report -- grouped in the index's order: no sort
             WHERE received_at >= ? AND received_at < ?\(matters)
-            GROUP BY matter, station, channel, case_state, supplemented, outcome, decision_working_days, decision_on_time
+            GROUP BY matter, station, report_channel, case_state, supplemented, outcome, decision_working_days, decision_on_time
             """
     }
 
@@ -59,9 +59,9 @@ extension CenterDatabase {
             let ratings = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT s.matter, s.station, s.channel, r.level, COUNT(*) FROM rating r JOIN submission s ON s.uuid = r.uuid
+                    SELECT s.matter, s.station, s.report_channel, r.level, COUNT(*) FROM rating r JOIN submission s ON s.uuid = r.uuid
                     WHERE s.received_at >= ? AND s.received_at < ?
-                    GROUP BY s.matter, s.station, s.channel, r.level
+                    GROUP BY s.matter, s.station, s.report_channel, r.level
                     """,
                 arguments: [since, before])
             while let row = try ratings.next() {

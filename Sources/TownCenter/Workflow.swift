@@ -316,6 +316,7 @@ extension Center {
     }
 
     /// Takes `action` as `actor` (a staff account, or a station acting for the town as a window would).
+    @discardableResult
     func transition(
         receipt: String, _ action: CaseAction, actor: CaseActor, calendar: WorkingDayCalendar
     ) async throws(CenterError) -> (record: CaseWorkflowRecord, effects: [CaseEffect]) {

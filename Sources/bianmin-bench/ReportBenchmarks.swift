@@ -72,14 +72,14 @@ enum ReportBenchmarks {
                 let submission = try db.makeStatement(sql: """
                     INSERT INTO submission (uuid, station, receipt, matter, catalog_version, channel, created_at, received_at,
                       form_printed, receipt_qr, sealed_payload, content_hash, state, applicant_masked, due_at, case_state,
-                      supplemented, outcome, decision_working_days, decision_on_time)
-                    VALUES (?, ?, ?, ?, '2026.11.1', ?, ?, ?, 1, '', x'', x'', ?, '张*', ?, ?, ?, ?, ?, ?)
+                      supplemented, outcome, decision_working_days, decision_on_time, report_channel)
+                    VALUES (?, ?, ?, ?, '2026.11.1', ?, ?, ?, 1, '', x'', x'', ?, '张*', ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for row in rows {
                     try submission.execute(arguments: [
                         row.uuid, row.station, row.receipt, row.matter, row.channel, row.receivedAt, row.receivedAt, row.legacyState,
                         row.receivedAt + 20 * 86_400, row.state == .received ? nil : row.state.rawValue, row.supplemented,
-                        row.outcome?.rawValue, row.workingDays, row.workingDays.map { $0 <= 20 },
+                        row.outcome?.rawValue, row.workingDays, row.workingDays.map { $0 <= 20 }, row.channel,
                     ])
                 }
             }

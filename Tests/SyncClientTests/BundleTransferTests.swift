@@ -189,6 +189,10 @@ struct BundleTransferTests {
         #expect(acks.count == 6 && acks.allSatisfy { $0.detail == "via=usb" })
         let counts = try await centerCounts(rig.center)
         #expect(counts.stored == 6 && counts.storedEvents == 6 && counts.conflicts == 0)
+        // Reports count what came by USB stick as a channel of its own.
+        let today = ChinaTime.day(staff.now)
+        let report = try await staff.report(from: today.adding(days: -1), through: today.adding(days: 1), calendar: WorkingDayCalendar(schedules: []))
+        #expect(report.lines[.channel]?.map(\.key) == ["usb"] && report.lines[.channel]?.first?.figures.received == 6)
         #expect(try run("kiosk", ["audit", "verify"] + rig.common).status == 0)
 
         // Nothing left to carry: the next export is empty but still brings decisions back.
