@@ -59,7 +59,6 @@ extension DeskRoutes {
         }
         let all = request.uri.queryParameters.get("all") == "1"
         let language = session.language
-        let strings = pages.words(language)
         let today = ChinaTime.day(now)
         let allowed = role == .department ? session.department.map(matterCodes) ?? [] : nil
         let tasks = try await center.database.followUps(all: all, matters: allowed).map { task -> [String: Any] in
