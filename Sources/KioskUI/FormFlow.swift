@@ -80,17 +80,6 @@ extension KioskState {
     }
 }
 
-extension Form {
-    /// The default answers of the top-level questions.
-    func defaultAnswers() -> Answers {
-        var answers: Answers = [:]
-        for field in fields where field.isAnswered {
-            if let value = field.defaultValue { answers[field.id] = value }
-        }
-        return answers
-    }
-}
-
 extension Application {
     /// The visible questions (notes included, calculated fields left out), given the answers.
     func steps(_ form: Form, today: CalendarDate) -> [Step] {

@@ -41,7 +41,7 @@ struct WalkInForm {
                     return entry
                 }
                 switch action {
-                case .add(field.id) where entries.count < FormValidator.maxGroupEntries: entries.append(defaults(of: field.fields))
+                case .add(field.id) where entries.count < FormValidator.maxGroupEntries: entries.append(Form.defaultAnswers(of: field.fields))
                 case .remove(field.id, let i) where entries.indices.contains(i): entries.remove(at: i)
                 default: break
                 }
@@ -61,17 +61,11 @@ struct WalkInForm {
 
     /// A new form: each field's default, and each required repeat group with its least entries.
     func initialAnswers() -> Answers {
-        var answers = defaults(of: form.fields)
+        var answers = form.defaultAnswers()
         for field in form.fields where field.type == .repeat {
             let least = max(field.required ? 1 : 0, Int(field.minimum ?? 0))
-            answers[field.id] = .group(Array(repeating: defaults(of: field.fields), count: min(least, FormValidator.maxGroupEntries)))
+            answers[field.id] = .group(Array(repeating: Form.defaultAnswers(of: field.fields), count: min(least, FormValidator.maxGroupEntries)))
         }
-        return answers
-    }
-
-    private func defaults(of fields: [Field]) -> Answers {
-        var answers: Answers = [:]
-        for field in fields where field.isAnswered { answers[field.id] = field.defaultValue }
         return answers
     }
 

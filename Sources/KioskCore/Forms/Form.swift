@@ -146,6 +146,18 @@ public struct Form: Sendable {
 
     /// The field with `id` at the top level.
     public func field(_ id: String) -> Field? { fields.first { $0.id == id } }
+
+    /// The default answers of the top-level questions.
+    public func defaultAnswers() -> Answers { Self.defaultAnswers(of: fields) }
+
+    /// The default answers of `fields` (a form's, or one entry's of a repeat group).
+    public static func defaultAnswers(of fields: [Field]) -> Answers {
+        var answers: Answers = [:]
+        for field in fields where field.isAnswered {
+            if let value = field.defaultValue { answers[field.id] = value }
+        }
+        return answers
+    }
 }
 
 /// The position of a field: its index at the top level and, inside a repeat group, its index there.
