@@ -208,9 +208,7 @@ extension DeskRoutes {
         if format == "csv" {
             headers[.contentType] = "text/csv; charset=utf-8"
             headers[.contentDisposition] = #"attachment; filename="bianmin-export.csv""#
-            // A byte-order mark so that Excel reads the Chinese as UTF-8.
-            let text = "\u{FEFF}" + ([titles] + rows).map { $0.map(\.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-            body = ByteBuffer(string: text)
+            body = ByteBuffer(string: CSV.text(SpreadsheetSheet(name: "bianmin", columns: titles.map { ($0, 18) }, rows: rows.map { $0.map(SpreadsheetCell.text) })))
         } else {
             headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             headers[.contentDisposition] = #"attachment; filename="bianmin-export.xlsx""#
