@@ -41,10 +41,7 @@ extension CenterDatabase {
         guard ReceiptNumber.isValidStationCode(station) else { throw .invalidStation(station) }
         let token = EnrolmentToken.generate()
         try await write { db in
-            guard try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM submission WHERE station = ? AND channel = ? LIMIT 1",
-                arguments: [station, SubmissionChannel.window.rawValue]) != true
-            else { throw CenterError.windowSeries(station) }
+            guard try !Self.isWindowSeries(station, in: db) else { throw CenterError.windowSeries(station) }
             try db.execute(
                 sql: "INSERT INTO enrolment_token (token_hash, station, issued_at, expires_at) VALUES (?, ?, ?, ?)",
                 arguments: [EnrolmentSecret.tokenHash(token), station, now, expiresAt])

@@ -114,10 +114,15 @@ extension Center {
 
     /// Whether `station` is the receipt series of cases taken at this center's window.
     func isWindowSeries(_ station: String) async throws(CenterError) -> Bool {
-        try await database.read { db in
-            try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM submission WHERE station = ? AND channel = ? LIMIT 1",
-                arguments: [station, SubmissionChannel.window.rawValue]) == true
-        }
+        try await database.read { db in try CenterDatabase.isWindowSeries(station, in: db) }
+    }
+}
+
+extension CenterDatabase {
+    /// Whether `station` is the receipt series of cases taken at this center's window.
+    static func isWindowSeries(_ station: String, in db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM submission WHERE station = ? AND channel = ? LIMIT 1",
+            arguments: [station, SubmissionChannel.window.rawValue]) == true
     }
 }
