@@ -48,13 +48,8 @@ extension DeskRoutes {
         }
         let sections = ReportDimension.allCases.map { dimension -> [String: Any] in
             let lines = report.lines[dimension] ?? []
-            let names = lines.map { line -> String in
-                switch dimension {
-                case .matter: matters[line.key].map { "\(line.key) \($0.name.text(language))" } ?? line.key
-                case .department: line.key.isEmpty ? strings["report_unknown"] ?? "" : strings["department_\(line.key)"] ?? line.key
-                case .channel: strings["channel_\(line.key)"] ?? line.key
-                case .station: line.key
-                }
+            let names = lines.map { line in
+                ReportExport.lineName(line.key, of: dimension, words: strings) { matters[$0]?.name.text(language) }
             }
             return [
                 "title": strings["report_sheet_\(dimension.rawValue)"] ?? dimension.rawValue,
@@ -100,10 +95,8 @@ extension DeskRoutes {
         }
         let language = session.language
         let matters = matters
-        let today = ChinaTime.day(now)
-        let estimated = Set([report.from.year, report.through.year, today.year]).filter { !calendar.hasSchedule(for: $0) }.sorted()
         let document = try ReportExport.document(
-            report, title: pages.words(language)["report_title"] ?? "", madeOn: today, estimatedYears: estimated, language: language,
+            report, title: pages.words(language)["report_title"] ?? "", madeOn: ChinaTime.day(now), calendar: calendar, language: language,
             templates: pages.directory
         ) { matters[$0]?.name.text(language) }
         let executor = BlockingWorkExecutor(label: "bianmin.desk.report")

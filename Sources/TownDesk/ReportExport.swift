@@ -46,11 +46,13 @@ public enum ReportExport {
     }
 
     /// `report` as an A4 document titled `title` (e.g. the center's name) in `language`; `madeOn` is
-    /// the day it is made, `estimatedYears` the years whose deadlines were counted on weekends alone.
+    /// the day it is made; the years of the period and of that day without a holiday file in
+    /// `calendar` are named as estimates.
     public static func document(
-        _ report: CaseReport, title: String, madeOn: CalendarDate, estimatedYears: [Int], language: KioskLanguage, templates: String,
+        _ report: CaseReport, title: String, madeOn: CalendarDate, calendar: WorkingDayCalendar, language: KioskLanguage, templates: String,
         matterName: @escaping (String) -> String?
     ) throws(DeskError) -> ReportDocument {
+        let estimatedYears = Set([report.from.year, report.through.year, madeOn.year]).filter { !calendar.hasSchedule(for: $0) }.sorted()
         let words = Words(try DeskPages.loadWords(directory: templates, language: language), matterName: matterName)
         func row(_ figures: ReportFigures) -> [String] {
             func share(_ value: Double?) -> String { value.map { String(format: "%.1f", $0 * 100) } ?? "–" }
@@ -87,6 +89,17 @@ public enum ReportExport {
             sections: sections + [overdue], footer: "\(title) \(report.from)–\(report.through)")
     }
 
+    /// The name of the line `key` of `dimension` in the desk's `words`: a matter's code and name, a
+    /// department's or channel's words, a station's code.
+    static func lineName(_ key: String, of dimension: ReportDimension, words: [String: String], matterName: (String) -> String?) -> String {
+        switch dimension {
+        case .matter: matterName(key).map { "\(key) \($0)" } ?? key
+        case .department: key.isEmpty ? words["report_unknown"] ?? key : words["department_\(key)"] ?? key
+        case .channel: words["channel_\(key)"] ?? key
+        case .station: key
+        }
+    }
+
     /// The desk's words for a report.
     private struct Words {
         static let figureKeys = [
@@ -107,12 +120,7 @@ public enum ReportExport {
 
         /// The name of a dimension's line with `key`.
         func line(_ key: String, of dimension: ReportDimension) -> String {
-            switch dimension {
-            case .matter: matterName(key).map { "\(key) \($0)" } ?? key
-            case .department: key.isEmpty ? self["report_unknown"] : self["department_\(key)"]
-            case .channel: self["channel_\(key)"]
-            case .station: key
-            }
+            ReportExport.lineName(key, of: dimension, words: table, matterName: matterName)
         }
     }
 }

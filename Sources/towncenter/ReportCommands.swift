@@ -48,10 +48,8 @@ struct ReportCommand: ParsableCommand {
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                     try encoder.encode(ReportJSON(report)).write(to: URL(fileURLWithPath: out), options: .atomic)
                 case .pdf:
-                    let today = ChinaTime.day(center.now)
-                    let estimated = Set([from.year, through.year, today.year]).filter { !workingDays.hasSchedule(for: $0) }.sorted()
                     let document = try ReportExport.document(
-                        report, title: title, madeOn: today, estimatedYears: estimated, language: language,
+                        report, title: title, madeOn: ChinaTime.day(center.now), calendar: workingDays, language: language,
                         templates: DeskConfiguration.templatesDirectory(explicit: templates)
                     ) { catalog.matter($0)?.name.text(language) }
                     try Documents.reportPDF(document).write(to: URL(fileURLWithPath: out), options: .atomic)

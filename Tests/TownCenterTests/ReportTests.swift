@@ -54,7 +54,7 @@ struct ReportTests {
         #expect(try await center.report(from: day("2026-09-01"), through: day("2026-09-30"), department: .humanResources, calendar: nationalDay2026).overdue.isEmpty)
 
         let document = try ReportExport.document(
-            report, title: "新河镇为民服务中心信息汇总", madeOn: day("2026-11-10"), estimatedYears: [], language: .zhHans,
+            report, title: "新河镇为民服务中心信息汇总", madeOn: day("2026-11-10"), calendar: nationalDay2026, language: .zhHans,
             templates: packageRoot.appendingPathComponent("Resources/desk").path
         ) { _ in "80周岁以上高龄津贴" }
         let path = directory.appendingPathComponent("report.pdf").path
