@@ -6,14 +6,13 @@ import KioskCore
 public enum DocumentComposer {
     /// The 80 mm receipt, built from clear metadata only, so it can be reprinted at any time.
     public static func receipt(for summary: SubmissionSummary, matter: Matter, station: StationConfig.Station) -> ReceiptDocument {
-        let bring = matter.materials.filter(\.bring).map { "\($0.name.zh)(\($0.kind.label.zh))" }
         var next = "本申请已在\(station.name)登记,转交\(station.town)为民服务中心审核,由\(matter.completingUnit.zh)办结;结果\(matter.delivery.zh)。"
         if summary.decision != nil { next = "当前状态:\(summary.status(.zhHans))。" + next }
         let formMissing = matter.needsSignature && summary.formPrint != .printed
         return ReceiptDocument(
             authorityName: station.authority, matterName: matter.name.zh, receiptNumber: summary.receipt,
             issuedAt: issuedAt(summary.createdAt), maskedApplicant: summary.applicantMasked, nextSteps: next,
-            timeLimitWorkingDays: matter.timeLimitDays, materialsToBring: bring,
+            timeLimitWorkingDays: matter.timeLimitDays, materialsToBring: materialsToBring(matter),
             statusCheck: "凭本回执(回执号或二维码)可在办理本件的村便民服务站查询办理进度,也可拨打咨询电话。",
             consultationPhone: matter.phone, appealRights: AppealRights.text(county: station.county).zh, qrText: summary.receiptQR,
             formNotPrintedNote: formMissing ? "申请表未能在村里打印,请到\(station.town)为民服务中心签字确认,工作人员会为您打印。" : nil)
@@ -26,12 +25,11 @@ public enum DocumentComposer {
         receipt: String, qrText: String, createdAt: Date, applicantMasked: String, matter: Matter, place: String,
         authority: String, county: String
     ) -> ReceiptDocument {
-        let bring = matter.materials.filter(\.bring).map { "\($0.name.zh)(\($0.kind.label.zh))" }
         return ReceiptDocument(
             authorityName: authority, matterName: matter.name.zh, receiptNumber: receipt, issuedAt: issuedAt(createdAt),
             maskedApplicant: applicantMasked,
             nextSteps: "本申请已在\(place)登记,由\(authority)审核受理,由\(matter.completingUnit.zh)办结;结果\(matter.delivery.zh)。",
-            timeLimitWorkingDays: matter.timeLimitDays, materialsToBring: bring,
+            timeLimitWorkingDays: matter.timeLimitDays, materialsToBring: materialsToBring(matter),
             statusCheck: "凭本回执(回执号或二维码)可在为民服务中心窗口查询办理进度,也可拨打咨询电话。",
             consultationPhone: matter.phone, appealRights: AppealRights.text(county: county).zh, qrText: qrText,
             formNotPrintedNote: nil)
@@ -77,6 +75,11 @@ public enum DocumentComposer {
     }
 
     /// `2026年11月27日 13:45`, China Standard Time.
+    /// The materials the resident brings to the town center, as the receipt lists them.
+    static func materialsToBring(_ matter: Matter) -> [String] {
+        matter.materials.filter(\.bring).map { "\($0.name.zh)(\($0.kind.label.zh))" }
+    }
+
     static func issuedAt(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .china
