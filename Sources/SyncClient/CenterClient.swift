@@ -136,28 +136,27 @@ public struct CenterClient: Sendable {
 
     /// Reports the station's signed audit head; returns the center's signed answer.
     public func reportAuditHead(_ head: AuditHead) async throws(SyncError) -> AuditHeadAnswer {
-        let (answer, nonce) = try await send("POST", SyncPath.auditHead(station: signer.station), body: try encode(head), gzip: false)
-        try check(answer, nonce: nonce)
-        return try decode(answer.body)
+        try await post(SyncPath.auditHead(station: signer.station), head)
     }
 
     /// Sends the station's health report; returns the center's signed answer.
     public func reportHealth(_ health: StationHealth) async throws(SyncError) -> HealthAnswer {
-        let (answer, nonce) = try await send("POST", SyncPath.health(station: signer.station), body: try encode(health), gzip: false)
-        try check(answer, nonce: nonce)
-        return try decode(answer.body)
+        try await post(SyncPath.health(station: signer.station), health)
     }
 
     /// Reports notices printed for residents; returns the center's signed answer.
     public func reportNoticePrints(_ prints: NoticePrints) async throws(SyncError) -> NoticePrintsAnswer {
-        let (answer, nonce) = try await send("POST", SyncPath.noticePrints(station: signer.station), body: try encode(prints), gzip: false)
-        try check(answer, nonce: nonce)
-        return try decode(answer.body)
+        try await post(SyncPath.noticePrints(station: signer.station), prints)
     }
 
     /// Sends residents' ratings; returns the center's signed answer.
     public func reportRatings(_ ratings: StationRatings) async throws(SyncError) -> StationRatingsAnswer {
-        let (answer, nonce) = try await send("POST", SyncPath.ratings(station: signer.station), body: try encode(ratings), gzip: false)
+        try await post(SyncPath.ratings(station: signer.station), ratings)
+    }
+
+    /// POSTs `body` as JSON to `path` (a small station report); returns the center's signed answer, checked.
+    private func post<Answer: Decodable>(_ path: String, _ body: some Encodable) async throws(SyncError) -> Answer {
+        let (answer, nonce) = try await send("POST", path, body: try encode(body), gzip: false)
         try check(answer, nonce: nonce)
         return try decode(answer.body)
     }
