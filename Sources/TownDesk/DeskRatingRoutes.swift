@@ -30,10 +30,10 @@ extension DeskRoutes {
     /// The window's rating of a walk-in case, as the resident chose it (window and approver; CSRF checked).
     func rateAtWindow(_ request: Request, _ context: DeskContext) async throws -> Response {
         let fields = try await form(request, context)
-        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
+        guard let session = try session(context, roles: Self.windowRoles), let staff = session.staff else {
             return Response.redirect(to: "/desk/login", type: .normal)
         }
-        guard Self.readsAnswersInFull(role), let receipt = context.parameters.get("receipt") else { throw HTTPError(.forbidden) }
+        guard let receipt = context.parameters.get("receipt") else { throw HTTPError(.forbidden) }
         let summary = try await storedCase(receipt).summary
         guard summary.channel == .window else { throw HTTPError(.forbidden) }
         guard let level = fields["level"].flatMap({ $0.count == 1 ? Int($0) : nil }).flatMap(RatingLevel.init(rawValue:)) else {
@@ -82,10 +82,9 @@ extension DeskRoutes {
     /// Closes a follow-up task with the note of what was done (window and approver; CSRF checked).
     func closeFollowUp(_ request: Request, _ context: DeskContext) async throws -> Response {
         let fields = try await form(request, context)
-        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
+        guard let session = try session(context, roles: Self.windowRoles), let staff = session.staff else {
             return Response.redirect(to: "/desk/login", type: .normal)
         }
-        guard Self.readsAnswersInFull(role) else { throw HTTPError(.forbidden) }
         guard let id = context.parameters.get("id").flatMap({ $0.count <= 18 ? Int64($0) : nil }), let note = fields["note"], note.count <= 2000 else {
             throw HTTPError(.badRequest)
         }

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import HummingbirdAuth
 import KioskCore
+import Printing
 import SyncProtocol
 import TownCenter
 
@@ -466,26 +467,35 @@ struct DeskRoutes: Sendable {
         return Response.redirect(to: "/desk/cases/\(receipt)", type: .normal)
     }
 
-    /// Records a decision (window and approver only; the form's CSRF token checked first).
     /// Prints the case's application form on the center's A4 queue (window and approver, CSRF
     /// checked); the case page says on which queue and job, or why not.
     func printForm(_ request: Request, _ context: DeskContext) async throws -> Response {
+        try await printFromCase(request, context, printed: "case_printed", failed: "case_print_failed", send: formPrinter.map { printer in
+            { receipt, staff async throws -> PrintOutcome in try await printer.printForm(receipt: receipt, staff: staff) }
+        })
+    }
+
+    /// Prints a document of the case in the path through `send` (window and approver, CSRF checked
+    /// first; 404 when `send` is nil, no such printer being configured); the case page says on which
+    /// queue and job in the words of `printed`, or why not in those of `failed`.
+    func printFromCase(
+        _ request: Request, _ context: DeskContext, printed: String, failed: String,
+        send: ((_ receipt: String, _ staff: String) async throws -> PrintOutcome)?
+    ) async throws -> Response {
         _ = try await form(request, context)
-        guard let session = signedIn(context), let role = session.role, let staff = session.staff else {
+        guard let session = try session(context, roles: Self.windowRoles), let staff = session.staff else {
             return Response.redirect(to: "/desk/login", type: .normal)
         }
-        guard role == .window || role == .approver, let receipt = context.parameters.get("receipt") else {
-            throw HTTPError(.forbidden)
-        }
-        guard let formPrinter else { throw HTTPError(.notFound) }
+        guard let receipt = context.parameters.get("receipt") else { throw HTTPError(.forbidden) }
+        guard let send else { throw HTTPError(.notFound) }
         _ = try await storedCase(receipt)
         let strings = pages.words(session.language)
         let message: String
         do {
-            let outcome = try await formPrinter.printForm(receipt: receipt, staff: staff)
-            message = (strings["case_printed"] ?? "") + " \(outcome.destination) (\(outcome.jobID))"
+            let outcome = try await send(receipt, staff)
+            message = (strings[printed] ?? "") + " \(outcome.destination) (\(outcome.jobID))"
         } catch {
-            message = (strings["case_print_failed"] ?? "") + " " + error.description
+            message = (strings[failed] ?? "") + " \(error)"
         }
         return try await casePage(request, context, message: message)
     }

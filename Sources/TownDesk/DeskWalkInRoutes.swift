@@ -1,12 +1,16 @@
 import Foundation
 import Hummingbird
 import KioskCore
+import Printing
 import TownCenter
 
 /// Walk-in applications at the town window (一窗受理): pick a matter, answer its catalog form as an
 /// HTML form (checked by the kiosk's `FormValidator`), store it as a case of the window's receipt
 /// series and print its receipt. Window and approver staff only.
 extension DeskRoutes {
+    /// The roles that take walk-in applications and print receipts: window and approver.
+    static let windowRoles: Set<StaffRole> = [.window, .approver]
+
     /// The matters a window may take: every delegated one, those only the town takes included.
     var walkInMatters: [Matter] {
         matters.values.filter {
@@ -14,16 +18,9 @@ extension DeskRoutes {
         }.sorted { $0.code < $1.code }
     }
 
-    /// The signed-in window or approver session; nil sends to sign-in, another role is refused.
-    private func windowSession(_ context: DeskContext) throws -> DeskSession? {
-        guard let session = signedIn(context), let role = session.role else { return nil }
-        guard role == .window || role == .approver else { throw HTTPError(.forbidden) }
-        return session
-    }
-
     /// The matters to choose from, by department.
     func walkInPicker(_ context: DeskContext) async throws -> Response {
-        guard let session = try windowSession(context) else { return Response.redirect(to: "/desk/login", type: .normal) }
+        guard let session = try session(context, roles: Self.windowRoles) else { return Response.redirect(to: "/desk/login", type: .normal) }
         let language = session.language
         let strings = pages.words(language)
         let departments = Department.allCases.compactMap { department -> [String: Any]? in
@@ -43,7 +40,7 @@ extension DeskRoutes {
 
     /// The form of the matter in the path, empty but for its defaults.
     func walkInPage(_ context: DeskContext) async throws -> Response {
-        guard let session = try windowSession(context) else { return Response.redirect(to: "/desk/login", type: .normal) }
+        guard let session = try session(context, roles: Self.windowRoles) else { return Response.redirect(to: "/desk/login", type: .normal) }
         let matter = try walkInMatter(context)
         let form = WalkInForm(form: matter.form)
         let answers = form.initialAnswers()
@@ -55,7 +52,7 @@ extension DeskRoutes {
     /// with every problem beside its field when not.
     func postWalkIn(_ request: Request, _ context: DeskContext) async throws -> Response {
         let fields = try await form(request, context)
-        guard let session = try windowSession(context), let staff = session.staff else {
+        guard let session = try session(context, roles: Self.windowRoles), let staff = session.staff else {
             return Response.redirect(to: "/desk/login", type: .normal)
         }
         let matter = try walkInMatter(context)
@@ -135,20 +132,10 @@ extension DeskRoutes {
 
     /// Prints the case's receipt on the center's receipt queue (window and approver, CSRF checked).
     func printReceipt(_ request: Request, _ context: DeskContext) async throws -> Response {
-        _ = try await form(request, context)
-        guard let session = try windowSession(context), let staff = session.staff else {
-            return Response.redirect(to: "/desk/login", type: .normal)
-        }
-        guard let receiptPrinter, let receipt = context.parameters.get("receipt") else { throw HTTPError(.notFound) }
-        _ = try await storedCase(receipt)
-        let strings = pages.words(session.language)
-        let message: String
-        do {
-            let outcome = try await receiptPrinter.printReceipt(receipt: receipt, staff: staff)
-            message = (strings["case_receipt_printed"] ?? "") + " \(outcome.destination) (\(outcome.jobID))"
-        } catch {
-            message = (strings["case_receipt_print_failed"] ?? "") + " " + error.description
-        }
-        return try await casePage(request, context, message: message)
+        try await printFromCase(
+            request, context, printed: "case_receipt_printed", failed: "case_receipt_print_failed",
+            send: receiptPrinter.map { printer in
+                { receipt, staff async throws -> PrintOutcome in try await printer.printReceipt(receipt: receipt, staff: staff) }
+            })
     }
 }
